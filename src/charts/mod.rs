@@ -1,0 +1,19 @@
+//! Charts: plotters draws each chart as SVG, beside the data it draws as CSV.
+//!
+//! Each chart kind is a function from plain inputs (built by `site` from the
+//! figures) to a [`Chart`]. Nothing here reads files or knows about briefs.
+
+/// One drawn chart, ready to be written and placed in a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// File stem under `output/charts/`, e.g. `annual-arrivals`.
+    pub name: String,
+    /// The finding, stated as a title.
+    pub title: String,
+    /// A text description written from the data, for screen readers and captions.
+    pub description: String,
+    /// The SVG document.
+    pub svg: String,
+    /// The data drawn, as CSV with a header row.
+    pub csv: String,
+}
