@@ -1,14 +1,11 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! `brief` turns data and prose into a published policy-brief site.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! `project` (load) → `data` (validate) → `model` → `charts` → `render` →
+//! `output` (write), driven by `site`.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod charts;
+pub mod error;
+pub mod model;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use error::{Error, Result};
