@@ -1,0 +1,243 @@
+//! `data/crossings.yaml`: the daily series as imported from the Home Office
+//! release, one line per day so that a week's release is seven added lines.
+
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::error::{Error, Result};
+use crate::model::{DailyArrivals, Series};
+
+/// Where the series comes from: the release it was imported from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceBlock {
+    /// Publisher, e.g. "Home Office".
+    pub publisher: String,
+    /// Title of the publication.
+    pub title: String,
+    /// Web address of the publication.
+    pub address: String,
+    /// Licence, e.g. "Open Government Licence v3.0".
+    pub licence: String,
+    /// Release (publication) date.
+    pub released: Date,
+}
+
+/// One row of the file, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DayRow {
+    date: Date,
+    people: u64,
+    boats: u64,
+}
+
+/// The file as parsed, before the series rules are checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrossingsFile {
+    source: SourceBlock,
+    days: Vec<Spanned<DayRow>>,
+}
+
+/// The validated crossings data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crossings {
+    /// The release it was imported from.
+    pub source: SourceBlock,
+    /// Every day, consecutive.
+    pub series: Series,
+}
+
+/// Parses and validates `text`, read from `file`: days consecutive, in
+/// order, without duplicates, and never more boats than people. Negative
+/// and fractional counts are refused by the parser, with their location.
+pub fn parse_crossings(file: &Path, text: &str) -> Result<Crossings> {
+    let parsed: CrossingsFile = super::yaml::parse(file, text, 0)?;
+    let at = |row: &Spanned<DayRow>, message: String, help: &str| {
+        let loc = row.referenced;
+        Error::in_file(file, message)
+            .at(loc.line() as usize, loc.column() as usize, Some(text))
+            .help(help.to_string())
+    };
+    let Some(first) = parsed.days.first() else {
+        return Err(Error::in_file(file, "`days` is empty")
+            .help("expected one line per day, e.g. `- {date: 2018-01-01, people: 0, boats: 0}`"));
+    };
+    let mut previous = first.value.date;
+    for (i, row) in parsed.days.iter().enumerate() {
+        let day = &row.value;
+        if day.boats > day.people {
+            return Err(at(
+                row,
+                format!(
+                    "{} has {} boats but only {} people",
+                    day.date, day.boats, day.people
+                ),
+                "expected boats ≤ people: every boat carries at least one person",
+            ));
+        }
+        if i == 0 {
+            continue;
+        }
+        let expected = previous.tomorrow().unwrap_or(previous);
+        if day.date == previous {
+            return Err(at(
+                row,
+                format!("{} appears twice", day.date),
+                "expected each day once; remove the duplicate line",
+            ));
+        }
+        if day.date < previous {
+            return Err(at(
+                row,
+                format!("{} comes after {}", day.date, previous),
+                "expected days in date order",
+            ));
+        }
+        if day.date != expected {
+            let missing_to = day.date.yesterday().unwrap_or(day.date);
+            let gap = if missing_to == expected {
+                format!("{expected} is missing")
+            } else {
+                format!("{expected} to {missing_to} are missing")
+            };
+            return Err(at(
+                row,
+                format!("{gap} before {}", day.date),
+                "expected consecutive days; a day without arrivals is `people: 0, boats: 0`",
+            ));
+        }
+        previous = day.date;
+    }
+    let days = parsed
+        .days
+        .into_iter()
+        .map(|row| DailyArrivals {
+            date: row.value.date,
+            people: row.value.people,
+            boats: row.value.boats,
+        })
+        .collect();
+    let series =
+        Series::new(days).ok_or_else(|| Error::in_file(file, "the days are not consecutive"))?;
+    Ok(Crossings {
+        source: parsed.source,
+        series,
+    })
+}
+
+/// Writes the file in its reviewable form: a header, the source block, then
+/// one flow mapping per day. Strings are double-quoted JSON strings, which
+/// are valid YAML, so any title survives the round trip.
+pub fn to_yaml(source: &SourceBlock, days: &[DailyArrivals]) -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let mut out = String::with_capacity(64 + days.len() * 48);
+    out.push_str("# Small boat arrivals by day: Home Office table SB_01, as imported by\n");
+    out.push_str("# `brief import home-office`. Do not edit by hand: import the next release.\n");
+    out.push_str("source:\n");
+    out.push_str(&format!("  publisher: {}\n", quote(&source.publisher)));
+    out.push_str(&format!("  title: {}\n", quote(&source.title)));
+    out.push_str(&format!("  address: {}\n", quote(&source.address)));
+    out.push_str(&format!("  licence: {}\n", quote(&source.licence)));
+    out.push_str(&format!("  released: {}\n", source.released));
+    out.push_str("days:\n");
+    for d in days {
+        out.push_str(&format!(
+            "  - {{date: {}, people: {}, boats: {}}}\n",
+            d.date, d.people, d.boats
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub const HEADER: &str = "source:\n  publisher: Home Office\n  title: T\n  address: https://example.org\n  licence: OGL\n  released: 2020-01-05\ndays:\n";
+
+    fn check(days: &str) -> Result<Crossings> {
+        parse_crossings(Path::new("data/crossings.yaml"), &format!("{HEADER}{days}"))
+    }
+
+    /// The error for `days`, asserting that it names the file and `line`.
+    fn error_at(days: &str, line: usize) -> String {
+        let err = check(days).unwrap_err();
+        assert_eq!(err.file.as_deref(), Some(Path::new("data/crossings.yaml")));
+        assert_eq!(err.line, Some(line), "{err}");
+        err.to_string()
+    }
+
+    #[test]
+    fn a_good_file_round_trips_through_to_yaml() {
+        let c = check("  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-02, people: 0, boats: 0}\n").unwrap();
+        assert_eq!(c.series.days().len(), 2);
+        let text = to_yaml(&c.source, c.series.days());
+        let again = parse_crossings(Path::new("x"), &text).unwrap();
+        assert_eq!(again, c);
+        assert!(text.ends_with("  - {date: 2020-01-02, people: 0, boats: 0}\n"));
+    }
+
+    #[test]
+    fn a_missing_day_is_named() {
+        let e = error_at(
+            "  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-03, people: 0, boats: 0}\n",
+            9,
+        );
+        assert!(e.contains("2020-01-02 is missing"), "{e}");
+    }
+
+    #[test]
+    fn a_duplicate_day_is_named() {
+        let e = error_at(
+            "  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-01, people: 5, boats: 1}\n",
+            9,
+        );
+        assert!(e.contains("appears twice"), "{e}");
+    }
+
+    #[test]
+    fn days_out_of_order_are_named() {
+        let e = error_at(
+            "  - {date: 2020-01-02, people: 5, boats: 1}\n  - {date: 2020-01-01, people: 5, boats: 1}\n",
+            9,
+        );
+        assert!(e.contains("comes after"), "{e}");
+    }
+
+    #[test]
+    fn more_boats_than_people_is_refused() {
+        let e = error_at(
+            "  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-02, people: 2, boats: 3}\n",
+            9,
+        );
+        assert!(e.contains("3 boats but only 2 people"), "{e}");
+    }
+
+    #[test]
+    fn a_negative_count_is_refused_where_it_stands() {
+        let e = error_at(
+            "  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-02, people: -2, boats: 0}\n",
+            9,
+        );
+        assert!(
+            e.contains("people") || e.contains("-2") || e.contains("integer"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_impossible_date_is_refused_where_it_stands() {
+        error_at("  - {date: 2020-02-30, people: 5, boats: 1}\n", 8);
+    }
+
+    #[test]
+    fn an_empty_series_is_refused() {
+        let e = check("  []\n").unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
+    }
+}
