@@ -10,3 +10,4 @@ pub mod model;
 
 pub use error::{Error, Result};
 pub mod data;
+pub mod render;

@@ -1,0 +1,233 @@
+//! Template filters for the forms numbers and dates take in prose:
+//! `15,897`, `8.8%`, `20 August 2026`, "some 21,000", "the second-highest".
+
+use jiff::civil::Date;
+use num_format::{Locale, ToFormattedString};
+use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
+
+/// Registers every filter on `tera`.
+pub fn register(tera: &mut Tera) {
+    tera.register_filter("thousands", thousands);
+    tera.register_filter("pct", pct);
+    tera.register_filter("uk_date", uk_date);
+    tera.register_filter("about", about);
+    tera.register_filter("rank_words", rank_words);
+    tera.register_filter("ordinal", ordinal);
+    tera.register_filter("signed", signed);
+    tera.register_filter("in_words", in_words);
+}
+
+/// The number in `value`, or an error that names the filter and what it got.
+fn number(value: &Value, filter: &str) -> TeraResult<f64> {
+    value.as_f64().ok_or_else(|| {
+        let found = if value.is_none() {
+            "null (the figure is not available for this as-of date)".to_string()
+        } else {
+            format!("`{value}`")
+        };
+        Error::message(format!("filter `{filter}` expects a number, found {found}"))
+    })
+}
+
+/// `decimals` from the filter's arguments, at most 6.
+fn decimals(kwargs: &Kwargs, default: usize) -> TeraResult<usize> {
+    Ok(kwargs.get::<i64>("decimals")?.map_or(default, |d| d.clamp(0, 6) as usize))
+}
+
+/// Groups the digits of `value` in threes, with `places` decimals:
+/// `45755` → `45,755`; `6.95` with one place → `7.0`.
+pub fn group(value: f64, places: usize) -> String {
+    let text = format!("{:.*}", places, value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let whole: u64 = whole.parse().unwrap_or(0);
+    let sign = if value < 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
+        "−"
+    } else {
+        ""
+    };
+    let mut out = format!("{sign}{}", whole.to_formatted_string(&Locale::en));
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
+/// `{{ 15897 | thousands }}` → `15,897`; `decimals=1` keeps one decimal.
+fn thousands(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    Ok(group(number(value, "thousands")?, decimals(&kwargs, 0)?))
+}
+
+/// `{{ 8.8 | pct }}` → `8.8%` (the value is already a percentage).
+fn pct(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    Ok(format!("{}%", group(number(value, "pct")?, decimals(&kwargs, 1)?)))
+}
+
+/// `{{ "2026-08-20" | uk_date }}` → `20 August 2026`; `short=true` → `20 Aug 2026`.
+fn uk_date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let text = value.as_str().ok_or_else(|| {
+        Error::message(format!("filter `uk_date` expects a date as YYYY-MM-DD, found `{value}`"))
+    })?;
+    let date: Date = text.parse().map_err(|_| {
+        Error::message(format!("filter `uk_date` expects a date as YYYY-MM-DD, found `{text}`"))
+    })?;
+    let format = if kwargs.get::<bool>("short")?.unwrap_or(false) {
+        "%-d %b %Y"
+    } else {
+        "%-d %B %Y"
+    };
+    Ok(date.strftime(format).to_string())
+}
+
+/// Rounds a count for prose: to the nearest 1,000 from 10,000, 100 from
+/// 1,000, 10 from 100; smaller counts are exact. `{{ 21043 | about }}` →
+/// `21,000`, so a brief can say "some 21,000". `to=500` sets the step.
+fn about(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let n = number(value, "about")?;
+    let step = match kwargs.get::<i64>("to")? {
+        Some(step) if step > 0 => step as f64,
+        _ => prose_step(n),
+    };
+    Ok(group((n / step).round() * step, 0))
+}
+
+/// The rounding step for a count of `n` in prose.
+pub fn prose_step(n: f64) -> f64 {
+    match n.abs() {
+        x if x >= 10_000.0 => 1_000.0,
+        x if x >= 1_000.0 => 100.0,
+        x if x >= 100.0 => 10.0,
+        _ => 1.0,
+    }
+}
+
+/// English ordinal words for small ranks, figures after ten.
+fn ordinal_word(n: i64) -> String {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    match n {
+        1..=10 => WORDS[(n - 1) as usize].to_string(),
+        _ => {
+            let suffix = match (n % 10, n % 100) {
+                (_, 11..=13) => "th",
+                (1, _) => "st",
+                (2, _) => "nd",
+                (3, _) => "rd",
+                _ => "th",
+            };
+            format!("{n}{suffix}")
+        }
+    }
+}
+
+/// `{{ 1 | ordinal }}` → `first`; `{{ 12 | ordinal }}` → `12th`.
+fn ordinal(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    Ok(ordinal_word(number(value, "ordinal")? as i64))
+}
+
+/// A rank as prose: `1` → `the highest`, `2` → `the second-highest`.
+/// `word="lowest"` changes the adjective.
+fn rank_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let rank = number(value, "rank_words")? as i64;
+    let word = kwargs.get::<String>("word")?.unwrap_or_else(|| "highest".into());
+    Ok(match rank {
+        1 => format!("the {word}"),
+        n => format!("the {}-{word}", ordinal_word(n)),
+    })
+}
+
+/// A change with its sign: `3.24` → `+3.2`, `-3.24` → `−3.2` (true minus).
+fn signed(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let n = number(value, "signed")?;
+    let text = group(n, decimals(&kwargs, 1)?);
+    Ok(if n > 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
+        format!("+{text}")
+    } else {
+        text
+    })
+}
+
+/// Whole numbers up to ten in words, as house style asks: `3` → `three`.
+fn in_words(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    const WORDS: [&str; 11] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    let n = number(value, "in_words")?;
+    Ok(match n as i64 {
+        k @ 0..=10 if n.fract() == 0.0 => WORDS[k as usize].to_string(),
+        _ => group(n, 0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str) -> String {
+        let mut tera = Tera::new();
+        register(&mut tera);
+        tera.add_raw_template("t", template).unwrap();
+        tera.render("t", &tera::Context::new()).unwrap()
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(render("{{ 15897 | thousands }}"), "15,897");
+        assert_eq!(render("{{ 299 | thousands }}"), "299");
+        assert_eq!(render("{{ 1234567.891 | thousands(decimals=1) }}"), "1,234,567.9");
+        assert_eq!(render("{{ -45755 | thousands }}"), "−45,755");
+    }
+
+    #[test]
+    fn percentages_keep_one_decimal() {
+        assert_eq!(render("{{ 8.8 | pct }}"), "8.8%");
+        assert_eq!(render("{{ 100 | pct }}"), "100.0%");
+        assert_eq!(render("{{ 12.34 | pct(decimals=0) }}"), "12%");
+    }
+
+    #[test]
+    fn uk_dates() {
+        assert_eq!(render("{{ '2026-08-20' | uk_date }}"), "20 August 2026");
+        assert_eq!(render("{{ '2025-07-09' | uk_date(short=true) }}"), "9 Jul 2025");
+    }
+
+    #[test]
+    fn counts_rounded_for_prose() {
+        assert_eq!(render("{{ 21043 | about }}"), "21,000");
+        assert_eq!(render("{{ 15897 | about }}"), "16,000");
+        assert_eq!(render("{{ 1843 | about }}"), "1,800");
+        assert_eq!(render("{{ 913 | about }}"), "910");
+        assert_eq!(render("{{ 42 | about }}"), "42");
+        assert_eq!(render("{{ 41472 | about(to=5000) }}"), "40,000");
+    }
+
+    #[test]
+    fn ranks_and_ordinals_in_words() {
+        assert_eq!(render("{{ 1 | rank_words }}"), "the highest");
+        assert_eq!(render("{{ 2 | rank_words }}"), "the second-highest");
+        assert_eq!(render("{{ 3 | rank_words(word='lowest') }}"), "the third-lowest");
+        assert_eq!(render("{{ 12 | ordinal }}"), "12th");
+        assert_eq!(render("{{ 22 | ordinal }}"), "22nd");
+        assert_eq!(render("{{ 3 | in_words }}"), "three");
+    }
+
+    #[test]
+    fn signed_changes() {
+        assert_eq!(render("{{ 3.24 | signed }}"), "+3.2");
+        assert_eq!(render("{{ -3.24 | signed }}"), "−3.2");
+        assert_eq!(render("{{ 0.01 | signed }}"), "0.0");
+    }
+
+    #[test]
+    fn a_null_figure_says_why() {
+        let mut tera = Tera::new();
+        register(&mut tera);
+        tera.add_raw_template("t", "{{ x | thousands }}").unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("x", &Option::<u64>::None);
+        let err = format!("{:?}", tera.render("t", &ctx).unwrap_err());
+        assert!(err.contains("not available"), "{err}");
+    }
+}

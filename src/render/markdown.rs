@@ -1,0 +1,85 @@
+//! Markdown to HTML: CommonMark with tables, footnotes, smart punctuation and
+//! an `id` on every heading so sections can be linked.
+
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+/// Renders a brief's body (already through Tera) to HTML.
+///
+/// Heading ids come from the heading text (`## What the pilot returns` →
+/// `what-the-pilot-returns`), made unique within the page by a `-2`, `-3`…
+/// suffix; an explicit `{#id}` is kept.
+pub fn to_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH;
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let events = with_heading_ids(events);
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// Gives each heading without an id one made from its text.
+fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut used = BTreeSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id, .. }) = &events[i] {
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let text = heading_text(&events[i + 1..]);
+            let base = explicit.unwrap_or_else(|| {
+                let s = slug::slugify(&text);
+                if s.is_empty() { "section".to_string() } else { s }
+            });
+            let mut unique = base.clone();
+            let mut n = 2;
+            while !used.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique));
+            }
+        }
+        i += 1;
+    }
+    events
+}
+
+/// The plain text of a heading, up to its end.
+fn heading_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids_from_their_text() {
+        let html = to_html("## The pilot\n\ntext\n\n## The pilot\n\n### Data {#data}\n");
+        assert!(html.contains(r#"<h2 id="the-pilot">The pilot</h2>"#), "{html}");
+        assert!(html.contains(r#"<h2 id="the-pilot-2">"#), "{html}");
+        assert!(html.contains(r#"<h3 id="data">"#), "{html}");
+    }
+
+    #[test]
+    fn tables_footnotes_and_smart_quotes() {
+        let html = to_html("| a | b |\n|---|--:|\n| 1 | 2 |\n\nSaid \"so\"[^1].\n\n[^1]: A note.\n");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("“so”"), "{html}");
+        assert!(html.contains("footnote-definition"), "{html}");
+    }
+}

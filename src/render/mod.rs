@@ -1,0 +1,5 @@
+//! Rendering: a brief's body through Tera, then Markdown, then into the
+//! site's HTML templates.
+
+pub mod filters;
+pub mod markdown;
