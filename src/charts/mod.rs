@@ -17,3 +17,6 @@ pub struct Chart {
     /// The data drawn, as CSV with a header row.
     pub csv: String,
 }
+
+mod set;
+pub use set::ChartSet;

@@ -1,0 +1,156 @@
+//! A brief: YAML front matter between `---` lines, then a Markdown body that
+//! is first rendered as a Tera template.
+
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::project::SourceFile;
+
+/// The front matter every brief carries.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The headline.
+    pub title: String,
+    /// One or two sentences: the finding.
+    pub summary: String,
+    /// The date the brief was written or last revised.
+    pub date: Date,
+    /// Who wrote it: a team or organisation.
+    pub authors: Vec<String>,
+    /// Topics, for readers and feeds.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// A draft is left out of the site unless the build asks for drafts.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// A brief split into its parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief {
+    /// The file name without `.md`: the page's address.
+    pub slug: String,
+    /// The file, relative to the project root.
+    pub path: std::path::PathBuf,
+    /// The parsed front matter.
+    pub front: FrontMatter,
+    /// The body: a Tera template of Markdown.
+    pub body: String,
+    /// Lines before the body in the file, to report body errors at file lines.
+    pub body_offset: usize,
+}
+
+/// Checks that a slug is a plain name: lowercase letters, digits and single
+/// hyphens, so that it can only ever name a folder inside the output.
+pub fn check_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 100
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Splits and parses a brief file.
+pub fn parse_brief(file: &SourceFile) -> Result<Brief> {
+    let path = &file.path;
+    let slug = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    if !check_slug(&slug) {
+        return Err(Error::in_file(path, format!("“{slug}” is not a usable page name"))
+            .help("expected a file name of lowercase letters, digits and hyphens, e.g. briefs/record-crossings.md"));
+    }
+    let (front_text, body, body_offset) = split_front_matter(path, &file.text)?;
+    let front: FrontMatter = crate::data::yaml::parse(path, front_text, 1)?;
+    if front.authors.is_empty() {
+        return Err(Error::in_file(path, "`authors` is empty")
+            .at(2, 1, Some(&file.text))
+            .help("expected the team or organisation that wrote the brief"));
+    }
+    Ok(Brief {
+        slug,
+        path: path.clone(),
+        front,
+        body: body.to_string(),
+        body_offset,
+    })
+}
+
+/// Returns (front matter, body, lines before the body).
+fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<(&'a str, &'a str, usize)> {
+    let expected = "expected the brief to start with front matter between two `---` lines (title, summary, date, authors)";
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Err(Error::in_file(path, "the brief has no front matter")
+            .at(1, 1, Some(text))
+            .help(expected));
+    };
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let front = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Ok((front, body, i + 2));
+        }
+        offset += line.len();
+    }
+    Err(Error::in_file(path, "the front matter is never closed")
+        .at(1, 1, Some(text))
+        .help("expected a second `---` line after the front matter"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brief(name: &str, text: &str) -> Result<Brief> {
+        parse_brief(&SourceFile {
+            path: format!("briefs/{name}.md").into(),
+            text: text.to_string(),
+        })
+    }
+
+    const GOOD: &str = "---\ntitle: T\nsummary: S\ndate: 2026-08-21\nauthors: [Migration desk]\n---\nBody {{ x }}\n";
+
+    #[test]
+    fn front_matter_and_body_are_split() {
+        let b = brief("record-crossings", GOOD).unwrap();
+        assert_eq!(b.front.title, "T");
+        assert!(!b.front.draft);
+        assert_eq!(b.body, "Body {{ x }}\n");
+        assert_eq!(b.body_offset, 6);
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter_are_named() {
+        let e = brief("a", "# Title\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.to_string().contains("no front matter"));
+        let e = brief("a", "---\ntitle: T\n").unwrap_err();
+        assert!(e.to_string().contains("never closed"));
+    }
+
+    #[test]
+    fn a_wrong_type_in_front_matter_names_its_line() {
+        let e = brief("a", &GOOD.replace("date: 2026-08-21", "date: soon")).unwrap_err();
+        assert_eq!(e.file.as_deref(), Some(Path::new("briefs/a.md")));
+        assert_eq!(e.line, Some(4), "{e}");
+    }
+
+    #[test]
+    fn slugs_are_plain_names() {
+        assert!(check_slug("record-crossings-2026"));
+        for bad in ["", "Upper", "a b", "..", "a/b", "-a", "a--b", "é"] {
+            assert!(!check_slug(bad), "{bad}");
+        }
+        assert!(brief("Bad Name", GOOD).is_err());
+    }
+}

@@ -1,0 +1,142 @@
+//! The command line: parse arguments, run a command, print what happened.
+//!
+//! Exit codes: 0 ok; 1 the build, check or import failed; 2 bad usage
+//! (clap's own code for argument errors).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::civil::Date;
+
+use crate::error::{Error, Result};
+use crate::import::home_office;
+use crate::output;
+use crate::project::Project;
+use crate::site::{self, BuildOptions};
+
+/// brief: reproducible policy briefs from data and prose.
+///
+/// Data (data/*.yaml) and Markdown briefs (briefs/*.md) in, a static site
+/// out (output/). Every number in a brief is computed from the data.
+#[derive(Debug, Parser)]
+#[command(name = "brief", version, about, long_about)]
+pub struct Cli {
+    /// The project folder (with site.yaml, briefs/, data/, templates/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into output/ (left as it was if the build fails).
+    Build(BuildArgs),
+    /// Import an official release into data/.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    /// Build as the data stood on this day (YYYY-MM-DD); the model sees no later day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// Include briefs marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Where to write the site.
+    #[arg(long, short, default_value = "output", value_name = "DIR")]
+    output: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// The Home Office small-boats time series (.ods, tables SB_01 and SB_02):
+    /// rewrites data/crossings.yaml.
+    HomeOffice {
+        /// The release as downloaded from gov.uk.
+        file: PathBuf,
+        /// The release's publication date, when the file's own date is wrong or missing.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        release_date: Option<Date>,
+    },
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Build(args) => build(&cli.root, args),
+        Command::Import(ImportCommand::HomeOffice { file, release_date }) => {
+            import(&cli.root, file, *release_date)
+        }
+    }
+}
+
+fn build(root: &Path, args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let project = Project::load(root)?;
+    let options = BuildOptions {
+        as_of: args.as_of,
+        drafts: args.drafts,
+    };
+    let site = site::build(&project, &options)?;
+    let out = if args.output.is_absolute() {
+        args.output.clone()
+    } else {
+        root.join(&args.output)
+    };
+    output::write_site(&out, &site.files)?;
+    let briefs = site.briefs.len();
+    println!(
+        "Built {briefs} brief{} and {} chart{} as of {} into {} ({} files) in {:.2} s",
+        if briefs == 1 { "" } else { "s" },
+        site.charts,
+        if site.charts == 1 { "" } else { "s" },
+        site.figures.as_of.strftime("%-d %B %Y"),
+        args.output.display(),
+        site.files.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn import(root: &Path, file: &Path, release_date: Option<Date>) -> Result<()> {
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?;
+    let release = home_office::read_release(file, &bytes, release_date)?;
+    let text = crate::data::crossings::to_yaml(&release.source, &release.days);
+    let target_rel = Path::new("data/crossings.yaml");
+    // What is written must load: check it before it replaces the old file.
+    crate::data::crossings::parse_crossings(target_rel, &text)?;
+    let target = root.join(target_rel);
+    let old = std::fs::read_to_string(&target).unwrap_or_default();
+    if old == text {
+        println!("data/crossings.yaml is already this release; nothing changed");
+        return Ok(());
+    }
+    let dir = root.join("data");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", &e))?;
+    output::replace_file(&target, text.as_bytes())?;
+    let (first, last) = (&release.days[0], &release.days[release.days.len() - 1]);
+    println!(
+        "Imported {} days ({} to {}) from the release of {} into data/crossings.yaml",
+        release.days.len(),
+        first.date,
+        last.date,
+        release.source.released.strftime("%-d %B %Y"),
+    );
+    Ok(())
+}

@@ -1,0 +1,252 @@
+//! The Home Office small-boats time series (`.ods`), read as published:
+//! table SB_01 (daily) and SB_02 (weekly, week ending Sunday), `-` for "not
+//! recorded", dates as date cells or `dd/mm/yyyy` text.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Ods, Range, Reader, open_workbook_from_rs};
+use jiff::civil::Date;
+
+use crate::data::crossings::SourceBlock;
+use crate::error::{Error, Result};
+use crate::model::DailyArrivals;
+
+/// Publisher of the release.
+pub const PUBLISHER: &str = "Home Office";
+/// Title of the release, as on its cover sheet.
+pub const TITLE: &str = "Migrants detected crossing the English Channel in small boats";
+/// Where the release is published.
+pub const ADDRESS: &str = "https://www.gov.uk/government/publications/migrants-detected-crossing-the-english-channel-in-small-boats";
+/// The release's licence.
+pub const LICENCE: &str = "Open Government Licence v3.0";
+/// Largest release file accepted; the real one is under 100 KB.
+pub const MAX_RELEASE_BYTES: usize = 20 * 1024 * 1024;
+
+/// What a release holds that `brief` keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    /// The source block for `data/crossings.yaml`.
+    pub source: SourceBlock,
+    /// Every day of table SB_01.
+    pub days: Vec<DailyArrivals>,
+}
+
+/// Reads a release from its bytes. `file` names it in errors; the release
+/// date is `released` when given, else the document's creation date (the
+/// Home Office builds the file on the morning it publishes it).
+pub fn read_release(file: &Path, bytes: &[u8], released: Option<Date>) -> Result<Release> {
+    let expected = "expected the Home Office small-boats time series as published (.ods with tables SB_01 and SB_02)";
+    if bytes.len() > MAX_RELEASE_BYTES {
+        return Err(Error::in_file(file, format!("the file is {} bytes long", bytes.len()))
+            .help(format!("{expected}; releases are well under {MAX_RELEASE_BYTES} bytes")));
+    }
+    let mut book: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
+        Error::in_file(file, format!("this is not an OpenDocument spreadsheet ({e})")).help(expected)
+    })?;
+    let sheet = |book: &mut Ods<_>, name: &str| {
+        book.worksheet_range(name).map_err(|_| {
+            let found = book.sheet_names().join(", ");
+            Error::in_file(file, format!("there is no table {name}; the sheets are: {found}"))
+                .help(expected)
+        })
+    };
+    let daily = sheet(&mut book, "SB_01")?;
+    let weekly = sheet(&mut book, "SB_02")?;
+    let days = read_daily(file, &daily)?;
+    check_weekly(file, &weekly, &days)?;
+    let released = match released {
+        Some(date) => date,
+        None => creation_date(&book).ok_or_else(|| {
+            Error::in_file(file, "the file does not say when it was made")
+                .help("give the release date: --release-date YYYY-MM-DD")
+        })?,
+    };
+    Ok(Release {
+        source: SourceBlock {
+            publisher: PUBLISHER.into(),
+            title: TITLE.into(),
+            address: ADDRESS.into(),
+            licence: LICENCE.into(),
+            released,
+        },
+        days,
+    })
+}
+
+/// The `meta:creation-date` of the document, as a date.
+fn creation_date<R: std::io::Read + std::io::Seek>(book: &Ods<R>) -> Option<Date> {
+    let created = book.workbook_properties().ok()?.created?;
+    created.get(..10)?.parse().ok()
+}
+
+/// Column positions found from a table's header row.
+struct Columns {
+    header_row: usize,
+    date: usize,
+    people: usize,
+    boats: usize,
+}
+
+/// Finds the header row (first cell `Date` or `Week ending`) and the people
+/// and boats columns by their headings, so a column added by the Home Office
+/// does not shift what is read.
+fn find_columns(file: &Path, table: &str, range: &Range<Data>, first: &str) -> Result<Columns> {
+    let heading = |cell: &Data| cell.to_string().trim().to_lowercase();
+    for (r, row) in range.rows().enumerate().take(20) {
+        if row.first().map(heading).as_deref() != Some(first) {
+            continue;
+        }
+        let find = |name: &str| row.iter().position(|c| heading(c) == name);
+        let (Some(people), Some(boats)) = (find("migrants arrived"), find("boats arrived")) else {
+            break;
+        };
+        return Ok(Columns {
+            header_row: r,
+            date: 0,
+            people,
+            boats,
+        });
+    }
+    Err(Error::in_file(
+        file,
+        format!("table {table} has no header row with “{first}”, “Migrants arrived” and “Boats arrived”"),
+    )
+    .help("expected the Home Office small-boats time series as published"))
+}
+
+/// Where a cell is, as a spreadsheet user would say it: `SB_01!B12`.
+fn cell_name(table: &str, range: &Range<Data>, row: usize, col: usize) -> String {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let (row, col) = (r0 as usize + row + 1, c0 as usize + col);
+    let mut letters = String::new();
+    let mut n = col + 1;
+    while n > 0 {
+        letters.insert(0, (b'A' + ((n - 1) % 26) as u8) as char);
+        n = (n - 1) / 26;
+    }
+    format!("{table}!{letters}{row}")
+}
+
+/// A date cell: a spreadsheet date, an ISO date-time, or `dd/mm/yyyy` text.
+fn cell_date(cell: &Data) -> Option<Date> {
+    match cell {
+        Data::DateTimeIso(s) => s.get(..10)?.parse().ok(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            Date::new(y as i16, m as i8, d as i8).ok()
+        }
+        Data::String(s) => {
+            let mut parts = s.trim().split('/');
+            let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+            if parts.next().is_some() {
+                return None;
+            }
+            Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+        }
+        _ => None,
+    }
+}
+
+/// A count cell: a whole non-negative number. `-` ("not recorded") is an
+/// error for people and boats, which every day of SB_01 records.
+fn cell_count(cell: &Data) -> std::result::Result<u64, String> {
+    let whole = |f: f64| {
+        if f >= 0.0 && f.fract() == 0.0 && f < 1e15 {
+            Ok(f as u64)
+        } else {
+            Err(format!("{f}"))
+        }
+    };
+    match cell {
+        Data::Int(i) => u64::try_from(*i).map_err(|_| i.to_string()),
+        Data::Float(f) => whole(*f),
+        Data::String(s) => match s.trim().replace(',', "").parse::<f64>() {
+            Ok(f) => whole(f),
+            Err(_) => Err(format!("“{}”", s.trim())),
+        },
+        Data::Empty => Err("an empty cell".into()),
+        other => Err(format!("“{other}”")),
+    }
+}
+
+/// Reads SB_01: one row per day, until the first row without a date.
+fn read_daily(file: &Path, range: &Range<Data>) -> Result<Vec<DailyArrivals>> {
+    let cols = find_columns(file, "SB_01", range, "date")?;
+    let mut days: Vec<DailyArrivals> = Vec::new();
+    for (i, row) in range.rows().enumerate().skip(cols.header_row + 1) {
+        let date_cell = row.get(cols.date).unwrap_or(&Data::Empty);
+        if matches!(date_cell, Data::Empty) || date_cell.to_string().trim().is_empty() {
+            break;
+        }
+        let here = |col| cell_name("SB_01", range, i, col);
+        let date = cell_date(date_cell).ok_or_else(|| {
+            Error::in_file(file, format!("{}: “{date_cell}” is not a date", here(cols.date)))
+                .help("expected a date as dd/mm/yyyy")
+        })?;
+        let count = |col: usize, what: &str| {
+            cell_count(row.get(col).unwrap_or(&Data::Empty)).map_err(|found| {
+                Error::in_file(file, format!("{}: {what} on {date} is {found}", here(col)))
+                    .help(format!("expected a whole number of {what}, 0 or more"))
+            })
+        };
+        let people = count(cols.people, "people")?;
+        let boats = count(cols.boats, "boats")?;
+        if let Some(prev) = days.last()
+            && prev.date.tomorrow().ok() != Some(date)
+        {
+            return Err(Error::in_file(
+                file,
+                format!("{}: {date} follows {}", here(cols.date), prev.date),
+            )
+            .help("expected one row per day, in date order, with no gaps"));
+        }
+        days.push(DailyArrivals { date, people, boats });
+    }
+    if days.is_empty() {
+        return Err(Error::in_file(file, "table SB_01 has no days")
+            .help("expected one row per day under the header"));
+    }
+    Ok(days)
+}
+
+/// Checks SB_02 against SB_01: every full week in both must have the same
+/// people and boats. A release that contradicts itself is not imported.
+fn check_weekly(file: &Path, range: &Range<Data>, days: &[DailyArrivals]) -> Result<()> {
+    let cols = find_columns(file, "SB_02", range, "week ending")?;
+    let by_date: BTreeMap<Date, &DailyArrivals> = days.iter().map(|d| (d.date, d)).collect();
+    for (i, row) in range.rows().enumerate().skip(cols.header_row + 1) {
+        let Some(week_end) = row.get(cols.date).and_then(cell_date) else {
+            break;
+        };
+        let (Ok(people), Ok(boats)) = (
+            cell_count(row.get(cols.people).unwrap_or(&Data::Empty)),
+            cell_count(row.get(cols.boats).unwrap_or(&Data::Empty)),
+        ) else {
+            continue;
+        };
+        let week: Vec<&DailyArrivals> = (0..7)
+            .filter_map(|back| {
+                let day = week_end.checked_sub(jiff::Span::new().days(back)).ok()?;
+                by_date.get(&day).copied()
+            })
+            .collect();
+        if week.len() < 7 {
+            continue;
+        }
+        let daily_people: u64 = week.iter().map(|d| d.people).sum();
+        let daily_boats: u64 = week.iter().map(|d| d.boats).sum();
+        if (daily_people, daily_boats) != (people, boats) {
+            return Err(Error::in_file(
+                file,
+                format!(
+                    "{}: the week ending {week_end} has {people} people and {boats} boats, but SB_01's days add up to {daily_people} and {daily_boats}",
+                    cell_name("SB_02", range, i, cols.people)
+                ),
+            )
+            .help("expected SB_02 to be the weekly sums of SB_01; is the file damaged or edited?"));
+        }
+    }
+    Ok(())
+}

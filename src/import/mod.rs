@@ -1,0 +1,3 @@
+//! Importers: official releases in, `data/*.yaml` out.
+
+pub mod home_office;

@@ -1,0 +1,200 @@
+//! Loading a project folder: `site.yaml`, `briefs/`, `data/`, `templates/`,
+//! read in sorted order into memory so that later stages never touch disk.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result};
+
+/// Largest input file read (briefs, data, templates, assets).
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+/// Most briefs in one project.
+pub const MAX_BRIEFS: usize = 100_000;
+
+/// `site.yaml`: the site's own settings.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The site's title, shown on every page.
+    pub title: String,
+    /// One sentence on what the site is, for the index and metadata.
+    pub description: String,
+    /// Who publishes the site (an organisation or team).
+    pub publisher: String,
+    /// Language of the pages, e.g. `en-GB`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Reference years for the projection (`k` in MODEL.md).
+    #[serde(default = "default_reference_years")]
+    pub reference_years: usize,
+}
+
+fn default_language() -> String {
+    "en-GB".into()
+}
+
+fn default_reference_years() -> usize {
+    crate::model::DEFAULT_REFERENCE_YEARS
+}
+
+/// A text file of the project, with its path relative to the project root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the project root, with `/` separators.
+    pub path: PathBuf,
+    /// The file's text (checked to be UTF-8).
+    pub text: String,
+}
+
+/// Every input of a build, in memory.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The project folder.
+    pub root: PathBuf,
+    /// `site.yaml`, parsed.
+    pub config: SiteConfig,
+    /// `briefs/*.md`, sorted by path.
+    pub briefs: Vec<SourceFile>,
+    /// `data/*.yaml`, sorted by path.
+    pub data: Vec<SourceFile>,
+    /// `templates/*.html`, sorted by path.
+    pub templates: Vec<SourceFile>,
+    /// `templates/assets/**`, copied to `output/assets/` as they are.
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl Project {
+    /// Reads the project at `root`.
+    pub fn load(root: &Path) -> Result<Project> {
+        let site_path = root.join("site.yaml");
+        if !site_path.is_file() {
+            return Err(Error::in_file("site.yaml", "there is no site.yaml here").help(format!(
+                "run brief in a project folder (with site.yaml, briefs/, data/, templates/), or pass --root DIR; looked in {}",
+                root.display()
+            )));
+        }
+        let site = read_text(root, Path::new("site.yaml"))?;
+        let config: SiteConfig = crate::data::yaml::parse(&site.path, &site.text, 0)?;
+        let briefs = read_folder(root, "briefs", &["md"])?;
+        if briefs.len() > MAX_BRIEFS {
+            return Err(Error::in_file("briefs", format!("there are {} briefs", briefs.len()))
+                .help(format!("expected at most {MAX_BRIEFS}")));
+        }
+        let data = read_folder(root, "data", &["yaml", "yml"])?;
+        let templates = read_folder(root, "templates", &["html"])?;
+        let mut assets = BTreeMap::new();
+        let asset_dir = root.join("templates").join("assets");
+        if asset_dir.is_dir() {
+            for path in walk(root, &asset_dir)? {
+                let bytes = read_bytes(root, &path)?;
+                let rel = path
+                    .strip_prefix("templates/assets")
+                    .map(slash_path)
+                    .unwrap_or_default();
+                assets.insert(rel, bytes);
+            }
+        }
+        Ok(Project {
+            root: root.to_path_buf(),
+            config,
+            briefs,
+            data,
+            templates,
+            assets,
+        })
+    }
+
+    /// The data file named `stem` (`crossings` → `data/crossings.yaml`).
+    pub fn data_file(&self, stem: &str) -> Option<&SourceFile> {
+        self.data
+            .iter()
+            .find(|f| f.path.file_stem().and_then(|s| s.to_str()) == Some(stem))
+    }
+}
+
+/// A relative path with `/` separators, the same on every system.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Files under `dir` (absolute), as paths relative to `root`, sorted.
+/// Symbolic links are refused: a project's inputs are its own files.
+fn walk(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name().follow_links(false) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::in_file(relative(root, &path), format!("could not read the folder: {e}"))
+        })?;
+        let rel = relative(root, entry.path());
+        if entry.path_is_symlink() {
+            return Err(Error::in_file(rel, "this is a symbolic link")
+                .help("expected a plain file; copy the file into the project instead"));
+        }
+        if entry.file_type().is_file() {
+            files.push(rel);
+        }
+    }
+    Ok(files)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// The text files directly in `root/folder` with one of `extensions`.
+fn read_folder(root: &Path, folder: &str, extensions: &[&str]) -> Result<Vec<SourceFile>> {
+    let dir = root.join(folder);
+    if !dir.is_dir() {
+        return Err(Error::in_file(folder, "this folder is missing")
+            .help(format!("expected {folder}/ in the project folder")));
+    }
+    let mut files = Vec::new();
+    for path in walk(root, &dir)? {
+        let wanted = path.parent() == Some(Path::new(folder))
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.contains(&e));
+        if wanted {
+            files.push(read_text(root, &path)?);
+        }
+    }
+    Ok(files)
+}
+
+fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
+    let full = root.join(rel);
+    let meta = fs::metadata(&full).map_err(|e| Error::io(rel, "read", &e))?;
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(Error::in_file(rel, format!("the file is {} bytes long", meta.len()))
+            .help(format!("expected at most {MAX_INPUT_BYTES} bytes")));
+    }
+    fs::read(&full).map_err(|e| Error::io(rel, "read", &e))
+}
+
+/// Reads a file as UTF-8 text; invalid bytes are reported at their line
+/// and column.
+fn read_text(root: &Path, rel: &Path) -> Result<SourceFile> {
+    let bytes = read_bytes(root, rel)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        Error::in_file(rel, "the file is not valid UTF-8 text")
+            .at(line, column, None)
+            .help("expected UTF-8; re-save the file as UTF-8")
+    })?;
+    Ok(SourceFile {
+        path: rel.to_path_buf(),
+        text: text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text),
+    })
+}

@@ -1,0 +1,133 @@
+//! A chart placed in a page: a `<figure>` with its caption, the SVG inline,
+//! the source and a CSV download, and the data as a table for anyone who
+//! cannot see the chart. Written without blank lines, so that Markdown
+//! keeps it as one HTML block.
+
+use tera::escape_html;
+
+use crate::charts::Chart;
+
+/// Escapes text for HTML (Tera's escaper, the one templates use).
+pub fn escape(text: &str) -> String {
+    let mut buf = Vec::with_capacity(text.len());
+    // Writing to a Vec cannot fail, and the escaper only emits UTF-8.
+    let _ = escape_html(text, &mut buf);
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// The figure markup for `chart`, with links relative to `root` (`../`
+/// from a brief's page).
+pub fn figure_html(chart: &Chart, subtitle: &str, source: &str, root: &str) -> String {
+    let name = escape(&chart.name);
+    let svg: String = chart
+        .svg
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("<?xml"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!(
+        "<figure class=\"chart\" id=\"chart-{name}\">\n<figcaption><span class=\"chart-title\">{title}</span> <span class=\"chart-subtitle\">{subtitle}</span></figcaption>\n<div class=\"chart-image\">\n{svg}\n</div>\n<p class=\"chart-source\">{source} · <a href=\"{root}charts/{name}.csv\" download>Download the data (CSV)</a></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n{table}\n</details>\n</figure>\n",
+        title = escape(&chart.title),
+        subtitle = escape(subtitle),
+        source = escape(source),
+        table = csv_table(&chart.csv, &chart.title),
+    )
+}
+
+/// The CSV as an HTML table with a header row; numbers right-aligned.
+fn csv_table(csv: &str, caption: &str) -> String {
+    let mut rows = csv.lines().filter(|l| !l.is_empty()).map(split_csv_line);
+    let Some(header) = rows.next() else {
+        return "<p>No data.</p>".into();
+    };
+    let mut out = format!("<table>\n<caption>{}</caption>\n<thead><tr>", escape(caption));
+    for cell in &header {
+        out.push_str(&format!("<th scope=\"col\">{}</th>", escape(cell)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            let numeric = cell.parse::<f64>().is_ok();
+            let text = if numeric {
+                pretty_number(cell)
+            } else {
+                escape(cell.trim_start_matches('\''))
+            };
+            if i == 0 {
+                out.push_str(&format!("<th scope=\"row\">{text}</th>"));
+            } else if numeric {
+                out.push_str(&format!("<td class=\"num\">{text}</td>"));
+            } else {
+                out.push_str(&format!("<td>{text}</td>"));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>");
+    out
+}
+
+/// A CSV number as a reader expects it: `45755` → `45,755`, keeping decimals.
+fn pretty_number(cell: &str) -> String {
+    let places = cell.split_once('.').map_or(0, |(_, f)| f.len());
+    let value: f64 = cell.parse().unwrap_or(0.0);
+    // Years are not grouped.
+    if places == 0 && (1000.0..=2999.0).contains(&value) && cell.len() == 4 {
+        return cell.to_string();
+    }
+    super::filters::group(value, places)
+}
+
+/// Splits one CSV line (RFC 4180 quoting).
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(std::mem::take(&mut cell)),
+            _ => cell.push(c),
+        }
+    }
+    cells.push(cell);
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart() -> Chart {
+        Chart {
+            name: "annual".into(),
+            title: "Arrivals <by> year".into(),
+            description: "d".into(),
+            svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
+            csv: "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n".into(),
+        }
+    }
+
+    #[test]
+    fn the_figure_has_no_blank_lines_and_escapes_text() {
+        let html = figure_html(&chart(), "People", "Source: Home Office", "../");
+        assert!(!html.contains("\n\n"));
+        assert!(!html.contains("<?xml"));
+        assert!(html.contains("Arrivals &lt;by&gt; year"));
+        assert!(html.contains("href=\"../charts/annual.csv\""));
+    }
+
+    #[test]
+    fn the_table_holds_the_csv_with_separators() {
+        let html = figure_html(&chart(), "", "", "../");
+        assert!(html.contains("<th scope=\"row\">2018</th><td class=\"num\">299</td>"));
+        assert!(html.contains("<td class=\"num\">45,755</td>"));
+        assert!(html.contains("<th scope=\"row\">a, b</th><td class=\"num\">1.5</td>"));
+    }
+}

@@ -1,0 +1,293 @@
+//! The pipeline, stage by stage: load → validate → model → charts → render.
+//! Everything is built in memory; `output::write_site` writes it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::brief::{Brief, parse_brief};
+use crate::charts::ChartSet;
+use crate::data::crossings::{Crossings, parse_crossings};
+use crate::data::pilot::parse_pilot;
+use crate::error::{Error, Result};
+use crate::model::{Figures, PilotParameters, SourceInfo, compute};
+use crate::project::{Project, slash_path};
+use crate::render::figure::figure_html;
+use crate::render::markdown;
+use crate::render::templates::{Engine, TemplateOrigin};
+
+/// The tool's version, shown on every brief.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Build as the data stood that day (must lie inside the series).
+    pub as_of: Option<Date>,
+    /// Include briefs marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A built site, in memory.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Every output file by its path under `output/`.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The figures the briefs quote.
+    pub figures: Figures,
+    /// The briefs published, newest first.
+    pub briefs: Vec<String>,
+    /// How many charts were drawn.
+    pub charts: usize,
+}
+
+/// The validated inputs of the model.
+struct Inputs {
+    crossings: Crossings,
+    pilot: Option<PilotParameters>,
+    /// `data.<stem>` for templates: every data file but the daily series.
+    data: BTreeMap<String, serde_json::Value>,
+    source: SourceInfo,
+    data_hash: String,
+}
+
+/// Builds the site of `project` in memory.
+pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
+    let inputs = validate(project)?;
+    let series = &inputs.crossings.series;
+    let as_of = options.as_of.unwrap_or(series.last());
+    if !series.contains(as_of) {
+        return Err(Error::new(format!(
+            "--as-of {as_of} is outside the data, which runs from {} to {}",
+            series.first(),
+            series.last()
+        ))
+        .file("data/crossings.yaml")
+        .help("expected an as-of date inside the series; import a newer release for later dates"));
+    }
+    let seen = series.up_to(as_of);
+    let figures = compute(
+        &seen,
+        inputs.pilot.as_ref(),
+        inputs.source.clone(),
+        project.config.reference_years,
+    );
+    let charts = ChartSet::draw(&figures, &seen, inputs.pilot.as_ref());
+    let briefs = published_briefs(project, options.drafts)?;
+    render_site(project, &inputs, &figures, &charts, &briefs)
+}
+
+/// Parses and validates every data file.
+fn validate(project: &Project) -> Result<Inputs> {
+    let crossings_file = project.data_file("crossings").ok_or_else(|| {
+        Error::in_file("data/crossings.yaml", "the crossings data is missing")
+            .help("expected data/crossings.yaml; make it with `brief import home-office RELEASE.ods`")
+    })?;
+    let crossings = parse_crossings(&crossings_file.path, &crossings_file.text)?;
+    let pilot = match project.data_file("pilot") {
+        Some(f) => Some(parse_pilot(&f.path, &f.text, &crossings.series)?),
+        None => None,
+    };
+    let mut data = BTreeMap::new();
+    let mut all_data = Sha256::new();
+    for file in &project.data {
+        all_data.update(slash_path(&file.path).as_bytes());
+        all_data.update([0]);
+        all_data.update(file.text.as_bytes());
+        all_data.update([0]);
+        let stem = file
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if stem != "crossings" {
+            let value: serde_json::Value = crate::data::yaml::parse(&file.path, &file.text, 0)?;
+            data.insert(stem, value);
+        }
+    }
+    let s = &crossings.source;
+    let source = SourceInfo {
+        publisher: s.publisher.clone(),
+        title: s.title.clone(),
+        address: s.address.clone(),
+        licence: s.licence.clone(),
+        released: s.released,
+        sha256: hex(&Sha256::digest(crossings_file.text.as_bytes())),
+    };
+    Ok(Inputs {
+        crossings,
+        pilot,
+        data,
+        source,
+        data_hash: hex(&all_data.finalize()),
+    })
+}
+
+/// Lowercase hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The briefs to publish, newest first (then by slug, for a stable order).
+fn published_briefs(project: &Project, drafts: bool) -> Result<Vec<Brief>> {
+    let mut briefs = Vec::new();
+    for file in &project.briefs {
+        let brief = parse_brief(file)?;
+        if drafts || !brief.front.draft {
+            briefs.push(brief);
+        }
+    }
+    briefs.sort_by(|a, b| b.front.date.cmp(&a.front.date).then(a.slug.cmp(&b.slug)));
+    Ok(briefs)
+}
+
+/// The provenance line of every brief.
+#[derive(Debug, Serialize)]
+struct Provenance<'a> {
+    source: &'a SourceInfo,
+    as_of: Date,
+    data_hash: &'a str,
+    data_hash_short: &'a str,
+    version: &'static str,
+}
+
+/// A brief as its page template sees it.
+#[derive(Debug, Serialize)]
+struct BriefPage<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    date: Date,
+    authors: &'a [String],
+    tags: &'a [String],
+    draft: bool,
+}
+
+impl<'a> BriefPage<'a> {
+    fn of(b: &'a Brief) -> BriefPage<'a> {
+        BriefPage {
+            slug: &b.slug,
+            title: &b.front.title,
+            summary: &b.front.summary,
+            date: b.front.date,
+            authors: &b.front.authors,
+            tags: &b.front.tags,
+            draft: b.front.draft,
+        }
+    }
+}
+
+/// Renders pages, and gathers every output file.
+fn render_site(
+    project: &Project,
+    inputs: &Inputs,
+    figures: &Figures,
+    charts: &ChartSet,
+    briefs: &[Brief],
+) -> Result<Site> {
+    let mut engine = Engine::new();
+    engine.add_site_templates(&project.templates)?;
+    register_chart_function(&mut engine, charts, figures);
+
+    let figures_value = serde_json::to_value(figures)
+        .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
+    let provenance = Provenance {
+        source: &figures.source,
+        as_of: figures.as_of,
+        data_hash: &inputs.data_hash,
+        data_hash_short: &inputs.data_hash[..12],
+        version: VERSION,
+    };
+    let mut base = tera::Context::new();
+    if let serde_json::Value::Object(map) = &figures_value {
+        for (key, value) in map {
+            base.insert(key.clone(), value);
+        }
+    }
+    base.insert("figures", &figures_value);
+    base.insert("data", &inputs.data);
+    base.insert("site", &project.config);
+    base.insert("provenance", &provenance);
+
+    let mut files = BTreeMap::new();
+    for brief in briefs {
+        let name = slash_path(&brief.path);
+        engine.add_template(
+            &name,
+            &brief.body,
+            TemplateOrigin {
+                path: brief.path.clone(),
+                line_offset: brief.body_offset,
+                file_text: project
+                    .briefs
+                    .iter()
+                    .find(|f| f.path == brief.path)
+                    .map(|f| f.text.clone())
+                    .unwrap_or_default(),
+            },
+        )?;
+        let mut context = base.clone();
+        context.insert("brief", &BriefPage::of(brief));
+        context.insert("root", "../");
+        let body_markdown = engine.render(&name, &context)?;
+        let body_html = markdown::to_html(&body_markdown);
+        context.insert("body", &body_html);
+        let page = engine.render("brief.html", &context)?;
+        files.insert(format!("{}/index.html", brief.slug), page.into_bytes());
+    }
+
+    let mut index = base.clone();
+    let pages: Vec<BriefPage> = briefs.iter().map(BriefPage::of).collect();
+    index.insert("briefs", &pages);
+    index.insert("root", "");
+    files.insert(
+        "index.html".into(),
+        engine.render("index.html", &index)?.into_bytes(),
+    );
+
+    for chart in charts.charts() {
+        files.insert(format!("charts/{}.svg", chart.name), chart.svg.clone().into_bytes());
+        files.insert(format!("charts/{}.csv", chart.name), chart.csv.clone().into_bytes());
+    }
+    for (path, bytes) in &project.assets {
+        files.insert(format!("assets/{path}"), bytes.clone());
+    }
+    let mut json = serde_json::to_string_pretty(figures)
+        .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
+    json.push('\n');
+    files.insert("figures.json".into(), json.into_bytes());
+
+    Ok(Site {
+        files,
+        figures: figures.clone(),
+        briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
+        charts: charts.charts().len(),
+    })
+}
+
+/// `{{ chart(name="annual-arrivals") }}` places a drawn chart in a brief.
+fn register_chart_function(engine: &mut Engine, charts: &ChartSet, figures: &Figures) {
+    let charts = Arc::new(charts.clone());
+    let source = format!(
+        "Source: {}, {}, released {}",
+        figures.source.publisher,
+        figures.source.title,
+        figures.source.released.strftime("%-d %B %Y")
+    );
+    engine
+        .tera
+        .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
+            let name: String = kwargs.must_get("name")?;
+            let Some((chart, subtitle)) = charts.get(&name) else {
+                return Err(tera::Error::message(format!(
+                    "there is no chart “{name}”; the charts are: {}",
+                    charts.names().join(", ")
+                )));
+            };
+            Ok(tera::Value::safe_string(&figure_html(chart, subtitle, &source, "../")))
+        });
+}
