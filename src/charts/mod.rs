@@ -17,3 +17,11 @@ pub struct Chart {
     /// The data drawn, as CSV with a header row.
     pub csv: String,
 }
+
+pub mod annual;
+pub mod theme;
+
+pub use annual::{AnnualBars, annual_bars};
+pub use theme::Theme;
+#[cfg(test)]
+mod preview;

@@ -1,0 +1,59 @@
+//! Writes every chart with realistic data to `/tmp/charts/` for looking at:
+//! `CHARTS_PREVIEW=1 cargo test preview -- --nocapture`. Does nothing
+//! unless `CHARTS_PREVIEW` is set.
+
+use super::*;
+
+const SOURCE: &str = "Source: Home Office, Migrants detected crossing the English Channel in small boats, released 21 August 2026";
+
+fn write(c: &Chart) {
+    let dir = std::path::Path::new("/tmp/charts");
+    let _ = std::fs::create_dir_all(dir);
+    let _ = std::fs::write(dir.join(format!("{}.svg", c.name)), &c.svg);
+    let _ = std::fs::write(dir.join(format!("{}.csv", c.name)), &c.csv);
+    println!("{}: {}", c.name, c.description);
+}
+
+pub(crate) const ANNUAL: [(i16, f64); 8] = [
+    (2018, 299.0),
+    (2019, 1843.0),
+    (2020, 8462.0),
+    (2021, 28526.0),
+    (2022, 45755.0),
+    (2023, 29437.0),
+    (2024, 36816.0),
+    (2025, 41472.0),
+];
+
+#[test]
+fn preview() {
+    if std::env::var_os("CHARTS_PREVIEW").is_none() {
+        return;
+    }
+    write(&annual_bars(&AnnualBars {
+        name: "annual-arrivals".into(),
+        title: "Arrivals in 2025 were the second highest on record".into(),
+        subtitle: "People detected crossing in small boats, by year".into(),
+        source: SOURCE.into(),
+        value_label: "People arrived".into(),
+        bars: ANNUAL.to_vec(),
+        decimals: 0,
+    }));
+    write(&annual_bars(&AnnualBars {
+        name: "annual-per-boat".into(),
+        title: "Boats are fuller".into(),
+        subtitle: "People per boat".into(),
+        source: SOURCE.into(),
+        value_label: "People per boat".into(),
+        bars: vec![
+            (2019, 11.0),
+            (2020, 13.3),
+            (2021, 27.5),
+            (2022, 41.3),
+            (2023, 49.0),
+            (2024, 52.8),
+            (2025, 61.2),
+        ],
+        decimals: 1,
+    }));
+}
