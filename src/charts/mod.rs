@@ -19,9 +19,11 @@ pub struct Chart {
 }
 
 pub mod annual;
+pub mod cumulative;
 pub mod theme;
 
 pub use annual::{AnnualBars, annual_bars};
+pub use cumulative::{Cumulative, YearLine, cumulative};
 pub use theme::Theme;
 #[cfg(test)]
 mod preview;

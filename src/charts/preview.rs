@@ -25,6 +25,25 @@ pub(crate) const ANNUAL: [(i16, f64); 8] = [
     (2025, 41472.0),
 ];
 
+/// A smooth seasonal cumulative curve, scaled so that day `at` has `value`.
+pub(crate) fn curve(year: i16, at: u16, value: f64, last_day: u16) -> YearLine {
+    let density = |d: f64| {
+        let x = (d - 250.0) / 365.0 * std::f64::consts::TAU;
+        0.35 + (1.0 + x.cos()) / 2.0
+    };
+    let mut acc = 0.0;
+    let mut cum = Vec::new();
+    for d in 1..=366u16 {
+        acc += density(d as f64);
+        cum.push(acc);
+    }
+    let scale = value / cum[(at - 1) as usize];
+    let points = (1..=last_day)
+        .map(|d| (d, (cum[(d - 1) as usize] * scale).round() as u64))
+        .collect();
+    YearLine { year, points }
+}
+
 #[test]
 fn preview() {
     if std::env::var_os("CHARTS_PREVIEW").is_none() {
@@ -55,5 +74,21 @@ fn preview() {
             (2025, 61.2),
         ],
         decimals: 1,
+    }));
+    let mut lines: Vec<YearLine> = ANNUAL
+        .iter()
+        .map(|(y, v)| {
+            let days = if *y % 4 == 0 { 366 } else { 365 };
+            curve(*y, days, *v, days)
+        })
+        .collect();
+    lines.push(curve(2026, 232, 15897.0, 232));
+    write(&cumulative(&Cumulative {
+        name: "cumulative".into(),
+        title: "2026 is behind 2025".into(),
+        subtitle: "Cumulative people arrived by day of year".into(),
+        source: SOURCE.into(),
+        lines,
+        highlight: 2026,
     }));
 }

@@ -800,6 +800,130 @@ pub fn widest(labels: &[String], px: u32) -> i32 {
     labels.iter().map(|l| text_width(l, px)).max().unwrap_or(0)
 }
 
+/// A label at the end of a line: drawn to the right of `(x, y)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndLabel {
+    pub x: i32,
+    pub y: i32,
+    pub text: String,
+    pub color: RGBColor,
+    pub bold: bool,
+}
+
+/// Draws end labels to the right of their points, nudged apart vertically
+/// so that none overlap, kept within `[plot.top, plot.bottom]`. Labels that
+/// land inside the plot get a white backing so lines do not run through them.
+pub fn end_labels(area: &Area, theme: &Theme, plot: Plot, labels: &[EndLabel]) {
+    let px = theme.label_size;
+    // Labels of lines ending at (or within a few pixels of) the right edge
+    // line up in one column.
+    let start = |l: &EndLabel| {
+        if l.x >= plot.right - 8 {
+            plot.right.max(l.x) + theme.label_gap
+        } else {
+            l.x + theme.label_gap
+        }
+    };
+    let wants: Vec<LabelWant> = labels
+        .iter()
+        .map(|l| LabelWant {
+            x0: start(l),
+            x1: start(l) + text_width(&l.text, px),
+            y: l.y,
+        })
+        .collect();
+    let gap = theme.line_height(px);
+    let ys = place_labels(&wants, gap, plot.top, plot.bottom);
+    for (l, (w, y)) in labels.iter().zip(wants.iter().zip(ys)) {
+        if w.x0 < plot.right {
+            let h = gap / 2;
+            rect(area, (w.x0 - 2, y - h + 1), (w.x1 + 2, y + h - 1), WHITE);
+        }
+        if (y - l.y).abs() > 3 {
+            // A short leader from the point to the moved label.
+            line(area, &[(l.x + 1, l.y), (w.x0 - 2, y)], theme.grid, 1);
+        }
+        text(
+            area,
+            &l.text,
+            (w.x0, y),
+            &theme.font(px, l.color, Anchor::Start, l.bold),
+        );
+    }
+}
+
+/// Width the right margin needs for end labels.
+pub fn end_label_room(theme: &Theme, texts: &[String]) -> i32 {
+    widest(texts, theme.label_size) + theme.label_gap + 12
+}
+
+/// X axis of day of year: tick marks at month starts, month names centred
+/// in each month (a 365-day year).
+pub fn month_axis(area: &Area, theme: &Theme, plot: Plot, xs: &Scale) {
+    let starts = month_starts(2001);
+    let mut labels: Vec<(i32, String)> = Vec::new();
+    let show_every = if (plot.right - plot.left) < 12 * 34 {
+        2
+    } else {
+        1
+    };
+    for (m, s) in starts.iter().enumerate() {
+        let x = xs.px(*s as f64);
+        line(
+            area,
+            &[(x, plot.bottom), (x, plot.bottom + 5)],
+            theme.baseline,
+            1,
+        );
+        let end = starts.get(m + 1).copied().unwrap_or(366);
+        let mid = xs.px((*s as f64 + end as f64) / 2.0);
+        if m % show_every == 0 {
+            labels.push((mid, MONTHS[m].to_string()));
+        }
+    }
+    let x = xs.px(366.0);
+    line(
+        area,
+        &[(x, plot.bottom), (x, plot.bottom + 5)],
+        theme.baseline,
+        1,
+    );
+    x_labels(area, theme, plot, &labels, false);
+}
+
+/// `YYYY-MM-DD` for a 1-based day of `year`, or `None` when out of range.
+pub fn date_of_day(year: i32, day: u16) -> Option<String> {
+    let len = if is_leap(year) { 366 } else { 365 };
+    if day == 0 || day > len {
+        return None;
+    }
+    let starts = month_starts(year);
+    let mut m = 0;
+    for (i, s) in starts.iter().enumerate() {
+        if day >= *s {
+            m = i;
+        }
+    }
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        year,
+        m + 1,
+        day - starts[m] + 1
+    ))
+}
+
+/// Ordinal: 1st, 2nd, 3rd, 4th, 11th, 21st.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -944,5 +1068,11 @@ mod tests {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2025, 8, 6), 20306);
         assert_eq!(wrap("aa bb cc", 10, 30), vec!["aa bb", "cc"]);
+        assert_eq!(date_of_day(2026, 232).as_deref(), Some("2026-08-20"));
+        assert_eq!(date_of_day(2024, 366).as_deref(), Some("2024-12-31"));
+        assert_eq!(date_of_day(2025, 366), None);
+        assert_eq!(ordinal(1), "1st");
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(ordinal(22), "22nd");
     }
 }
