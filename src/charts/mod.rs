@@ -20,10 +20,12 @@ pub struct Chart {
 
 pub mod annual;
 pub mod cumulative;
+pub mod projection;
 pub mod theme;
 
 pub use annual::{AnnualBars, annual_bars};
 pub use cumulative::{Cumulative, YearLine, cumulative};
+pub use projection::{ProjectionRange, projection_range};
 pub use theme::Theme;
 #[cfg(test)]
 mod preview;

@@ -91,4 +91,17 @@ fn preview() {
         lines,
         highlight: 2026,
     }));
+    write(&projection_range(&ProjectionRange {
+        name: "projection".into(),
+        title: "2026 is on course for 33,000 to 44,000 arrivals".into(),
+        subtitle: "Cumulative people arrived, and projected total".into(),
+        source: SOURCE.into(),
+        year: 2026,
+        days_in_year: 365,
+        so_far: curve(2026, 232, 15897.0, 232).points,
+        low: 33000.0,
+        central: 38500.0,
+        high: 44000.0,
+        reference: vec![(2022, 45755), (2023, 29437), (2024, 36816), (2025, 41472)],
+    }));
 }

@@ -33,6 +33,9 @@ pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 pub const FONT_FAMILY: &str =
     "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
+/// The page colour behind labels.
+pub const PAPER: RGBColor = RGBColor(0xff, 0xff, 0xff);
+
 /// Colours, font sizes and sizes shared by all charts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
@@ -637,7 +640,7 @@ pub struct Plot {
 
 /// Starts a drawing: white background.
 pub fn background(area: &Area, _theme: &Theme) {
-    let _ = area.fill(&WHITE);
+    let _ = area.fill(&PAPER);
 }
 
 /// Draws text at a pixel position (vertical centre at `y`).
@@ -837,7 +840,7 @@ pub fn end_labels(area: &Area, theme: &Theme, plot: Plot, labels: &[EndLabel]) {
     for (l, (w, y)) in labels.iter().zip(wants.iter().zip(ys)) {
         if w.x0 < plot.right {
             let h = gap / 2;
-            rect(area, (w.x0 - 2, y - h + 1), (w.x1 + 2, y + h - 1), WHITE);
+            rect(area, (w.x0 - 2, y - h + 1), (w.x1 + 2, y + h - 1), PAPER);
         }
         if (y - l.y).abs() > 3 {
             // A short leader from the point to the moved label.
@@ -853,8 +856,9 @@ pub fn end_labels(area: &Area, theme: &Theme, plot: Plot, labels: &[EndLabel]) {
 }
 
 /// Width the right margin needs for end labels.
+/// Bold text is about a tenth wider, so the room allows for that.
 pub fn end_label_room(theme: &Theme, texts: &[String]) -> i32 {
-    widest(texts, theme.label_size) + theme.label_gap + 12
+    widest(texts, theme.label_size) * 11 / 10 + theme.label_gap + 12
 }
 
 /// X axis of day of year: tick marks at month starts, month names centred
