@@ -79,7 +79,7 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
     let left = (widest(
         &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
         theme.tick_size,
-    ) + 16)
+    ) + 22)
         .max(40);
     let mut plot = plot_rect(theme, &input.source, left, 24);
     plot.top = top;

@@ -97,7 +97,7 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine]) {
     let left = widest(
         &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
         theme.tick_size,
-    ) + 16;
+    ) + 22;
     let right = end_label_room(theme, &names).max(24);
     let plot = plot_rect(theme, &input.source, left.max(40), right);
     if lines.is_empty() {

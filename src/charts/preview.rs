@@ -104,4 +104,71 @@ fn preview() {
         high: 44000.0,
         reference: vec![(2022, 45755), (2023, 29437), (2024, 36816), (2025, 41472)],
     }));
+    let start = jiff::civil::date(2025, 8, 6);
+    let days: Vec<jiff::civil::Date> = (0..365)
+        .filter_map(|k| start.checked_add(jiff::Span::new().days(k)).ok())
+        .collect();
+    let arrivals_curve = curve(2025, 365, 40000.0, 366);
+    let d = jiff::civil::date;
+    write(&pilot_returns(&PilotReturns {
+        name: "pilot".into(),
+        title: "Returns under the pilot are far behind plan".into(),
+        subtitle: format!("Cumulative people since the pilot began; {PILOT_SCALE_NOTE}"),
+        source: SOURCE.into(),
+        arrivals: days
+            .iter()
+            .enumerate()
+            .map(|(i, day)| {
+                // Shift the seasonal curve so it starts in August.
+                let a = arrivals_curve.points[(i + 217) % 365].1 as i64
+                    - arrivals_curve.points[217].1 as i64;
+                let a = if a < 0 { a + 40000 } else { a };
+                (*day, a.max(0) as u64)
+            })
+            .collect(),
+        planned: days
+            .iter()
+            .enumerate()
+            .map(|(i, day)| (*day, 50.0 / 7.0 * (i as f64 + 1.0)))
+            .collect(),
+        reported: vec![
+            (d(2025, 10, 9), 26),
+            (d(2025, 10, 30), 42),
+            (d(2025, 11, 13), 75),
+            (d(2025, 11, 27), 94),
+            (d(2025, 12, 4), 113),
+            (d(2025, 12, 16), 193),
+            (d(2026, 1, 27), 281),
+            (d(2026, 6, 10), 900),
+        ],
+    }));
+    // Errors shrinking through the year, with a different start per year.
+    let starts = [
+        (2019, 180.0),
+        (2020, -45.0),
+        (2021, -20.0),
+        (2022, -28.0),
+        (2023, 35.0),
+        (2024, -12.0),
+        (2025, 9.0),
+    ];
+    let mut rows = Vec::new();
+    for (y, e0) in starts {
+        for m in 1..=11u8 {
+            let left = (12 - m) as f64 / 11.0;
+            let wobble = ((y as f64 * 7.0 + m as f64 * 1.3).sin()) * 3.0 * left;
+            rows.push((
+                y as i16,
+                m,
+                ((e0 * left * left + wobble) * 10.0).round() / 10.0,
+            ));
+        }
+    }
+    write(&backtest_errors(&BacktestErrors {
+        name: "backtest".into(),
+        title: "Projections made from June on were within 10% of the outturn".into(),
+        subtitle: "Error of the projected year total, % of the outturn".into(),
+        source: SOURCE.into(),
+        rows,
+    }));
 }
