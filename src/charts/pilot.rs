@@ -233,7 +233,7 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
     let planned = to_px(&s.planned);
     let reported = to_px(&s.reported);
     line(area, &arrivals, theme.muted_text, theme.muted_width);
-    dashed(area, &planned, theme.accent2, 2, 6, 4);
+    dashed(area, &planned, theme.accent2, 2, Dash::Long);
     if planned.len() == 1 {
         dot(area, planned[0], 3, theme.accent2);
     }

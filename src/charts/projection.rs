@@ -183,8 +183,7 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
             &[(plot.left, y), (plot.right, y)],
             theme.muted,
             1,
-            4,
-            4,
+            Dash::Short,
         );
         let t = format!("{ry}: {}", fmt_count(*v));
         wants.push((
@@ -218,7 +217,13 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
             theme.accent,
             0.18,
         );
-        dashed(area, &[start, (end_x, ys.px(mid))], theme.accent, 2, 6, 4);
+        dashed(
+            area,
+            &[start, (end_x, ys.px(mid))],
+            theme.accent,
+            2,
+            Dash::Long,
+        );
     }
     let pts: Vec<(i32, i32)> = c
         .so_far

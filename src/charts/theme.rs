@@ -22,7 +22,6 @@
 //! so that the SVG says exactly the pixel size we mean, e.g. `font-size="14"`.
 
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -381,7 +380,13 @@ pub fn finish_svg(raw: &str, name: &str, title: &str, desc: &str, theme: &Theme)
         _ => raw,
     };
     let mut out = root;
-    out.push_str(&clean_font_sizes(body));
+    // The root sets the font family once; drop plotters' copy on each text.
+    let family = format!(" font-family=\"{}\"", xml_escape(FONT_FAMILY));
+    let mut body = body.replace(&family, "");
+    for (_, _, marker, dash) in Dash::MARKERS {
+        body = body.replace(marker, &format!("opacity=\"1\" {dash}"));
+    }
+    out.push_str(&clean_font_sizes(&body));
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -650,23 +655,69 @@ pub fn text(area: &Area, s: &str, (x, y): (i32, i32), style: &TextStyle) {
 
 /// Draws a polyline.
 pub fn line(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32) {
+    let pts = dedup(pts);
     if pts.len() < 2 {
         return;
     }
-    let _ = area.draw(&PathElement::new(pts.to_vec(), color.stroke_width(width)));
+    let _ = area.draw(&PathElement::new(pts, color.stroke_width(width)));
 }
 
-/// Draws a dashed polyline.
-pub fn dashed(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32, dash: i32, gap: i32) {
+/// Drops consecutive repeated pixels (daily data often maps many days to one).
+fn dedup(pts: &[(i32, i32)]) -> Vec<(i32, i32)> {
+    let mut out: Vec<(i32, i32)> = Vec::with_capacity(pts.len());
+    for p in pts {
+        if out.last() != Some(p) {
+            out.push(*p);
+        }
+    }
+    out
+}
+
+/// Dash patterns for [`dashed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dash {
+    /// 6 on, 4 off: projections and plans.
+    Long,
+    /// 3 on, 3 off: light references.
+    Short,
+}
+
+impl Dash {
+    /// plotters cannot write `stroke-dasharray`, so a dashed line is drawn
+    /// as one polyline whose opacity is a marker value, which
+    /// [`finish_svg`] swaps for the dash pattern.
+    const MARKERS: [(Dash, f64, &'static str, &'static str); 2] = [
+        (
+            Dash::Long,
+            0.999,
+            "opacity=\"0.999\"",
+            "stroke-dasharray=\"6 4\"",
+        ),
+        (
+            Dash::Short,
+            0.998,
+            "opacity=\"0.998\"",
+            "stroke-dasharray=\"3 3\"",
+        ),
+    ];
+
+    fn marker(self) -> f64 {
+        Self::MARKERS
+            .iter()
+            .find(|m| m.0 == self)
+            .map(|m| m.1)
+            .unwrap_or(1.0)
+    }
+}
+
+/// Draws a dashed polyline (one SVG element with `stroke-dasharray`).
+pub fn dashed(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32, dash: Dash) {
+    let pts = dedup(pts);
     if pts.len() < 2 {
         return;
     }
-    let _ = area.draw(&DashedPathElement::new(
-        pts.to_vec(),
-        dash,
-        gap,
-        color.stroke_width(width),
-    ));
+    let style = color.mix(dash.marker()).stroke_width(width);
+    let _ = area.draw(&PathElement::new(pts, style));
 }
 
 /// Draws a filled dot.
@@ -1062,6 +1113,25 @@ mod tests {
         assert!(svg.contains("<title id=\"chart-my-chart-title\">A &lt;b&gt; &amp; c</title>"));
         assert!(!svg.lines().next().unwrap_or("").contains("width=\"800\""));
         assert_eq!(svg.matches("<svg").count(), 1);
+    }
+
+    #[test]
+    fn dashed_lines_are_one_element() {
+        let theme = Theme::default();
+        let svg = render(&theme, "d", "T", "D", |a| {
+            dashed(
+                a,
+                &[(0, 0), (100, 0), (200, 50)],
+                theme.accent,
+                2,
+                Dash::Long,
+            );
+            dashed(a, &[(0, 0), (100, 0)], theme.muted, 1, Dash::Short);
+        });
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("opacity=\"1\" stroke-dasharray=\"6 4\""));
+        assert!(svg.contains("stroke-dasharray=\"3 3\""));
+        assert!(!svg.contains("0.999"));
     }
 
     #[test]
