@@ -70,8 +70,11 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
     }
     let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
     let hi = bars.iter().map(|b| b.1).fold(0.0, f64::max);
-    let (ticks, tick_dec) = nice_ticks(lo, hi + (hi - lo) * 0.08, 5);
-    let tick_dec = tick_dec.max(if decimals > 0 && hi - lo < 5.0 { 1 } else { 0 });
+    let (ticks, tick_dec) = if decimals == 0 {
+        (count_ticks(lo, hi + (hi - lo) * 0.08, 5), 0)
+    } else {
+        nice_ticks(lo, hi + (hi - lo) * 0.08, 5)
+    };
     let d0 = ticks.first().copied().unwrap_or(0.0);
     let d1 = ticks.last().copied().unwrap_or(1.0);
     let tick_labels: Vec<(f64, String)> =
@@ -319,6 +322,8 @@ mod tests {
         assert!(c.svg.contains("2020"));
         let c = annual_bars(&fixture(vec![(2020, 0.0), (2021, 0.0)]));
         assert!(c.description.contains("0 in every year"));
+        assert!(!c.svg.contains(">\n0.2\n</text>"));
+        assert_eq!(c.svg.matches(">\n1\n</text>").count(), 1);
         let c = annual_bars(&fixture(vec![(2020, f64::NAN)]));
         assert!(c.svg.contains("No data"));
         let many: Vec<(i16, f64)> = (1990..2030).map(|y| (y, (y as f64) * 1000.0)).collect();

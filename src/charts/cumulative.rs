@@ -92,7 +92,7 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine]) {
         .max()
         .unwrap_or(0);
     let names: Vec<String> = lines.iter().map(|l| l.year.to_string()).collect();
-    let (ticks, _) = nice_ticks(0.0, max as f64, 5);
+    let ticks = count_ticks(0.0, max as f64, 5);
     let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
     let left = widest(
         &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
@@ -343,6 +343,9 @@ mod tests {
         f.highlight = 1999;
         let c = cumulative(&f);
         assert!(c.description.contains("2020 to 2021"));
+        // All zeros: whole-number ticks, none repeated.
+        assert_eq!(c.svg.matches(">\n0\n</text>").count(), 1);
+        assert_eq!(c.svg.matches(">\n1\n</text>").count(), 1);
     }
 
     #[test]

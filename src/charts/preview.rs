@@ -164,6 +164,14 @@ fn preview() {
             ));
         }
     }
+    write(&cumulative(&Cumulative {
+        name: "empty".into(),
+        title: "Nothing yet".into(),
+        subtitle: String::new(),
+        source: SOURCE.into(),
+        lines: vec![],
+        highlight: 2026,
+    }));
     write(&backtest_errors(&BacktestErrors {
         name: "backtest".into(),
         title: "Projections made from June on were within 10% of the outturn".into(),

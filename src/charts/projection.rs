@@ -149,7 +149,7 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
     for (_, v) in &c.reference {
         max = max.max(*v as f64);
     }
-    let (ticks, _) = nice_ticks(0.0, max, 5);
+    let ticks = count_ticks(0.0, max, 5);
     let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
     let left = widest(
         &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),

@@ -231,6 +231,25 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, u8) {
     (ticks, decimals)
 }
 
+/// Like [`nice_ticks`], for whole counts: the step is never below 1, so no
+/// tick is a fraction and no two labels repeat.
+pub fn count_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    let (ticks, decimals) = nice_ticks(lo, hi, target);
+    if decimals == 0 {
+        return ticks;
+    }
+    let lo = if lo.is_finite() { lo.floor() } else { 0.0 };
+    let hi = if hi.is_finite() { hi.ceil() } else { 1.0 };
+    let hi = hi.max(lo + 1.0);
+    let mut out = Vec::new();
+    let mut v = lo;
+    while v <= hi && out.len() < 12 {
+        out.push(v);
+        v += 1.0;
+    }
+    out
+}
+
 /// Formats a number with thousands separators and a fixed number of
 /// decimals, e.g. `45,755` or `12.5`. Uses a true minus sign for negatives
 /// when `minus_sign` is set (for display), a hyphen otherwise.
@@ -1036,6 +1055,14 @@ mod tests {
         assert!(t.len() >= 2);
         let (t, _) = nice_ticks(f64::NAN, 1.0, 5);
         assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn count_ticks_are_whole() {
+        assert_eq!(count_ticks(0.0, 0.0, 5), vec![0.0, 1.0]);
+        assert_eq!(count_ticks(0.0, 3.0, 5), vec![0.0, 1.0, 2.0, 3.0]);
+        let t = count_ticks(0.0, 45755.0, 5);
+        assert!(t.iter().all(|v| v.fract() == 0.0));
     }
 
     #[test]
