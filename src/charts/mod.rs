@@ -18,5 +18,21 @@ pub struct Chart {
     pub csv: String,
 }
 
+pub mod annual;
+pub mod backtest;
+pub mod cumulative;
+pub mod pilot;
+pub mod projection;
 mod set;
+pub mod theme;
+
+pub use annual::{AnnualBars, annual_bars};
+pub use backtest::{BacktestErrors, backtest_errors};
+pub use cumulative::{Cumulative, YearLine, cumulative};
+pub use pilot::{PILOT_SCALE_NOTE, PilotReturns, pilot_returns};
+pub use projection::{ProjectionRange, projection_range};
 pub use set::ChartSet;
+pub use theme::Theme;
+
+#[cfg(test)]
+mod preview;

@@ -1,0 +1,343 @@
+//! Vertical bars, one per year, with the value printed above each bar.
+
+use super::Chart;
+use super::theme::*;
+
+/// Input for [`annual_bars`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnualBars {
+    /// File stem, e.g. `annual-arrivals`.
+    pub name: String,
+    /// The finding, stated as a title.
+    pub title: String,
+    /// Measure, units and as-of date.
+    pub subtitle: String,
+    /// Source line, drawn at the bottom of the SVG.
+    pub source: String,
+    /// What the bars measure, e.g. "People arrived"; the y-axis label.
+    pub value_label: String,
+    /// (year, value), drawn in year order.
+    pub bars: Vec<(i16, f64)>,
+    /// Decimals for values: 0 for counts, 1 for people per boat.
+    pub decimals: u8,
+}
+
+/// Draws one bar per year.
+pub fn annual_bars(input: &AnnualBars) -> Chart {
+    let theme = Theme::default();
+    let mut bars: Vec<(i16, f64)> = input
+        .bars
+        .iter()
+        .copied()
+        .filter(|(_, v)| v.is_finite())
+        .collect();
+    bars.sort_by_key(|(y, _)| *y);
+    let decimals = input.decimals.min(3);
+    let description = describe(&input.value_label, &bars, decimals);
+    let svg = render(&theme, &input.name, &input.title, &description, |area| {
+        draw(area, &theme, input, &bars, decimals)
+    });
+    let rows: Vec<Vec<String>> = bars
+        .iter()
+        .map(|(y, v)| vec![y.to_string(), plain_num(*v, decimals.max(1) + 1)])
+        .collect();
+    let header = if input.value_label.trim().is_empty() {
+        "value".to_string()
+    } else {
+        input.value_label.clone()
+    };
+    Chart {
+        name: input.name.clone(),
+        title: input.title.clone(),
+        description,
+        svg,
+        csv: csv(&["year", &header], &rows),
+    }
+}
+
+fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], decimals: u8) {
+    source_block(area, theme, &input.source);
+    let label_style = theme.font(theme.tick_size, theme.muted_text, Anchor::Start, false);
+    if !input.value_label.is_empty() {
+        text(area, &input.value_label, (8, 12), &label_style);
+    }
+    let top = theme.margin_top + 12;
+    if bars.is_empty() {
+        let mut plot = plot_rect(theme, &input.source, theme.margin_left, 24);
+        plot.top = top;
+        no_data(area, theme, plot);
+        return;
+    }
+    let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
+    let hi = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+    let (ticks, tick_dec) = if decimals == 0 {
+        (count_ticks(lo, hi + (hi - lo) * 0.08, 5), 0)
+    } else {
+        nice_ticks(lo, hi + (hi - lo) * 0.08, 5)
+    };
+    let d0 = ticks.first().copied().unwrap_or(0.0);
+    let d1 = ticks.last().copied().unwrap_or(1.0);
+    let tick_labels: Vec<(f64, String)> =
+        ticks.iter().map(|t| (*t, fmt_num(*t, tick_dec))).collect();
+    let left = (widest(
+        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
+        theme.tick_size,
+    ) + 22)
+        .max(40);
+    let mut plot = plot_rect(theme, &input.source, left, 24);
+    plot.top = top;
+    let ys = Scale::new(d0, d1, plot.bottom, plot.top);
+    y_grid(area, theme, plot, &ys, &tick_labels);
+
+    let n = bars.len() as i32;
+    let width = plot.right - plot.left;
+    let slot = width as f64 / n as f64;
+    let bar_w = ((slot * 0.68).round() as i32).clamp(1, 90);
+    let centre = |i: usize| plot.left + (slot * (i as f64 + 0.5)).round() as i32;
+    let zero = ys.px(0.0);
+    for (i, (_, v)) in bars.iter().enumerate() {
+        let x = centre(i);
+        let y = ys.px(*v);
+        let (a, b) = if y <= zero { (y, zero) } else { (zero, y) };
+        if b > a {
+            rect(
+                area,
+                (x - bar_w / 2, a),
+                (x - bar_w / 2 + bar_w, b),
+                theme.bar,
+            );
+        }
+    }
+    line(
+        area,
+        &[(plot.left, zero), (plot.right, zero)],
+        theme.baseline,
+        1,
+    );
+
+    // Value labels: keep those that fit, preferring last, peak, first.
+    let px = theme.label_size;
+    let labels: Vec<String> = bars.iter().map(|(_, v)| fmt_num(*v, decimals)).collect();
+    let peak = argmax(bars);
+    let mut order: Vec<usize> = vec![bars.len() - 1, peak, 0];
+    order.extend(0..bars.len());
+    let mut kept: Vec<(i32, i32)> = Vec::new();
+    let mut show = vec![false; bars.len()];
+    for i in order {
+        if show[i] {
+            continue;
+        }
+        let w = text_width(&labels[i], px);
+        let x0 = centre(i) - w / 2;
+        let x1 = x0 + w;
+        if kept.iter().all(|(a, b)| x1 + 4 <= *a || *b + 4 <= x0) {
+            kept.push((x0, x1));
+            show[i] = true;
+        }
+    }
+    let style = theme.font(px, theme.text, Anchor::Middle, false);
+    for (i, (_, v)) in bars.iter().enumerate() {
+        if !show[i] {
+            continue;
+        }
+        let y = ys.px(*v);
+        let ly = if *v >= 0.0 {
+            y - 4 - px as i32 / 2
+        } else {
+            y + 4 + px as i32 / 2
+        };
+        text(area, &labels[i], (centre(i), ly), &style);
+    }
+
+    // Year labels, thinned when they would touch.
+    let year_w = bars
+        .iter()
+        .map(|(y, _)| text_width(&y.to_string(), theme.tick_size))
+        .max()
+        .unwrap_or(0)
+        + 8;
+    let every = ((year_w as f64 / slot.max(1.0)).ceil() as usize).max(1);
+    let last = bars.len() - 1;
+    let xt: Vec<(i32, String)> = bars
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (last - i).is_multiple_of(every))
+        .map(|(i, (y, _))| (centre(i), y.to_string()))
+        .collect();
+    x_labels(area, theme, plot, &xt, false);
+}
+
+fn argmax(bars: &[(i16, f64)]) -> usize {
+    let mut best = 0;
+    for (i, (_, v)) in bars.iter().enumerate() {
+        if *v > bars[best].1 {
+            best = i;
+        }
+    }
+    best
+}
+
+/// "People arrived: 299 in 2018, rising to a peak of 45,755 in 2022,
+/// falling to 29,437 in 2023, and 41,472 in 2025."
+fn describe(label: &str, bars: &[(i16, f64)], decimals: u8) -> String {
+    let label = if label.trim().is_empty() {
+        "Values"
+    } else {
+        label.trim()
+    };
+    let f = |i: usize| format!("{} in {}", fmt_num(bars[i].1, decimals), bars[i].0);
+    let n = bars.len();
+    if n == 0 {
+        return format!("{label}: no data.");
+    }
+    if n == 1 {
+        return format!("{label}: {}.", f(0));
+    }
+    let first_v = fmt_num(bars[0].1, decimals);
+    if bars.iter().all(|b| fmt_num(b.1, decimals) == first_v) {
+        return format!(
+            "{label}: {first_v} in every year from {} to {}.",
+            bars[0].0,
+            bars[n - 1].0
+        );
+    }
+    let last = n - 1;
+    let peak = argmax(bars);
+    let mut s = format!("{label}: {}", f(0));
+    if peak == 0 {
+        s.push_str(", the highest in the period");
+    } else {
+        s.push_str(&format!(", rising to a peak of {}", f(peak)));
+    }
+    // Lowest after the peak (first occurrence).
+    let mut low: Option<usize> = None;
+    for i in (peak + 1)..n {
+        if low.is_none_or(|l| bars[i].1 < bars[l].1) {
+            low = Some(i);
+        }
+    }
+    if let Some(l) = low
+        && bars[l].1 < bars[peak].1
+    {
+        if l == last {
+            s.push_str(&format!(", and falling to {}", f(l)));
+            s.push('.');
+            return s;
+        }
+        s.push_str(&format!(", falling to {}", f(l)));
+    }
+    if last != peak && last != 0 {
+        s.push_str(&format!(", and {}", f(last)));
+    }
+    s.push('.');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(bars: Vec<(i16, f64)>) -> AnnualBars {
+        AnnualBars {
+            name: "annual-arrivals".into(),
+            title: "Arrivals in 2025 were the second highest on record".into(),
+            subtitle: "People detected crossing in small boats, by year".into(),
+            source: "Source: Home Office, Migrants detected crossing the English Channel in small boats, released 21 August 2026".into(),
+            value_label: "People arrived".into(),
+            bars,
+            decimals: 0,
+        }
+    }
+
+    fn real() -> AnnualBars {
+        fixture(vec![
+            (2018, 299.0),
+            (2019, 1843.0),
+            (2020, 8462.0),
+            (2021, 28526.0),
+            (2022, 45755.0),
+            (2023, 29437.0),
+            (2024, 36816.0),
+            (2025, 41472.0),
+        ])
+    }
+
+    #[test]
+    fn description_from_data() {
+        let c = annual_bars(&real());
+        assert_eq!(
+            c.description,
+            "People arrived: 299 in 2018, rising to a peak of 45,755 in 2022, falling to 29,437 in 2023, and 41,472 in 2025."
+        );
+    }
+
+    #[test]
+    fn description_edge_cases() {
+        assert_eq!(describe("X", &[], 0), "X: no data.");
+        assert_eq!(describe("X", &[(2020, 5.0)], 0), "X: 5 in 2020.");
+        assert_eq!(
+            describe("X", &[(2020, 5.0), (2021, 5.0)], 0),
+            "X: 5 in every year from 2020 to 2021."
+        );
+        assert_eq!(
+            describe("X", &[(2020, 9.0), (2021, 5.0)], 0),
+            "X: 9 in 2020, the highest in the period, and falling to 5 in 2021."
+        );
+        assert_eq!(
+            describe("X", &[(2020, 1.0), (2021, 5.0)], 0),
+            "X: 1 in 2020, rising to a peak of 5 in 2021."
+        );
+        assert_eq!(
+            describe("People per boat", &[(2020, 13.24), (2021, 52.44)], 1),
+            "People per boat: 13.2 in 2020, rising to a peak of 52.4 in 2021."
+        );
+    }
+
+    #[test]
+    fn csv_holds_plain_numbers() {
+        let c = annual_bars(&real());
+        let lines: Vec<&str> = c.csv.lines().collect();
+        assert_eq!(lines[0], "year,People arrived");
+        assert_eq!(lines[1], "2018,299");
+        assert_eq!(lines[5], "2022,45755");
+        assert_eq!(lines.len(), 9);
+    }
+
+    #[test]
+    fn svg_has_values_with_separators_and_is_deterministic() {
+        let a = annual_bars(&real());
+        let b = annual_bars(&real());
+        assert_eq!(a.svg, b.svg);
+        assert!(a.svg.contains(">\n45,755\n</text>"));
+        assert!(a.svg.contains(">\n2025\n</text>"));
+        assert!(a.svg.contains("viewBox=\"0 0 800 450\""));
+        assert!(!a.svg.contains("No data"));
+    }
+
+    #[test]
+    fn tiny_inputs_do_not_panic() {
+        let c = annual_bars(&fixture(vec![]));
+        assert!(c.svg.contains("No data"));
+        let c = annual_bars(&fixture(vec![(2020, 0.0)]));
+        assert!(c.svg.contains("2020"));
+        let c = annual_bars(&fixture(vec![(2020, 0.0), (2021, 0.0)]));
+        assert!(c.description.contains("0 in every year"));
+        assert!(!c.svg.contains(">\n0.2\n</text>"));
+        assert_eq!(c.svg.matches(">\n1\n</text>").count(), 1);
+        let c = annual_bars(&fixture(vec![(2020, f64::NAN)]));
+        assert!(c.svg.contains("No data"));
+        let many: Vec<(i16, f64)> = (1990..2030).map(|y| (y, (y as f64) * 1000.0)).collect();
+        let c = annual_bars(&fixture(many));
+        assert!(c.svg.contains("2029"));
+    }
+
+    #[test]
+    fn snapshot() {
+        let c = annual_bars(&fixture(vec![
+            (2023, 100.0),
+            (2024, 2500.0),
+            (2025, 1200.0),
+        ]));
+        insta::assert_snapshot!(c.svg);
+    }
+}

@@ -1,0 +1,284 @@
+//! How wrong past projections were, by the month they were made in.
+
+use super::Chart;
+use super::theme::*;
+
+/// Input for [`backtest_errors`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestErrors {
+    pub name: String,
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+    /// (year, month the projection was made 1..=11, error in per cent).
+    /// A positive error is an over-estimate.
+    pub rows: Vec<(i16, u8, f64)>,
+}
+
+/// Years in order, each with its (month, error) points in month order.
+fn by_year(rows: &[(i16, u8, f64)]) -> Vec<(i16, Vec<(u8, f64)>)> {
+    let mut rows: Vec<(i16, u8, f64)> = rows
+        .iter()
+        .copied()
+        .filter(|(_, m, e)| (1..=12).contains(m) && e.is_finite())
+        .collect();
+    rows.sort_by_key(|r| (r.0, r.1));
+    let mut out: Vec<(i16, Vec<(u8, f64)>)> = Vec::new();
+    for (y, m, e) in rows {
+        match out.last_mut() {
+            Some((ly, pts)) if *ly == y => pts.push((m, e)),
+            _ => out.push((y, vec![(m, e)])),
+        }
+    }
+    out
+}
+
+/// "+12.5%", "−3.0%", "0%".
+fn pct(v: f64, decimals: u8) -> String {
+    let s = fmt_num(v, decimals);
+    if v > 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("+{s}%")
+    } else {
+        format!("{s}%")
+    }
+}
+
+/// Draws one muted line per year of projection errors, with a zero line.
+pub fn backtest_errors(input: &BacktestErrors) -> Chart {
+    let theme = Theme::default();
+    let years = by_year(&input.rows);
+    let description = describe(&years);
+    let svg = render(&theme, &input.name, &input.title, &description, |area| {
+        draw(area, &theme, input, &years)
+    });
+    let rows: Vec<Vec<String>> = years
+        .iter()
+        .flat_map(|(y, pts)| {
+            pts.iter()
+                .map(move |(m, e)| vec![y.to_string(), m.to_string(), plain_num(*e, 2)])
+        })
+        .collect();
+    Chart {
+        name: input.name.clone(),
+        title: input.title.clone(),
+        description,
+        svg,
+        csv: csv(&["year", "month", "error_pct"], &rows),
+    }
+}
+
+fn draw(area: &Area, theme: &Theme, input: &BacktestErrors, years: &[(i16, Vec<(u8, f64)>)]) {
+    source_block(area, theme, &input.source);
+    let values = || years.iter().flat_map(|(_, p)| p.iter().map(|q| q.1));
+    let lo = values().fold(0.0, f64::min);
+    let hi = values().fold(0.0, f64::max);
+    let (ticks, dec) = nice_ticks(lo, hi, 6);
+    let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, pct(*t, dec))).collect();
+    let names: Vec<String> = years.iter().map(|(y, _)| y.to_string()).collect();
+    let left = widest(
+        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
+        theme.tick_size,
+    ) + 22;
+    let right = end_label_room(theme, &names).max(24);
+    let plot = plot_rect(theme, &input.source, left.max(40), right);
+    if years.is_empty() {
+        no_data(area, theme, plot);
+        return;
+    }
+    let last_month = years
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|q| q.0))
+        .max()
+        .unwrap_or(11)
+        .max(11);
+    let ys = Scale::new(
+        ticks.first().copied().unwrap_or(-1.0),
+        ticks.last().copied().unwrap_or(1.0),
+        plot.bottom,
+        plot.top,
+    );
+    let xs = Scale::new(0.6, last_month as f64 + 0.4, plot.left, plot.right);
+    y_grid(area, theme, plot, &ys, &tick_labels);
+    let zero = ys.px(0.0);
+    line(
+        area,
+        &[(plot.left, zero), (plot.right, zero)],
+        theme.text,
+        2,
+    );
+
+    let xt: Vec<(i32, String)> = (1..=last_month)
+        .map(|m| (xs.px(m as f64), MONTHS[(m - 1) as usize].to_string()))
+        .collect();
+    x_labels(area, theme, plot, &xt, false);
+
+    let mut ends = Vec::new();
+    for (y, pts) in years {
+        let px: Vec<(i32, i32)> = pts
+            .iter()
+            .map(|(m, e)| (xs.px(*m as f64), ys.px(*e)))
+            .collect();
+        line(area, &px, theme.muted, theme.muted_width);
+        for p in &px {
+            dot(area, *p, 3, theme.muted);
+        }
+        if let Some(end) = px.last() {
+            ends.push(EndLabel {
+                x: end.0 + 3,
+                y: end.1,
+                text: y.to_string(),
+                color: theme.muted_text,
+                bold: false,
+            });
+        }
+    }
+    end_labels(area, theme, plot, &ends);
+}
+
+fn describe(years: &[(i16, Vec<(u8, f64)>)]) -> String {
+    let all: Vec<(i16, u8, f64)> = years
+        .iter()
+        .flat_map(|(y, p)| p.iter().map(move |(m, e)| (*y, *m, *e)))
+        .collect();
+    if all.is_empty() {
+        return "No data.".to_string();
+    }
+    let when = |(y, m, _): (i16, u8, f64)| {
+        let name = MONTH_NAMES[(m.clamp(1, 12) - 1) as usize];
+        format!("the {y} projection made in {name}")
+    };
+    let mut parts = Vec::new();
+    // Largest first; ties go to the earliest.
+    let over =
+        all.iter()
+            .copied()
+            .filter(|r| r.2 > 0.0)
+            .fold(None::<(i16, u8, f64)>, |b, r| match b {
+                Some(b) if b.2 >= r.2 => Some(b),
+                _ => Some(r),
+            });
+    let under = all
+        .iter()
+        .copied()
+        .filter(|r| r.2 < 0.0)
+        .fold(None::<(i16, u8, f64)>, |b, r| match b {
+            Some(b) if b.2 <= r.2 => Some(b),
+            _ => Some(r),
+        });
+    match over {
+        Some(r) => parts.push(format!(
+            "The largest over-estimate was {}, by {}",
+            pct(r.2, 1),
+            when(r)
+        )),
+        None => parts.push("No projection was an over-estimate".to_string()),
+    }
+    match under {
+        Some(r) => parts.push(format!(
+            "the largest under-estimate was {}, by {}",
+            pct(r.2, 1),
+            when(r)
+        )),
+        None => parts.push("none was an under-estimate".to_string()),
+    }
+    let first = years.first().map(|y| y.0).unwrap_or(0);
+    let last = years.last().map(|y| y.0).unwrap_or(0);
+    let span = if first == last {
+        format!("{first}")
+    } else {
+        format!("{first} to {last}")
+    };
+    format!(
+        "Projection errors by month of projection, {span}. {}.",
+        parts.join("; ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> BacktestErrors {
+        BacktestErrors {
+            name: "backtest".into(),
+            title: "Projections made after June were within 10%".into(),
+            subtitle: "Error of the projected year total, % of the outturn".into(),
+            source: "Source: Home Office; brief calculations".into(),
+            rows: vec![
+                (2023, 1, 25.0),
+                (2023, 6, 8.5),
+                (2023, 11, 0.4),
+                (2024, 1, -30.2),
+                (2024, 6, -6.0),
+                (2024, 11, -1.0),
+                (2025, 1, 12.0),
+                (2025, 6, 2.0),
+                (2025, 11, 0.0),
+            ],
+        }
+    }
+
+    #[test]
+    fn description_from_data() {
+        assert_eq!(
+            backtest_errors(&fixture()).description,
+            "Projection errors by month of projection, 2023 to 2025. The largest over-estimate was +25.0%, by the 2023 projection made in January; the largest under-estimate was \u{2212}30.2%, by the 2024 projection made in January."
+        );
+    }
+
+    #[test]
+    fn csv_plain_numbers() {
+        let c = backtest_errors(&fixture());
+        let lines: Vec<&str> = c.csv.lines().collect();
+        assert_eq!(lines[0], "year,month,error_pct");
+        assert_eq!(lines[1], "2023,1,25");
+        assert!(lines.contains(&"2024,1,-30.2"));
+        assert_eq!(lines.len(), 10);
+    }
+
+    #[test]
+    fn svg_ticks_and_labels() {
+        let a = backtest_errors(&fixture());
+        assert_eq!(a.svg, backtest_errors(&fixture()).svg);
+        for l in [
+            "0%",
+            "+20%",
+            "\u{2212}20%",
+            "Jan",
+            "Nov",
+            "2023",
+            "2024",
+            "2025",
+        ] {
+            assert!(a.svg.contains(&format!(">\n{l}\n</text>")), "{l}");
+        }
+        assert!(!a.svg.contains("Dec"));
+    }
+
+    #[test]
+    fn percent_format() {
+        assert_eq!(pct(0.0, 0), "0%");
+        assert_eq!(pct(10.0, 0), "+10%");
+        assert_eq!(pct(-2.5, 1), "\u{2212}2.5%");
+        assert_eq!(pct(0.01, 0), "0%");
+    }
+
+    #[test]
+    fn tiny_inputs_do_not_panic() {
+        let mut f = fixture();
+        f.rows = vec![];
+        let c = backtest_errors(&f);
+        assert!(c.svg.contains("No data"));
+        assert_eq!(c.description, "No data.");
+        f.rows = vec![(2025, 3, 0.0)];
+        let c = backtest_errors(&f);
+        assert!(c.description.contains("No projection was an over-estimate"));
+        f.rows = vec![(2025, 0, 1.0), (2025, 13, f64::NAN)];
+        assert!(backtest_errors(&f).svg.contains("No data"));
+    }
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(backtest_errors(&fixture()).svg);
+    }
+}

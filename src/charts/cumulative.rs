@@ -1,0 +1,355 @@
+//! Cumulative arrivals by day of year, one line per year, one year highlighted.
+
+use super::Chart;
+use super::theme::*;
+
+/// One year's cumulative line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearLine {
+    pub year: i16,
+    /// (day of year, 1-based; cumulative people).
+    pub points: Vec<(u16, u64)>,
+}
+
+/// Input for [`cumulative`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cumulative {
+    pub name: String,
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+    pub lines: Vec<YearLine>,
+    /// The year drawn strong in the accent colour.
+    pub highlight: i16,
+}
+
+/// Draws cumulative lines by day of year.
+pub fn cumulative(input: &Cumulative) -> Chart {
+    let theme = Theme::default();
+    let lines = clean(&input.lines);
+    let description = describe(&lines, input.highlight);
+    let svg = render(&theme, &input.name, &input.title, &description, |area| {
+        draw(area, &theme, input, &lines)
+    });
+    let mut rows = Vec::new();
+    for l in &lines {
+        for (d, v) in &l.points {
+            rows.push(vec![
+                l.year.to_string(),
+                d.to_string(),
+                date_of_day(l.year as i32, *d).unwrap_or_default(),
+                v.to_string(),
+            ]);
+        }
+    }
+    Chart {
+        name: input.name.clone(),
+        title: input.title.clone(),
+        description,
+        svg,
+        csv: csv(&["year", "day_of_year", "date", "cumulative_people"], &rows),
+    }
+}
+
+/// Sorted by year, points sorted by day, days outside 1..=366 and empty
+/// lines dropped.
+fn clean(lines: &[YearLine]) -> Vec<YearLine> {
+    let mut out: Vec<YearLine> = lines
+        .iter()
+        .map(|l| {
+            let mut points: Vec<(u16, u64)> = l
+                .points
+                .iter()
+                .copied()
+                .filter(|(d, _)| (1..=366).contains(d))
+                .collect();
+            points.sort_by_key(|p| p.0);
+            YearLine {
+                year: l.year,
+                points,
+            }
+        })
+        .filter(|l| !l.points.is_empty())
+        .collect();
+    out.sort_by_key(|l| l.year);
+    out
+}
+
+/// Value of a cumulative line on `day`: its last point on or before that day.
+fn value_on(line: &YearLine, day: u16) -> Option<u64> {
+    line.points
+        .iter()
+        .take_while(|(d, _)| *d <= day)
+        .last()
+        .map(|p| p.1)
+}
+
+fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine]) {
+    source_block(area, theme, &input.source);
+    let max = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .max()
+        .unwrap_or(0);
+    let names: Vec<String> = lines.iter().map(|l| l.year.to_string()).collect();
+    let ticks = count_ticks(0.0, max as f64, 5);
+    let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
+    let left = widest(
+        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
+        theme.tick_size,
+    ) + 22;
+    let right = end_label_room(theme, &names).max(24);
+    let plot = plot_rect(theme, &input.source, left.max(40), right);
+    if lines.is_empty() {
+        no_data(area, theme, plot);
+        return;
+    }
+    let d1 = ticks.last().copied().unwrap_or(1.0).max(1.0);
+    let ys = Scale::new(0.0, d1, plot.bottom, plot.top);
+    let xs = Scale::new(1.0, 366.0, plot.left, plot.right);
+    y_grid(area, theme, plot, &ys, &tick_labels);
+    line(
+        area,
+        &[(plot.left, plot.bottom), (plot.right, plot.bottom)],
+        theme.baseline,
+        1,
+    );
+    month_axis(area, theme, plot, &xs);
+
+    // Muted lines first, the highlight on top.
+    let mut order: Vec<&YearLine> = lines.iter().filter(|l| l.year != input.highlight).collect();
+    order.extend(lines.iter().filter(|l| l.year == input.highlight));
+    let mut labels = Vec::new();
+    for l in order {
+        let strong = l.year == input.highlight;
+        let (color, width) = if strong {
+            (theme.accent, theme.strong_width)
+        } else {
+            (theme.muted, theme.muted_width)
+        };
+        let pts: Vec<(i32, i32)> = l
+            .points
+            .iter()
+            .map(|(d, v)| (xs.px(*d as f64), ys.px(*v as f64)))
+            .collect();
+        line(area, &pts, color, width);
+        let Some(&end) = pts.last() else { continue };
+        if strong || pts.len() == 1 {
+            dot(area, end, if strong { 4 } else { 3 }, color);
+        }
+        labels.push(EndLabel {
+            x: end.0 + 2,
+            y: end.1,
+            text: l.year.to_string(),
+            color: if strong {
+                theme.accent
+            } else {
+                theme.muted_text
+            },
+            bold: strong,
+        });
+    }
+    end_labels(area, theme, plot, &labels);
+}
+
+fn describe(lines: &[YearLine], highlight: i16) -> String {
+    if lines.is_empty() {
+        return "No data.".to_string();
+    }
+    let Some(h) = lines.iter().find(|l| l.year == highlight) else {
+        let last: Vec<(i16, u64)> = lines
+            .iter()
+            .filter_map(|l| l.points.last().map(|p| (l.year, p.1)))
+            .collect();
+        let hi = last.iter().max_by_key(|p| (p.1, -p.0)).copied();
+        let lo = last.iter().min_by_key(|p| (p.1, p.0)).copied();
+        return match (hi, lo) {
+            (Some(hi), Some(lo)) if last.len() > 1 => format!(
+                "Cumulative people arrived by day of year, {} to {}. The highest latest total was {} in {} and the lowest {} in {}.",
+                lines[0].year,
+                lines[lines.len() - 1].year,
+                fmt_count(hi.1),
+                hi.0,
+                fmt_count(lo.1),
+                lo.0
+            ),
+            (Some(hi), _) => format!(
+                "Cumulative people arrived by day of year in {}: {} by the latest day.",
+                hi.0,
+                fmt_count(hi.1)
+            ),
+            _ => "No data.".to_string(),
+        };
+    };
+    let Some(&(day, value)) = h.points.last() else {
+        return "No data.".to_string();
+    };
+    let when = day_of_year_text(h.year as i32, day);
+    let mut s = format!(
+        "By {when} (day {day}), {} people had arrived in {}",
+        fmt_count(value),
+        h.year
+    );
+    let others: Vec<(i16, u64)> = lines
+        .iter()
+        .filter(|l| l.year != h.year)
+        .filter_map(|l| value_on(l, day).map(|v| (l.year, v)))
+        .collect();
+    if let Some(prev) = others.iter().find(|o| o.0 == h.year - 1) {
+        s.push_str(&format!(
+            ", compared with {} by the same day in {}",
+            fmt_count(prev.1),
+            prev.0
+        ));
+    }
+    s.push('.');
+    if !others.is_empty() {
+        let above = others.iter().filter(|o| o.1 > value).count();
+        let n = others.len() + 1;
+        let hi = others.iter().max_by_key(|p| (p.1, -p.0)).copied();
+        let lo = others.iter().min_by_key(|p| (p.1, p.0)).copied();
+        s.push_str(&format!(
+            " That was the {} highest of {n} years at that point",
+            ordinal(above + 1)
+        ));
+        if let (Some(hi), Some(lo)) = (hi, lo) {
+            if hi.1 > value {
+                s.push_str(&format!(
+                    "; the highest was {} in {}",
+                    fmt_count(hi.1),
+                    hi.0
+                ));
+            }
+            if lo.1 < value {
+                s.push_str(&format!("; the lowest was {} in {}", fmt_count(lo.1), lo.0));
+            }
+        }
+        s.push('.');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(year: i16, total: u64, days: u16) -> YearLine {
+        // A smooth S-ish curve reaching `total` at the end of the year.
+        let points = (1..=days)
+            .step_by(7)
+            .chain(std::iter::once(days))
+            .map(|d| {
+                let t = d as f64 / 365.0;
+                (d, (total as f64 * t * t * (3.0 - 2.0 * t)).round() as u64)
+            })
+            .collect();
+        YearLine { year, points }
+    }
+
+    fn fixture() -> Cumulative {
+        Cumulative {
+            name: "cumulative".into(),
+            title: "2026 is behind 2025".into(),
+            subtitle: "Cumulative people arrived by day of year".into(),
+            source: "Source: Home Office".into(),
+            lines: vec![
+                YearLine {
+                    year: 2024,
+                    points: vec![(1, 10), (100, 5000), (200, 15000), (366, 36816)],
+                },
+                YearLine {
+                    year: 2025,
+                    points: vec![(1, 20), (100, 6000), (200, 18000), (365, 41472)],
+                },
+                YearLine {
+                    year: 2026,
+                    points: vec![(1, 5), (100, 4000), (232, 15897)],
+                },
+            ],
+            highlight: 2026,
+        }
+    }
+
+    #[test]
+    fn description_from_data() {
+        let c = cumulative(&fixture());
+        assert_eq!(
+            c.description,
+            "By 20 August (day 232), 15,897 people had arrived in 2026, compared with 18,000 by the same day in 2025. That was the 2nd highest of 3 years at that point; the highest was 18,000 in 2025; the lowest was 15,000 in 2024."
+        );
+    }
+
+    #[test]
+    fn csv_is_long_format() {
+        let c = cumulative(&fixture());
+        let lines: Vec<&str> = c.csv.lines().collect();
+        assert_eq!(lines[0], "year,day_of_year,date,cumulative_people");
+        assert_eq!(lines[1], "2024,1,2024-01-01,10");
+        assert!(lines.contains(&"2026,232,2026-08-20,15897"));
+        assert_eq!(lines.len(), 1 + 4 + 4 + 3);
+    }
+
+    #[test]
+    fn svg_labels_and_determinism() {
+        let a = cumulative(&fixture());
+        assert_eq!(a.svg, cumulative(&fixture()).svg);
+        assert!(a.svg.contains(">\n2026\n</text>"));
+        assert!(a.svg.contains(">\nJan\n</text>") && a.svg.contains(">\nDec\n</text>"));
+        assert!(a.svg.contains(">\n40,000\n</text>"));
+        assert!(a.svg.contains("#1D4E89"));
+    }
+
+    #[test]
+    fn close_end_labels_are_nudged_apart() {
+        let mut f = fixture();
+        f.lines = vec![
+            line(2018, 299, 365),
+            line(2019, 400, 365),
+            line(2020, 45_000, 365),
+        ];
+        let c = cumulative(&f);
+        let ys: Vec<i32> = ["2018", "2019"].iter().map(|y| text_y(&c.svg, y)).collect();
+        assert!((ys[0] - ys[1]).abs() >= 16, "{ys:?}");
+    }
+
+    fn text_y(svg: &str, label: &str) -> i32 {
+        let needle = format!(">\n{label}\n</text>");
+        let end = svg.find(&needle).unwrap_or(0);
+        let start = svg[..end].rfind("<text").unwrap_or(0);
+        let tag = &svg[start..end];
+        let y = tag.split(" y=\"").nth(1).unwrap_or("0\"");
+        y.split('"').next().unwrap_or("0").parse().unwrap_or(0)
+    }
+
+    #[test]
+    fn tiny_inputs_do_not_panic() {
+        let mut f = fixture();
+        f.lines = vec![];
+        let c = cumulative(&f);
+        assert!(c.svg.contains("No data"));
+        assert_eq!(c.description, "No data.");
+        f.lines = vec![YearLine {
+            year: 2026,
+            points: vec![(5, 0)],
+        }];
+        let c = cumulative(&f);
+        assert!(c.svg.contains("2026"));
+        f.lines = vec![YearLine {
+            year: 2026,
+            points: vec![(0, 10), (400, 10)],
+        }];
+        assert!(cumulative(&f).svg.contains("No data"));
+        f.lines = vec![line(2020, 0, 365), line(2021, 0, 365)];
+        f.highlight = 1999;
+        let c = cumulative(&f);
+        assert!(c.description.contains("2020 to 2021"));
+        // All zeros: whole-number ticks, none repeated.
+        assert_eq!(c.svg.matches(">\n0\n</text>").count(), 1);
+        assert_eq!(c.svg.matches(">\n1\n</text>").count(), 1);
+    }
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(cumulative(&fixture()).svg);
+    }
+}

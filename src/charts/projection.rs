@@ -1,0 +1,407 @@
+//! The year so far, and a band fanning out to the projected range at year end.
+
+use super::Chart;
+use super::theme::*;
+
+/// Input for [`projection_range`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectionRange {
+    pub name: String,
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+    pub year: i16,
+    pub days_in_year: u16,
+    /// Cumulative people by day of year, up to the as-of day.
+    pub so_far: Vec<(u16, u64)>,
+    pub low: f64,
+    pub central: f64,
+    pub high: f64,
+    /// Earlier years' totals, drawn as light labelled reference lines.
+    pub reference: Vec<(i16, u64)>,
+}
+
+/// Rounds a projected figure for display: to the nearest 100 from 10,000,
+/// the nearest 10 from 1,000, else to a whole number.
+pub fn round_projection(v: f64) -> f64 {
+    let a = v.abs();
+    let unit = if a >= 10_000.0 {
+        100.0
+    } else if a >= 1_000.0 {
+        10.0
+    } else {
+        1.0
+    };
+    (v / unit).round() * unit
+}
+
+struct Clean {
+    so_far: Vec<(u16, u64)>,
+    /// (low, central, high), sorted, when all finite.
+    range: Option<(f64, f64, f64)>,
+    reference: Vec<(i16, u64)>,
+    days: u16,
+}
+
+fn clean(input: &ProjectionRange) -> Clean {
+    let days = input.days_in_year.clamp(1, 366);
+    let mut so_far: Vec<(u16, u64)> = input
+        .so_far
+        .iter()
+        .copied()
+        .filter(|(d, _)| *d >= 1 && *d <= days)
+        .collect();
+    so_far.sort_by_key(|p| p.0);
+    let range = if [input.low, input.central, input.high]
+        .iter()
+        .all(|v| v.is_finite() && *v >= 0.0)
+    {
+        let mut v = [input.low, input.central, input.high];
+        v.sort_by(f64::total_cmp);
+        Some((v[0], v[1], v[2]))
+    } else {
+        None
+    };
+    let mut reference = input.reference.clone();
+    reference.sort_by_key(|r| std::cmp::Reverse(r.0));
+    Clean {
+        so_far,
+        range,
+        reference,
+        days,
+    }
+}
+
+/// Draws the year so far and the projected range.
+pub fn projection_range(input: &ProjectionRange) -> Chart {
+    let theme = Theme::default();
+    let c = clean(input);
+    let description = describe(input.year, &c);
+    let svg = render(&theme, &input.name, &input.title, &description, |area| {
+        draw(area, &theme, input, &c)
+    });
+    let y = input.year;
+    let mut rows: Vec<Vec<String>> = c
+        .so_far
+        .iter()
+        .map(|(d, v)| {
+            vec![
+                "so_far".into(),
+                y.to_string(),
+                d.to_string(),
+                date_of_day(y as i32, *d).unwrap_or_default(),
+                v.to_string(),
+            ]
+        })
+        .collect();
+    if let Some((lo, mid, hi)) = c.range {
+        for (name, v) in [("low", lo), ("central", mid), ("high", hi)] {
+            rows.push(vec![
+                name.into(),
+                y.to_string(),
+                c.days.to_string(),
+                date_of_day(y as i32, c.days).unwrap_or_default(),
+                plain_num(v, 1),
+            ]);
+        }
+    }
+    for (ry, v) in &c.reference {
+        let len = if is_leap(*ry as i32) { 366 } else { 365 };
+        rows.push(vec![
+            "total".into(),
+            ry.to_string(),
+            len.to_string(),
+            date_of_day(*ry as i32, len).unwrap_or_default(),
+            v.to_string(),
+        ]);
+    }
+    Chart {
+        name: input.name.clone(),
+        title: input.title.clone(),
+        description,
+        svg,
+        csv: csv(&["series", "year", "day_of_year", "date", "people"], &rows),
+    }
+}
+
+fn labels_for(range: Option<(f64, f64, f64)>) -> Vec<(String, f64)> {
+    match range {
+        Some((lo, mid, hi)) => vec![
+            (format!("High {}", fmt_num(round_projection(hi), 0)), hi),
+            (
+                format!("Central {}", fmt_num(round_projection(mid), 0)),
+                mid,
+            ),
+            (format!("Low {}", fmt_num(round_projection(lo), 0)), lo),
+        ],
+        None => Vec::new(),
+    }
+}
+
+fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
+    source_block(area, theme, &input.source);
+    let labels = labels_for(c.range);
+    let names: Vec<String> = labels.iter().map(|l| l.0.clone()).collect();
+    let mut max = c.so_far.iter().map(|p| p.1 as f64).fold(0.0, f64::max);
+    if let Some((_, _, hi)) = c.range {
+        max = max.max(hi);
+    }
+    for (_, v) in &c.reference {
+        max = max.max(*v as f64);
+    }
+    let ticks = count_ticks(0.0, max, 5);
+    let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
+    let left = widest(
+        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
+        theme.tick_size,
+    ) + 22;
+    let right = end_label_room(theme, &names).max(24);
+    let plot = plot_rect(theme, &input.source, left.max(40), right);
+    let Some(&(last_day, last_v)) = c.so_far.last() else {
+        no_data(area, theme, plot);
+        return;
+    };
+    let d1 = ticks.last().copied().unwrap_or(1.0).max(1.0);
+    let ys = Scale::new(0.0, d1, plot.bottom, plot.top);
+    let xs = Scale::new(1.0, 366.0, plot.left, plot.right);
+    y_grid(area, theme, plot, &ys, &tick_labels);
+    line(
+        area,
+        &[(plot.left, plot.bottom), (plot.right, plot.bottom)],
+        theme.baseline,
+        1,
+    );
+    month_axis(area, theme, plot, &xs);
+
+    // Reference totals: light dashed lines with labels at the left.
+    let ref_px = theme.tick_size;
+    let mut wants = Vec::new();
+    for (ry, v) in &c.reference {
+        let y = ys.px(*v as f64);
+        dashed(
+            area,
+            &[(plot.left, y), (plot.right, y)],
+            theme.muted,
+            1,
+            Dash::Short,
+        );
+        let t = format!("{ry}: {}", fmt_count(*v));
+        wants.push((
+            t.clone(),
+            LabelWant {
+                x0: plot.left + 4,
+                x1: plot.left + 4 + text_width(&t, ref_px),
+                y: y - theme.line_height(ref_px) / 2 - 1,
+            },
+        ));
+    }
+    let placed = place_labels(
+        &wants.iter().map(|w| w.1).collect::<Vec<_>>(),
+        theme.line_height(ref_px),
+        plot.top,
+        plot.bottom,
+    );
+    let ref_style = theme.font(ref_px, theme.muted_text, Anchor::Start, false);
+    for ((t, w), y) in wants.iter().zip(placed) {
+        let h = theme.line_height(ref_px) / 2;
+        rect(area, (w.x0 - 2, y - h + 1), (w.x1 + 2, y + h - 1), PAPER);
+        text(area, t, (w.x0, y), &ref_style);
+    }
+
+    let start = (xs.px(last_day as f64), ys.px(last_v as f64));
+    let end_x = xs.px(c.days as f64);
+    if let Some((lo, mid, hi)) = c.range {
+        polygon(
+            area,
+            &[start, (end_x, ys.px(hi)), (end_x, ys.px(lo))],
+            theme.accent,
+            0.18,
+        );
+        dashed(
+            area,
+            &[start, (end_x, ys.px(mid))],
+            theme.accent,
+            2,
+            Dash::Long,
+        );
+    }
+    let pts: Vec<(i32, i32)> = c
+        .so_far
+        .iter()
+        .map(|(d, v)| (xs.px(*d as f64), ys.px(*v as f64)))
+        .collect();
+    line(area, &pts, theme.accent, theme.strong_width);
+    dot(area, start, 4, theme.accent);
+
+    // The latest figure, above-left of the last point.
+    let so_far = format!(
+        "{} by {}",
+        fmt_count(last_v),
+        short_day(input.year, last_day)
+    );
+    let style = theme.font(theme.label_size, theme.accent, Anchor::End, true);
+    let sx = start.0 - 8;
+    let sy = (start.1 - 14).max(plot.top + 8);
+    let w = text_width(&so_far, theme.label_size);
+    let h = theme.line_height(theme.label_size) / 2;
+    if sx - w > plot.left {
+        rect(area, (sx - w - 2, sy - h + 1), (sx + 2, sy + h - 1), PAPER);
+        text(area, &so_far, (sx, sy), &style);
+    }
+
+    let ends: Vec<EndLabel> = labels
+        .iter()
+        .map(|(t, v)| EndLabel {
+            x: end_x,
+            y: ys.px(*v),
+            text: t.clone(),
+            color: theme.accent,
+            bold: t.starts_with("Central"),
+        })
+        .collect();
+    end_labels(area, theme, plot, &ends);
+}
+
+/// "20 Aug".
+fn short_day(year: i16, day: u16) -> String {
+    let full = day_of_year_text(year as i32, day);
+    match full.split_once(' ') {
+        Some((d, m)) if !full.starts_with("day") => format!("{d} {}", &m[..m.len().min(3)]),
+        _ => full,
+    }
+}
+
+fn describe(year: i16, c: &Clean) -> String {
+    let mut s = String::new();
+    match c.range {
+        Some((lo, mid, hi)) => s.push_str(&format!(
+            "Projected total for {year}: between {} and {}, with a central estimate of {}",
+            fmt_num(round_projection(lo), 0),
+            fmt_num(round_projection(hi), 0),
+            fmt_num(round_projection(mid), 0)
+        )),
+        None => s.push_str(&format!("No projection for {year}")),
+    }
+    match c.so_far.last() {
+        Some(&(d, v)) => s.push_str(&format!(
+            ", from {} people arrived by {} (day {d}).",
+            fmt_count(v),
+            day_of_year_text(year as i32, d)
+        )),
+        None => s.push_str("; no arrivals data so far."),
+    }
+    if !c.reference.is_empty() {
+        let parts: Vec<String> = c
+            .reference
+            .iter()
+            .map(|(y, v)| format!("{} in {y}", fmt_count(*v)))
+            .collect();
+        s.push_str(&format!(" Earlier totals: {}.", parts.join(", ")));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> ProjectionRange {
+        ProjectionRange {
+            name: "projection".into(),
+            title: "2026 is on course for 33,000 to 44,000".into(),
+            subtitle: "Cumulative people arrived, and projected total".into(),
+            source: "Source: Home Office".into(),
+            year: 2026,
+            days_in_year: 365,
+            so_far: vec![(1, 10), (60, 1500), (120, 5000), (180, 10000), (232, 15897)],
+            low: 33000.0,
+            central: 38500.0,
+            high: 44000.0,
+            reference: vec![(2024, 36816), (2025, 41472)],
+        }
+    }
+
+    #[test]
+    fn description_from_data() {
+        assert_eq!(
+            projection_range(&fixture()).description,
+            "Projected total for 2026: between 33,000 and 44,000, with a central estimate of 38,500, from 15,897 people arrived by 20 August (day 232). Earlier totals: 41,472 in 2025, 36,816 in 2024."
+        );
+    }
+
+    #[test]
+    fn csv_holds_range_and_references() {
+        let c = projection_range(&fixture());
+        let lines: Vec<&str> = c.csv.lines().collect();
+        assert_eq!(lines[0], "series,year,day_of_year,date,people");
+        assert!(lines.contains(&"so_far,2026,232,2026-08-20,15897"));
+        assert!(lines.contains(&"low,2026,365,2026-12-31,33000"));
+        assert!(lines.contains(&"central,2026,365,2026-12-31,38500"));
+        assert!(lines.contains(&"high,2026,365,2026-12-31,44000"));
+        assert!(lines.contains(&"total,2024,366,2024-12-31,36816"));
+    }
+
+    #[test]
+    fn svg_labels_and_determinism() {
+        let a = projection_range(&fixture());
+        assert_eq!(a.svg, projection_range(&fixture()).svg);
+        for l in [
+            "High 44,000",
+            "Central 38,500",
+            "Low 33,000",
+            "2025: 41,472",
+            "15,897 by 20 Aug",
+        ] {
+            assert!(a.svg.contains(&format!(">\n{l}\n</text>")), "{l}");
+        }
+    }
+
+    #[test]
+    fn rounding() {
+        assert_eq!(round_projection(38_512.4), 38_500.0);
+        assert_eq!(round_projection(1_234.0), 1_230.0);
+        assert_eq!(round_projection(12.6), 13.0);
+    }
+
+    #[test]
+    fn close_range_labels_are_nudged_apart() {
+        let mut f = fixture();
+        f.low = 38_400.0;
+        f.high = 38_600.0;
+        let svg = projection_range(&f).svg;
+        let y = |l: &str| -> i32 {
+            let end = svg.find(&format!(">\n{l}\n</text>")).unwrap_or(0);
+            let start = svg[..end].rfind("<text").unwrap_or(0);
+            svg[start..end]
+                .split(" y=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0)
+        };
+        let (h, c, l) = (y("High 38,600"), y("Central 38,500"), y("Low 38,400"));
+        assert!(c - h >= 16 && l - c >= 16, "{h} {c} {l}");
+    }
+
+    #[test]
+    fn tiny_inputs_do_not_panic() {
+        let mut f = fixture();
+        f.so_far = vec![];
+        assert!(projection_range(&f).svg.contains("No data"));
+        f.so_far = vec![(1, 0)];
+        f.low = f64::NAN;
+        let c = projection_range(&f);
+        assert!(c.description.starts_with("No projection for 2026"));
+        f.days_in_year = 0;
+        f.low = 0.0;
+        f.central = 0.0;
+        f.high = 0.0;
+        f.reference = vec![];
+        let _ = projection_range(&f);
+    }
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(projection_range(&fixture()).svg);
+    }
+}

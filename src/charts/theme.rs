@@ -1,0 +1,1179 @@
+//! Shared look and drawing helpers for every chart kind.
+//!
+//! # Text measurement
+//!
+//! plotters is built here with `default-features = false` and no font
+//! feature, so it uses its "naive" font module: it cannot read font files and
+//! guesses a text box of `0.7 × (size / 1.24²)` per *byte*. The SVG backend
+//! never measures anything itself either: it writes `<text>` elements with a
+//! `text-anchor` and lets the browser lay the glyphs out, with the font size
+//! written as `size / 1.24`.
+//!
+//! We therefore do **not** ask plotters to measure or lay out text (no
+//! `ChartBuilder` label areas, no `estimate_text_size`). Every label is
+//! positioned by this module in pixel coordinates, using our own simple
+//! estimate, [`text_width`]: **0.6 × font size per character** (counting
+//! `char`s, not bytes). That is a little wider than the average glyph of
+//! common sans-serif fonts (Helvetica/Arial digits are 0.556 em), so it errs
+//! on the side of leaving room. It is used to reserve the right margin for
+//! end labels, to keep labels apart and to wrap the source line.
+//!
+//! Font sizes are passed to plotters multiplied by 1.24 (see [`Theme::font`])
+//! so that the SVG says exactly the pixel size we mean, e.g. `font-size="14"`.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// The area every chart draws on.
+pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Generic font stack: no font files are needed anywhere.
+pub const FONT_FAMILY: &str =
+    "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+
+/// The page colour behind labels.
+pub const PAPER: RGBColor = RGBColor(0xff, 0xff, 0xff);
+
+/// Colours, font sizes and sizes shared by all charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    /// Width of the viewBox in pixels.
+    pub width: u32,
+    /// Height of the viewBox in pixels.
+    pub height: u32,
+    /// Accent for the highlighted series (dark blue, 8.9:1 on white).
+    pub accent: RGBColor,
+    /// Second accent, for a second highlighted series (dark orange, 4.9:1).
+    pub accent2: RGBColor,
+    /// Muted lines (grey, 4.5:1 on white).
+    pub muted: RGBColor,
+    /// Muted text (darker grey, 7:1 on white).
+    pub muted_text: RGBColor,
+    /// Main text colour.
+    pub text: RGBColor,
+    /// Light horizontal gridlines.
+    pub grid: RGBColor,
+    /// Baseline / zero line.
+    pub baseline: RGBColor,
+    /// Bars.
+    pub bar: RGBColor,
+    /// Tick labels and axis labels.
+    pub tick_size: u32,
+    /// End labels and value labels.
+    pub label_size: u32,
+    /// The source line.
+    pub source_size: u32,
+    /// The "No data" note.
+    pub note_size: u32,
+    /// Left margin (room for y tick labels).
+    pub margin_left: i32,
+    /// Margin above the plot.
+    pub margin_top: i32,
+    /// Margin between plot and the bottom of the x tick labels.
+    pub x_axis_height: i32,
+    /// Gap between a line's end and its label.
+    pub label_gap: i32,
+    /// Line width of a highlighted series.
+    pub strong_width: u32,
+    /// Line width of a muted series.
+    pub muted_width: u32,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            width: 800,
+            height: 450,
+            accent: RGBColor(0x1d, 0x4e, 0x89),
+            accent2: RGBColor(0xb3, 0x54, 0x1e),
+            muted: RGBColor(0x8a, 0x8a, 0x8a),
+            muted_text: RGBColor(0x59, 0x59, 0x59),
+            text: RGBColor(0x22, 0x22, 0x22),
+            grid: RGBColor(0xdd, 0xdd, 0xdd),
+            baseline: RGBColor(0x33, 0x33, 0x33),
+            bar: RGBColor(0x1d, 0x4e, 0x89),
+            tick_size: 14,
+            label_size: 14,
+            source_size: 13,
+            note_size: 16,
+            margin_left: 64,
+            margin_top: 24,
+            x_axis_height: 30,
+            label_gap: 6,
+            strong_width: 3,
+            muted_width: 2,
+        }
+    }
+}
+
+/// Horizontal anchor of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+impl Theme {
+    /// A plotters text style that writes exactly `px` as the SVG font size.
+    pub fn font(&self, px: u32, color: RGBColor, anchor: Anchor, bold: bool) -> TextStyle<'static> {
+        let h = match anchor {
+            Anchor::Start => HPos::Left,
+            Anchor::Middle => HPos::Center,
+            Anchor::End => HPos::Right,
+        };
+        let style = if bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
+        TextStyle {
+            font: FontDesc::new(FontFamily::Name(FONT_FAMILY), plotters_size(px), style),
+            color: color.to_backend_color(),
+            pos: Pos::new(h, VPos::Center),
+        }
+    }
+
+    /// Height of one line of text of `px` pixels, for keeping labels apart.
+    pub fn line_height(&self, px: u32) -> i32 {
+        (px as i32 * 5 + 3) / 4 // 1.25 × px, rounded
+    }
+}
+
+/// The plotters font size whose SVG output (`size / 1.24`) is `px`; any
+/// float noise is rounded away in [`finish_svg`].
+fn plotters_size(px: u32) -> f64 {
+    px as f64 * 1.24
+}
+
+/// Estimated width in pixels of `text` at `px`: 0.6 × px per character.
+pub fn text_width(text: &str, px: u32) -> i32 {
+    let n = text.chars().count() as i64;
+    ((n * px as i64 * 6 + 9) / 10) as i32
+}
+
+/// Maps data values to pixels along one axis (linear).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    pub d0: f64,
+    pub d1: f64,
+    pub p0: i32,
+    pub p1: i32,
+}
+
+impl Scale {
+    pub fn new(d0: f64, d1: f64, p0: i32, p1: i32) -> Self {
+        Scale { d0, d1, p0, p1 }
+    }
+
+    /// Pixel position of `v`, rounded to an integer; safe for a zero span.
+    pub fn px(&self, v: f64) -> i32 {
+        let span = self.d1 - self.d0;
+        if !span.is_finite() || span == 0.0 || !v.is_finite() {
+            return self.p0;
+        }
+        let t = (v - self.d0) / span;
+        let p = self.p0 as f64 + t * (self.p1 - self.p0) as f64;
+        p.round().clamp(-100_000.0, 100_000.0) as i32
+    }
+}
+
+/// Ticks for a linear axis: "nice" steps of 1, 2, 2.5 or 5 × 10ⁿ covering
+/// `[lo, hi]`, at most about `target + 2` of them. Returns the ticks and the
+/// number of decimals needed to print them.
+pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, u8) {
+    let (mut lo, mut hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+    if !lo.is_finite() || !hi.is_finite() {
+        return (vec![0.0, 1.0], 0);
+    }
+    if hi - lo < 1e-9 {
+        if lo == 0.0 {
+            hi = 1.0;
+        } else {
+            let pad = lo.abs() * 0.1;
+            lo -= pad;
+            hi += pad;
+        }
+    }
+    let target = target.max(2) as f64;
+    let raw = (hi - lo) / target;
+    let mag = 10f64.powf(raw.log10().floor());
+    let mut step = mag * 10.0;
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if m * mag >= raw {
+            step = m * mag;
+            break;
+        }
+    }
+    let start = (lo / step).floor();
+    let end = (hi / step).ceil();
+    let mut ticks = Vec::new();
+    let mut i = start;
+    while i <= end + 1e-9 && ticks.len() < 50 {
+        let v = i * step;
+        // Clean up floating noise such as 0.30000000000000004.
+        let v = (v / step).round() * step;
+        ticks.push(if v == 0.0 { 0.0 } else { v });
+        i += 1.0;
+    }
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        let mut d = 0u8;
+        let mut s = step;
+        while (s - s.round()).abs() > 1e-9 && d < 6 {
+            s *= 10.0;
+            d += 1;
+        }
+        d
+    };
+    (ticks, decimals)
+}
+
+/// Like [`nice_ticks`], for whole counts: the step is never below 1, so no
+/// tick is a fraction and no two labels repeat.
+pub fn count_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    let (ticks, decimals) = nice_ticks(lo, hi, target);
+    if decimals == 0 {
+        return ticks;
+    }
+    let lo = if lo.is_finite() { lo.floor() } else { 0.0 };
+    let hi = if hi.is_finite() { hi.ceil() } else { 1.0 };
+    let hi = hi.max(lo + 1.0);
+    let mut out = Vec::new();
+    let mut v = lo;
+    while v <= hi && out.len() < 12 {
+        out.push(v);
+        v += 1.0;
+    }
+    out
+}
+
+/// Formats a number with thousands separators and a fixed number of
+/// decimals, e.g. `45,755` or `12.5`. Uses a true minus sign for negatives
+/// when `minus_sign` is set (for display), a hyphen otherwise.
+pub fn fmt_num(v: f64, decimals: u8) -> String {
+    fmt_num_sign(v, decimals, "\u{2212}")
+}
+
+fn fmt_num_sign(v: f64, decimals: u8, minus: &str) -> String {
+    if !v.is_finite() {
+        return String::from("n/a");
+    }
+    let decimals = decimals.min(6) as usize;
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s.clone(), None),
+    };
+    let mut grouped = String::new();
+    let digits: Vec<char> = int.chars().collect();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(*c);
+    }
+    let is_zero = s.chars().all(|c| c == '0' || c == '.');
+    let mut out = String::new();
+    if v < 0.0 && !is_zero {
+        out.push_str(minus);
+    }
+    out.push_str(&grouped);
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(&f);
+    }
+    out
+}
+
+/// Formats an integer count with thousands separators.
+pub fn fmt_count(v: u64) -> String {
+    fmt_num(v as f64, 0)
+}
+
+/// A plain number for CSV: no separators, at most `max_decimals`, trailing
+/// zeros dropped, hyphen-minus.
+pub fn plain_num(v: f64, max_decimals: u8) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let s = format!("{:.*}", max_decimals.min(9) as usize, v);
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { String::from("0") } else { s }
+}
+
+/// One CSV cell, RFC 4180 quoted when needed. A text cell starting with
+/// `=`, `+`, `-` or `@` gets a leading `'` (unless it is a number), so
+/// spreadsheets do not run it as a formula.
+pub fn csv_cell(s: &str) -> String {
+    let mut s = s.to_string();
+    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@'));
+    if risky && s.parse::<f64>().is_err() {
+        s.insert(0, '\'');
+    }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// Joins cells into CSV text: one header row, then rows, CRLF-free (`\n`).
+pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    let line = |cells: Vec<String>| -> String {
+        cells
+            .iter()
+            .map(|c| csv_cell(c))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    out.push_str(&line(header.iter().map(|s| s.to_string()).collect()));
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r.clone()));
+        out.push('\n');
+    }
+    out
+}
+
+/// Escapes text for XML content and attributes.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An id prefix from the chart name: ASCII letters, digits and `-` only.
+pub fn id_prefix(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if s.is_empty() {
+        s.push_str("chart");
+    }
+    format!("chart-{s}")
+}
+
+/// Rewrites the root element plotters wrote into a responsive, accessible
+/// one, and inserts `<title>` and `<desc>` as its first children.
+pub fn finish_svg(raw: &str, name: &str, title: &str, desc: &str, theme: &Theme) -> String {
+    let id = id_prefix(name);
+    let root = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
+         preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
+         id=\"{id}\" style=\"max-width:{w}px;height:auto\" font-family=\"{font}\">\n\
+         <title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n",
+        w = theme.width,
+        h = theme.height,
+        font = xml_escape(FONT_FAMILY),
+        title = xml_escape(title),
+        desc = xml_escape(desc),
+    );
+    // plotters' root element is the first line, ending with ">\n".
+    let body = match raw.find(">\n") {
+        Some(i) if raw.starts_with("<svg") => &raw[i + 2..],
+        _ => raw,
+    };
+    let mut out = root;
+    // The root sets the font family once; drop plotters' copy on each text.
+    let family = format!(" font-family=\"{}\"", xml_escape(FONT_FAMILY));
+    let mut body = body.replace(&family, "");
+    for (_, _, marker, dash) in Dash::MARKERS {
+        body = body.replace(marker, &format!("opacity=\"1\" {dash}"));
+    }
+    out.push_str(&clean_font_sizes(&body));
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// plotters writes font sizes as `size / 1.24`, which for some sizes prints
+/// float noise (`13.000000000000002`); round every one to 2 decimals.
+fn clean_font_sizes(body: &str) -> String {
+    const KEY: &str = "font-size=\"";
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(i) = rest.find(KEY) {
+        out.push_str(&rest[..i + KEY.len()]);
+        rest = &rest[i + KEY.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let value = &rest[..end];
+        match value.parse::<f64>() {
+            Ok(v) => out.push_str(&plain_num(v, 2)),
+            Err(_) => out.push_str(value),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A label that wants to sit at `y` (its vertical centre), spanning
+/// `[x0, x1]` horizontally.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LabelWant {
+    pub x0: i32,
+    pub x1: i32,
+    pub y: i32,
+}
+
+/// Places labels so that no two that overlap horizontally are closer than
+/// `gap` vertically, keeping them within `[top, bottom]` and as close to
+/// where they want to be as possible. Returns the placed centre y of each
+/// label, in input order. Deterministic: ties break by input order.
+pub fn place_labels(wants: &[LabelWant], gap: i32, top: i32, bottom: i32) -> Vec<i32> {
+    let n = wants.len();
+    let mut placed: Vec<i32> = wants.iter().map(|w| w.y).collect();
+    if n == 0 {
+        return placed;
+    }
+    // Group labels whose horizontal extents overlap (transitively).
+    let mut group: Vec<usize> = (0..n).collect();
+    fn find(g: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while g[r] != r {
+            r = g[r];
+        }
+        let mut j = i;
+        while g[j] != r {
+            let next = g[j];
+            g[j] = r;
+            j = next;
+        }
+        r
+    }
+    for i in 0..n {
+        for j in (i + 1)..n {
+            let (a, b) = (wants[i], wants[j]);
+            if a.x0 <= b.x1 && b.x0 <= a.x1 {
+                let (ri, rj) = (find(&mut group, i), find(&mut group, j));
+                if ri != rj {
+                    let (lo, hi) = if ri < rj { (ri, rj) } else { (rj, ri) };
+                    group[hi] = lo;
+                }
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..n).map(|i| find(&mut group, i)).collect();
+    let mut done = vec![false; n];
+    for r in 0..n {
+        if done[r] {
+            continue;
+        }
+        let mut members: Vec<usize> = (0..n).filter(|&i| roots[i] == roots[r]).collect();
+        for &m in &members {
+            done[m] = true;
+        }
+        members.sort_by_key(|&i| (wants[i].y, i));
+        let ys = spread(
+            &members.iter().map(|&i| wants[i].y).collect::<Vec<_>>(),
+            gap,
+            top,
+            bottom,
+        );
+        for (k, &i) in members.iter().enumerate() {
+            placed[i] = ys[k];
+        }
+    }
+    placed
+}
+
+/// Spreads sorted positions apart by at least `gap`, within bounds, by
+/// merging overlapping clusters and centring each cluster on the mean of
+/// what its members want.
+fn spread(want: &[i32], gap: i32, top: i32, bottom: i32) -> Vec<i32> {
+    // Each cluster: (first index, count, start position).
+    let mut clusters: Vec<(usize, usize, f64)> = Vec::new();
+    for (i, &w) in want.iter().enumerate() {
+        clusters.push((i, 1, w as f64));
+        loop {
+            let len = clusters.len();
+            if len < 2 {
+                break;
+            }
+            let (a_i, a_n, a_s) = clusters[len - 2];
+            let (_, b_n, b_s) = clusters[len - 1];
+            if a_s + (a_n as f64) * gap as f64 > b_s {
+                let n = a_n + b_n;
+                let mean: f64 =
+                    want[a_i..a_i + n].iter().map(|&v| v as f64).sum::<f64>() / n as f64;
+                let start = mean - (n as f64 - 1.0) * gap as f64 / 2.0;
+                clusters.pop();
+                clusters.pop();
+                clusters.push((a_i, n, start));
+            } else {
+                break;
+            }
+        }
+    }
+    let mut out: Vec<i32> = Vec::with_capacity(want.len());
+    for (_, n, s) in &clusters {
+        for k in 0..*n {
+            out.push((s + (k as f64) * gap as f64).round() as i32);
+        }
+    }
+    // Keep inside the bounds: push down from the top, then up from the bottom.
+    for i in 0..out.len() {
+        let min = if i == 0 { top } else { out[i - 1] + gap };
+        if out[i] < min {
+            out[i] = min;
+        }
+    }
+    for i in (0..out.len()).rev() {
+        let max = if i + 1 == out.len() {
+            bottom
+        } else {
+            out[i + 1] - gap
+        };
+        if out[i] > max {
+            out[i] = max;
+        }
+    }
+    out
+}
+
+/// Splits `text` into lines no wider than `max_px` at `px` (by estimate).
+pub fn wrap(text: &str, px: u32, max_px: i32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let cand = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if text_width(&cand, px) > max_px && !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_string();
+        } else {
+            cur = cand;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// Month abbreviations.
+pub const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Full month names.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Whether `year` is a leap year.
+pub fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// Day of year (1-based) of the first day of each month.
+pub fn month_starts(year: i32) -> [u16; 12] {
+    let leap = u16::from(is_leap(year));
+    [
+        1,
+        32,
+        60 + leap,
+        91 + leap,
+        121 + leap,
+        152 + leap,
+        182 + leap,
+        213 + leap,
+        244 + leap,
+        274 + leap,
+        305 + leap,
+        335 + leap,
+    ]
+}
+
+/// "20 August" for a 1-based day of `year`; falls back to "day N".
+pub fn day_of_year_text(year: i32, day: u16) -> String {
+    let starts = month_starts(year);
+    let len = if is_leap(year) { 366 } else { 365 };
+    if day == 0 || day > len {
+        return format!("day {day}");
+    }
+    let mut m = 0;
+    for (i, s) in starts.iter().enumerate() {
+        if day >= *s {
+            m = i;
+        }
+    }
+    format!("{} {}", day - starts[m] + 1, MONTH_NAMES[m])
+}
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y as i64 - 1 } else { y as i64 };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The plot rectangle in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plot {
+    pub left: i32,
+    pub top: i32,
+    pub right: i32,
+    pub bottom: i32,
+}
+
+/// Starts a drawing: white background.
+pub fn background(area: &Area, _theme: &Theme) {
+    let _ = area.fill(&PAPER);
+}
+
+/// Draws text at a pixel position (vertical centre at `y`).
+pub fn text(area: &Area, s: &str, (x, y): (i32, i32), style: &TextStyle) {
+    let _ = area.draw(&Text::new(s.to_string(), (x, y), style.clone()));
+}
+
+/// Draws a polyline.
+pub fn line(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32) {
+    let pts = dedup(pts);
+    if pts.len() < 2 {
+        return;
+    }
+    let _ = area.draw(&PathElement::new(pts, color.stroke_width(width)));
+}
+
+/// Drops consecutive repeated pixels (daily data often maps many days to one).
+fn dedup(pts: &[(i32, i32)]) -> Vec<(i32, i32)> {
+    let mut out: Vec<(i32, i32)> = Vec::with_capacity(pts.len());
+    for p in pts {
+        if out.last() != Some(p) {
+            out.push(*p);
+        }
+    }
+    out
+}
+
+/// Dash patterns for [`dashed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dash {
+    /// 6 on, 4 off: projections and plans.
+    Long,
+    /// 3 on, 3 off: light references.
+    Short,
+}
+
+impl Dash {
+    /// plotters cannot write `stroke-dasharray`, so a dashed line is drawn
+    /// as one polyline whose opacity is a marker value, which
+    /// [`finish_svg`] swaps for the dash pattern.
+    const MARKERS: [(Dash, f64, &'static str, &'static str); 2] = [
+        (
+            Dash::Long,
+            0.999,
+            "opacity=\"0.999\"",
+            "stroke-dasharray=\"6 4\"",
+        ),
+        (
+            Dash::Short,
+            0.998,
+            "opacity=\"0.998\"",
+            "stroke-dasharray=\"3 3\"",
+        ),
+    ];
+
+    fn marker(self) -> f64 {
+        Self::MARKERS
+            .iter()
+            .find(|m| m.0 == self)
+            .map(|m| m.1)
+            .unwrap_or(1.0)
+    }
+}
+
+/// Draws a dashed polyline (one SVG element with `stroke-dasharray`).
+pub fn dashed(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32, dash: Dash) {
+    let pts = dedup(pts);
+    if pts.len() < 2 {
+        return;
+    }
+    let style = color.mix(dash.marker()).stroke_width(width);
+    let _ = area.draw(&PathElement::new(pts, style));
+}
+
+/// Draws a filled dot.
+pub fn dot(area: &Area, (x, y): (i32, i32), r: i32, color: RGBColor) {
+    let _ = area.draw(&Circle::new((x, y), r, color.filled()));
+}
+
+/// Draws a filled rectangle.
+pub fn rect(area: &Area, (x0, y0): (i32, i32), (x1, y1): (i32, i32), color: RGBColor) {
+    let _ = area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.filled()));
+}
+
+/// Draws a filled polygon with opacity.
+pub fn polygon(area: &Area, pts: &[(i32, i32)], color: RGBColor, opacity: f64) {
+    if pts.len() < 3 {
+        return;
+    }
+    let _ = area.draw(&Polygon::new(pts.to_vec(), color.mix(opacity).filled()));
+}
+
+/// Light horizontal gridlines with y tick labels at the left of the plot.
+pub fn y_grid(area: &Area, theme: &Theme, plot: Plot, ys: &Scale, ticks: &[(f64, String)]) {
+    for (v, label) in ticks {
+        let y = ys.px(*v);
+        if y < plot.top - 1 || y > plot.bottom + 1 {
+            continue;
+        }
+        line(area, &[(plot.left, y), (plot.right, y)], theme.grid, 1);
+        text(
+            area,
+            label,
+            (plot.left - 8, y),
+            &theme.font(theme.tick_size, theme.muted_text, Anchor::End, false),
+        );
+    }
+}
+
+/// X tick labels under the plot with short tick marks, at pixel positions.
+pub fn x_labels(area: &Area, theme: &Theme, plot: Plot, ticks: &[(i32, String)], marks: bool) {
+    let y = plot.bottom + 6 + theme.tick_size as i32 / 2 + 2;
+    for (x, label) in ticks {
+        if marks {
+            line(
+                area,
+                &[(*x, plot.bottom), (*x, plot.bottom + 5)],
+                theme.baseline,
+                1,
+            );
+        }
+        text(
+            area,
+            label,
+            (*x, y),
+            &theme.font(theme.tick_size, theme.muted_text, Anchor::Middle, false),
+        );
+    }
+}
+
+/// Draws the source line(s) at the bottom left and returns the y of the
+/// top of the block, so the plot can end above it.
+pub fn source_block(area: &Area, theme: &Theme, source: &str) -> i32 {
+    let px = theme.source_size;
+    let lh = theme.line_height(px);
+    let lines = wrap(source, px, theme.width as i32 - 16);
+    let n = lines.len() as i32;
+    let bottom = theme.height as i32 - 6;
+    for (i, l) in lines.iter().enumerate() {
+        let y = bottom - (n - 1 - i as i32) * lh - lh / 2;
+        text(
+            area,
+            l,
+            (8, y),
+            &theme.font(px, theme.muted_text, Anchor::Start, false),
+        );
+    }
+    bottom - n * lh
+}
+
+/// Height the source block needs (same computation as [`source_block`]).
+pub fn source_height(theme: &Theme, source: &str) -> i32 {
+    let lines = wrap(source, theme.source_size, theme.width as i32 - 16);
+    6 + lines.len() as i32 * theme.line_height(theme.source_size)
+}
+
+/// Draws the "No data" note in the middle of the plot.
+pub fn no_data(area: &Area, theme: &Theme, plot: Plot) {
+    line(
+        area,
+        &[(plot.left, plot.bottom), (plot.right, plot.bottom)],
+        theme.grid,
+        1,
+    );
+    text(
+        area,
+        "No data",
+        ((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2),
+        &theme.font(theme.note_size, theme.muted_text, Anchor::Middle, false),
+    );
+}
+
+/// Renders a chart: calls `draw` on an 800 × 450 area, then finishes the SVG.
+pub fn render(
+    theme: &Theme,
+    name: &str,
+    title: &str,
+    desc: &str,
+    draw: impl FnOnce(&Area),
+) -> String {
+    let mut buf = String::new();
+    {
+        let backend = SVGBackend::with_string(&mut buf, (theme.width, theme.height));
+        let area = backend.into_drawing_area();
+        background(&area, theme);
+        draw(&area);
+        let _ = area.present();
+    }
+    finish_svg(&buf, name, title, desc, theme)
+}
+
+/// The standard plot rectangle, leaving `right_room` for end labels and
+/// room for the source line at the bottom.
+pub fn plot_rect(theme: &Theme, source: &str, left: i32, right_room: i32) -> Plot {
+    let bottom = theme.height as i32 - source_height(theme, source) - theme.x_axis_height - 8;
+    Plot {
+        left,
+        top: theme.margin_top,
+        right: theme.width as i32 - right_room,
+        bottom,
+    }
+}
+
+/// Width of the widest of `labels` at `px`.
+pub fn widest(labels: &[String], px: u32) -> i32 {
+    labels.iter().map(|l| text_width(l, px)).max().unwrap_or(0)
+}
+
+/// A label at the end of a line: drawn to the right of `(x, y)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndLabel {
+    pub x: i32,
+    pub y: i32,
+    pub text: String,
+    pub color: RGBColor,
+    pub bold: bool,
+}
+
+/// Draws end labels to the right of their points, nudged apart vertically
+/// so that none overlap, kept within `[plot.top, plot.bottom]`. Labels that
+/// land inside the plot get a white backing so lines do not run through them.
+pub fn end_labels(area: &Area, theme: &Theme, plot: Plot, labels: &[EndLabel]) {
+    let px = theme.label_size;
+    // Labels of lines ending at (or within a few pixels of) the right edge
+    // line up in one column.
+    let start = |l: &EndLabel| {
+        if l.x >= plot.right - 8 {
+            plot.right.max(l.x) + theme.label_gap
+        } else {
+            l.x + theme.label_gap
+        }
+    };
+    let wants: Vec<LabelWant> = labels
+        .iter()
+        .map(|l| LabelWant {
+            x0: start(l),
+            x1: start(l) + text_width(&l.text, px),
+            y: l.y,
+        })
+        .collect();
+    let gap = theme.line_height(px);
+    let ys = place_labels(&wants, gap, plot.top, plot.bottom);
+    for (l, (w, y)) in labels.iter().zip(wants.iter().zip(ys)) {
+        if w.x0 < plot.right {
+            let h = gap / 2;
+            rect(area, (w.x0 - 2, y - h + 1), (w.x1 + 2, y + h - 1), PAPER);
+        }
+        if (y - l.y).abs() > 3 {
+            // A short leader from the point to the moved label.
+            line(area, &[(l.x + 1, l.y), (w.x0 - 2, y)], theme.grid, 1);
+        }
+        text(
+            area,
+            &l.text,
+            (w.x0, y),
+            &theme.font(px, l.color, Anchor::Start, l.bold),
+        );
+    }
+}
+
+/// Width the right margin needs for end labels.
+/// Bold text is about a tenth wider, so the room allows for that.
+pub fn end_label_room(theme: &Theme, texts: &[String]) -> i32 {
+    widest(texts, theme.label_size) * 11 / 10 + theme.label_gap + 12
+}
+
+/// X axis of day of year: tick marks at month starts, month names centred
+/// in each month (a 365-day year).
+pub fn month_axis(area: &Area, theme: &Theme, plot: Plot, xs: &Scale) {
+    let starts = month_starts(2001);
+    let mut labels: Vec<(i32, String)> = Vec::new();
+    let show_every = if (plot.right - plot.left) < 12 * 34 {
+        2
+    } else {
+        1
+    };
+    for (m, s) in starts.iter().enumerate() {
+        let x = xs.px(*s as f64);
+        line(
+            area,
+            &[(x, plot.bottom), (x, plot.bottom + 5)],
+            theme.baseline,
+            1,
+        );
+        let end = starts.get(m + 1).copied().unwrap_or(366);
+        let mid = xs.px((*s as f64 + end as f64) / 2.0);
+        if m % show_every == 0 {
+            labels.push((mid, MONTHS[m].to_string()));
+        }
+    }
+    let x = xs.px(366.0);
+    line(
+        area,
+        &[(x, plot.bottom), (x, plot.bottom + 5)],
+        theme.baseline,
+        1,
+    );
+    x_labels(area, theme, plot, &labels, false);
+}
+
+/// `YYYY-MM-DD` for a 1-based day of `year`, or `None` when out of range.
+pub fn date_of_day(year: i32, day: u16) -> Option<String> {
+    let len = if is_leap(year) { 366 } else { 365 };
+    if day == 0 || day > len {
+        return None;
+    }
+    let starts = month_starts(year);
+    let mut m = 0;
+    for (i, s) in starts.iter().enumerate() {
+        if day >= *s {
+            m = i;
+        }
+    }
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        year,
+        m + 1,
+        day - starts[m] + 1
+    ))
+}
+
+/// Ordinal: 1st, 2nd, 3rd, 4th, 11th, 21st.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(fmt_num(45755.0, 0), "45,755");
+        assert_eq!(fmt_num(299.0, 0), "299");
+        assert_eq!(fmt_num(1234567.0, 0), "1,234,567");
+        assert_eq!(fmt_num(52.44, 1), "52.4");
+        assert_eq!(fmt_num(-1500.0, 0), "\u{2212}1,500");
+        assert_eq!(fmt_num(-0.01, 0), "0");
+        assert_eq!(fmt_num(f64::NAN, 0), "n/a");
+        assert_eq!(fmt_count(100_000), "100,000");
+    }
+
+    #[test]
+    fn plain_numbers_for_csv() {
+        assert_eq!(plain_num(45755.0, 2), "45755");
+        assert_eq!(plain_num(7.142857, 2), "7.14");
+        assert_eq!(plain_num(-3.5, 2), "-3.5");
+        assert_eq!(plain_num(-0.0001, 2), "0");
+    }
+
+    #[test]
+    fn csv_quoting_and_formula_escape() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("@x"), "'@x");
+        assert_eq!(csv_cell("-12.5"), "-12.5");
+        assert_eq!(csv_cell("-x"), "'-x");
+        assert_eq!(
+            csv(&["a", "b"], &[vec!["1".into(), "2".into()]]),
+            "a,b\n1,2\n"
+        );
+    }
+
+    #[test]
+    fn ticks_are_nice() {
+        let (t, d) = nice_ticks(0.0, 45755.0, 5);
+        assert_eq!(d, 0);
+        assert_eq!(t.first(), Some(&0.0));
+        assert!(t.last().copied().unwrap_or(0.0) >= 45755.0);
+        for v in &t {
+            assert_eq!(v.fract(), 0.0);
+        }
+        let (t, d) = nice_ticks(-7.3, 12.1, 5);
+        assert!(t.contains(&0.0));
+        assert_eq!(d, 0);
+        let (t, d) = nice_ticks(0.0, 0.3, 4);
+        assert_eq!(d, 1);
+        assert!(t.iter().all(|v| fmt_num(*v, d).len() <= 3));
+        let (t, _) = nice_ticks(0.0, 0.0, 5);
+        assert!(t.len() >= 2);
+        let (t, _) = nice_ticks(f64::NAN, 1.0, 5);
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn count_ticks_are_whole() {
+        assert_eq!(count_ticks(0.0, 0.0, 5), vec![0.0, 1.0]);
+        assert_eq!(count_ticks(0.0, 3.0, 5), vec![0.0, 1.0, 2.0, 3.0]);
+        let t = count_ticks(0.0, 45755.0, 5);
+        assert!(t.iter().all(|v| v.fract() == 0.0));
+    }
+
+    #[test]
+    fn labels_do_not_overlap() {
+        let wants = [
+            LabelWant {
+                x0: 700,
+                x1: 740,
+                y: 300,
+            },
+            LabelWant {
+                x0: 700,
+                x1: 740,
+                y: 302,
+            },
+            LabelWant {
+                x0: 700,
+                x1: 740,
+                y: 305,
+            },
+            LabelWant {
+                x0: 100,
+                x1: 140,
+                y: 301,
+            },
+        ];
+        let ys = place_labels(&wants, 16, 10, 400);
+        let mut right: Vec<i32> = ys[..3].to_vec();
+        right.sort();
+        assert!(right[1] - right[0] >= 16 && right[2] - right[1] >= 16);
+        // The label far away horizontally is left alone.
+        assert_eq!(ys[3], 301);
+        // Bounds hold.
+        let ys = place_labels(&wants[..3], 16, 10, 310);
+        assert!(ys.iter().all(|&y| y <= 310));
+        let ys = place_labels(&wants[..3], 16, 295, 600);
+        assert!(ys.iter().all(|&y| y >= 295));
+    }
+
+    #[test]
+    fn text_width_estimate() {
+        assert_eq!(text_width("2026", 14), 34);
+        assert_eq!(text_width("", 14), 0);
+    }
+
+    #[test]
+    fn font_size_is_exact_in_svg() {
+        let theme = Theme::default();
+        let svg = render(&theme, "t", "T", "D", |a| {
+            text(
+                a,
+                "x",
+                (1, 1),
+                &theme.font(13, theme.text, Anchor::Start, false),
+            );
+            text(
+                a,
+                "y",
+                (1, 1),
+                &theme.font(14, theme.text, Anchor::Start, false),
+            );
+        });
+        assert!(svg.contains("font-size=\"13\""), "{svg}");
+        assert!(svg.contains("font-size=\"14\""), "{svg}");
+    }
+
+    #[test]
+    fn root_is_responsive_and_accessible() {
+        let theme = Theme::default();
+        let svg = render(&theme, "My chart", "A <b> & c", "D", |_| {});
+        assert!(svg.starts_with(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 800 450\" width=\"100%\""
+        ));
+        assert!(svg.contains("aria-labelledby=\"chart-my-chart-title chart-my-chart-desc\""));
+        assert!(svg.contains("<title id=\"chart-my-chart-title\">A &lt;b&gt; &amp; c</title>"));
+        assert!(!svg.lines().next().unwrap_or("").contains("width=\"800\""));
+        assert_eq!(svg.matches("<svg").count(), 1);
+    }
+
+    #[test]
+    fn dashed_lines_are_one_element() {
+        let theme = Theme::default();
+        let svg = render(&theme, "d", "T", "D", |a| {
+            dashed(
+                a,
+                &[(0, 0), (100, 0), (200, 50)],
+                theme.accent,
+                2,
+                Dash::Long,
+            );
+            dashed(a, &[(0, 0), (100, 0)], theme.muted, 1, Dash::Short);
+        });
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("opacity=\"1\" stroke-dasharray=\"6 4\""));
+        assert!(svg.contains("stroke-dasharray=\"3 3\""));
+        assert!(!svg.contains("0.999"));
+    }
+
+    #[test]
+    fn calendar_helpers() {
+        assert_eq!(day_of_year_text(2026, 232), "20 August");
+        assert_eq!(day_of_year_text(2024, 60), "29 February");
+        assert_eq!(day_of_year_text(2026, 0), "day 0");
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2025, 8, 6), 20306);
+        assert_eq!(wrap("aa bb cc", 10, 30), vec!["aa bb", "cc"]);
+        assert_eq!(date_of_day(2026, 232).as_deref(), Some("2026-08-20"));
+        assert_eq!(date_of_day(2024, 366).as_deref(), Some("2024-12-31"));
+        assert_eq!(date_of_day(2025, 366), None);
+        assert_eq!(ordinal(1), "1st");
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(ordinal(22), "22nd");
+    }
+}
