@@ -88,7 +88,10 @@ pub fn parse_brief(file: &SourceFile) -> Result<Brief> {
 /// Returns (front matter, body, lines before the body).
 fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<(&'a str, &'a str, usize)> {
     let expected = "expected the brief to start with front matter between two `---` lines (title, summary, date, authors)";
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
         return Err(Error::in_file(path, "the brief has no front matter")
             .at(1, 1, Some(text))
             .help(expected));

@@ -7,9 +7,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// A failure that stops a build, a check or an import.
+/// A failure that stops a build, a check or an import. Boxed, so that a
+/// `Result` stays small on the happy path; its fields are the
+/// [`Diagnostic`]'s.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Diagnostic>);
+
+/// What an [`Error`] says and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
     /// The file at fault, as the user knows it (relative to the project root).
     pub file: Option<PathBuf>,
     /// 1-based line, where the input has lines.
@@ -30,14 +36,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An error with a message and no location.
     pub fn new(message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Diagnostic {
             file: None,
             line: None,
             column: None,
             message: message.into(),
             help: None,
             snippet: None,
-        }
+        }))
     }
 
     /// An error about a whole file.
@@ -84,6 +90,19 @@ impl Error {
             (Some(l), None) => format!("{file}:{l}"),
             _ => file,
         })
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = Diagnostic;
+    fn deref(&self) -> &Diagnostic {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Diagnostic {
+        &mut self.0
     }
 }
 

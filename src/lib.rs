@@ -9,11 +9,11 @@ pub mod error;
 pub mod model;
 
 pub use error::{Error, Result};
+pub mod brief;
+pub mod cli;
 pub mod data;
-pub mod render;
 pub mod import;
 pub mod output;
 pub mod project;
-pub mod brief;
+pub mod render;
 pub mod site;
-pub mod cli;

@@ -25,8 +25,7 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> Result<()> {
 /// Checks that a site path is relative and stays inside the output folder.
 pub fn check_site_path(path: &str) -> Result<PathBuf> {
     let p = Path::new(path);
-    let plain = !path.is_empty()
-        && p.components().all(|c| matches!(c, Component::Normal(_)));
+    let plain = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
     if plain {
         Ok(p.to_path_buf())
     } else {
@@ -38,7 +37,10 @@ pub fn check_site_path(path: &str) -> Result<PathBuf> {
 /// Writes `files` to a temporary folder beside `out`, then swaps it in for
 /// `out`. On any error `out` is left exactly as it was.
 pub fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("output");
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.new-{pid}"));

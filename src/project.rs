@@ -81,8 +81,10 @@ impl Project {
         let config: SiteConfig = crate::data::yaml::parse(&site.path, &site.text, 0)?;
         let briefs = read_folder(root, "briefs", &["md"])?;
         if briefs.len() > MAX_BRIEFS {
-            return Err(Error::in_file("briefs", format!("there are {} briefs", briefs.len()))
-                .help(format!("expected at most {MAX_BRIEFS}")));
+            return Err(
+                Error::in_file("briefs", format!("there are {} briefs", briefs.len()))
+                    .help(format!("expected at most {MAX_BRIEFS}")),
+            );
         }
         let data = read_folder(root, "data", &["yaml", "yml"])?;
         let templates = read_folder(root, "templates", &["html"])?;
@@ -131,7 +133,10 @@ fn walk(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     for entry in WalkDir::new(dir).sort_by_file_name().follow_links(false) {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::in_file(relative(root, &path), format!("could not read the folder: {e}"))
+            Error::in_file(
+                relative(root, &path),
+                format!("could not read the folder: {e}"),
+            )
         })?;
         let rel = relative(root, entry.path());
         if entry.path_is_symlink() {
@@ -174,8 +179,10 @@ fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
     let full = root.join(rel);
     let meta = fs::metadata(&full).map_err(|e| Error::io(rel, "read", &e))?;
     if meta.len() > MAX_INPUT_BYTES {
-        return Err(Error::in_file(rel, format!("the file is {} bytes long", meta.len()))
-            .help(format!("expected at most {MAX_INPUT_BYTES} bytes")));
+        return Err(
+            Error::in_file(rel, format!("the file is {} bytes long", meta.len()))
+                .help(format!("expected at most {MAX_INPUT_BYTES} bytes")),
+        );
     }
     fs::read(&full).map_err(|e| Error::io(rel, "read", &e))
 }
@@ -188,13 +195,19 @@ fn read_text(root: &Path, rel: &Path) -> Result<SourceFile> {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         Error::in_file(rel, "the file is not valid UTF-8 text")
             .at(line, column, None)
             .help("expected UTF-8; re-save the file as UTF-8")
     })?;
     Ok(SourceFile {
         path: rel.to_path_buf(),
-        text: text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text),
+        text: text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text),
     })
 }

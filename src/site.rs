@@ -83,8 +83,9 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
 /// Parses and validates every data file.
 fn validate(project: &Project) -> Result<Inputs> {
     let crossings_file = project.data_file("crossings").ok_or_else(|| {
-        Error::in_file("data/crossings.yaml", "the crossings data is missing")
-            .help("expected data/crossings.yaml; make it with `brief import home-office RELEASE.ods`")
+        Error::in_file("data/crossings.yaml", "the crossings data is missing").help(
+            "expected data/crossings.yaml; make it with `brief import home-office RELEASE.ods`",
+        )
     })?;
     let crossings = parse_crossings(&crossings_file.path, &crossings_file.text)?;
     let pilot = match project.data_file("pilot") {
@@ -250,8 +251,14 @@ fn render_site(
     );
 
     for chart in charts.charts() {
-        files.insert(format!("charts/{}.svg", chart.name), chart.svg.clone().into_bytes());
-        files.insert(format!("charts/{}.csv", chart.name), chart.csv.clone().into_bytes());
+        files.insert(
+            format!("charts/{}.svg", chart.name),
+            chart.svg.clone().into_bytes(),
+        );
+        files.insert(
+            format!("charts/{}.csv", chart.name),
+            chart.csv.clone().into_bytes(),
+        );
     }
     for (path, bytes) in &project.assets {
         files.insert(format!("assets/{path}"), bytes.clone());
@@ -288,6 +295,8 @@ fn register_chart_function(engine: &mut Engine, charts: &ChartSet, figures: &Fig
                     charts.names().join(", ")
                 )));
             };
-            Ok(tera::Value::safe_string(&figure_html(chart, subtitle, &source, "../")))
+            Ok(tera::Value::safe_string(&figure_html(
+                chart, subtitle, &source, "../",
+            )))
         });
 }

@@ -15,6 +15,9 @@ use crate::model::{PilotParameters, ReportedCount, Scenario, ScheduleStep, Serie
 struct PilotFile {
     name: String,
     announced: Option<Date>,
+    signed: Option<Date>,
+    first_return: Option<Date>,
+    first_admission: Option<Date>,
     starts: Spanned<Date>,
     ends: Option<Spanned<Date>>,
     renewal_due: Option<Date>,
@@ -184,8 +187,22 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
             per_week: s.per_week,
         });
     }
-    // `name`, `announced` and `renewal_due` are for the briefs (as `data.pilot`).
-    let _ = (&p.name, p.announced, p.renewal_due);
+    // These dates are for the briefs, which read them as `data.pilot`; they
+    // must still be dates, and the pilot cannot be signed after it starts.
+    for (label, date) in [("announced", p.announced), ("signed", p.signed)] {
+        if let Some(d) = date
+            && d > starts
+        {
+            return Err(Error::in_file(
+                file,
+                format!("`{label}` ({d}) is after the start ({starts})"),
+            )
+            .help(format!(
+                "expected the pilot to be {label} on or before it starts"
+            )));
+        }
+    }
+    let _ = (&p.name, p.first_return, p.first_admission, p.renewal_due);
     Ok(PilotParameters {
         starts,
         ends: p.ends.map(|e| e.value),

@@ -39,17 +39,27 @@ pub struct Release {
 pub fn read_release(file: &Path, bytes: &[u8], released: Option<Date>) -> Result<Release> {
     let expected = "expected the Home Office small-boats time series as published (.ods with tables SB_01 and SB_02)";
     if bytes.len() > MAX_RELEASE_BYTES {
-        return Err(Error::in_file(file, format!("the file is {} bytes long", bytes.len()))
-            .help(format!("{expected}; releases are well under {MAX_RELEASE_BYTES} bytes")));
+        return Err(
+            Error::in_file(file, format!("the file is {} bytes long", bytes.len())).help(format!(
+                "{expected}; releases are well under {MAX_RELEASE_BYTES} bytes"
+            )),
+        );
     }
     let mut book: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        Error::in_file(file, format!("this is not an OpenDocument spreadsheet ({e})")).help(expected)
+        Error::in_file(
+            file,
+            format!("this is not an OpenDocument spreadsheet ({e})"),
+        )
+        .help(expected)
     })?;
     let sheet = |book: &mut Ods<_>, name: &str| {
         book.worksheet_range(name).map_err(|_| {
             let found = book.sheet_names().join(", ");
-            Error::in_file(file, format!("there is no table {name}; the sheets are: {found}"))
-                .help(expected)
+            Error::in_file(
+                file,
+                format!("there is no table {name}; the sheets are: {found}"),
+            )
+            .help(expected)
         })
     };
     let daily = sheet(&mut book, "SB_01")?;
@@ -111,7 +121,9 @@ fn find_columns(file: &Path, table: &str, range: &Range<Data>, first: &str) -> R
     }
     Err(Error::in_file(
         file,
-        format!("table {table} has no header row with “{first}”, “Migrants arrived” and “Boats arrived”"),
+        format!(
+            "table {table} has no header row with “{first}”, “Migrants arrived” and “Boats arrived”"
+        ),
     )
     .help("expected the Home Office small-boats time series as published"))
 }
@@ -182,8 +194,11 @@ fn read_daily(file: &Path, range: &Range<Data>) -> Result<Vec<DailyArrivals>> {
         }
         let here = |col| cell_name("SB_01", range, i, col);
         let date = cell_date(date_cell).ok_or_else(|| {
-            Error::in_file(file, format!("{}: “{date_cell}” is not a date", here(cols.date)))
-                .help("expected a date as dd/mm/yyyy")
+            Error::in_file(
+                file,
+                format!("{}: “{date_cell}” is not a date", here(cols.date)),
+            )
+            .help("expected a date as dd/mm/yyyy")
         })?;
         let count = |col: usize, what: &str| {
             cell_count(row.get(col).unwrap_or(&Data::Empty)).map_err(|found| {
@@ -202,7 +217,11 @@ fn read_daily(file: &Path, range: &Range<Data>) -> Result<Vec<DailyArrivals>> {
             )
             .help("expected one row per day, in date order, with no gaps"));
         }
-        days.push(DailyArrivals { date, people, boats });
+        days.push(DailyArrivals {
+            date,
+            people,
+            boats,
+        });
     }
     if days.is_empty() {
         return Err(Error::in_file(file, "table SB_01 has no days")

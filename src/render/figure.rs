@@ -40,7 +40,10 @@ fn csv_table(csv: &str, caption: &str) -> String {
     let Some(header) = rows.next() else {
         return "<p>No data.</p>".into();
     };
-    let mut out = format!("<table>\n<caption>{}</caption>\n<thead><tr>", escape(caption));
+    let mut out = format!(
+        "<table>\n<caption>{}</caption>\n<thead><tr>",
+        escape(caption)
+    );
     for cell in &header {
         out.push_str(&format!("<th scope=\"col\">{}</th>", escape(cell)));
     }

@@ -31,7 +31,9 @@ fn number(value: &Value, filter: &str) -> TeraResult<f64> {
 
 /// `decimals` from the filter's arguments, at most 6.
 fn decimals(kwargs: &Kwargs, default: usize) -> TeraResult<usize> {
-    Ok(kwargs.get::<i64>("decimals")?.map_or(default, |d| d.clamp(0, 6) as usize))
+    Ok(kwargs
+        .get::<i64>("decimals")?
+        .map_or(default, |d| d.clamp(0, 6) as usize))
 }
 
 /// Groups the digits of `value` in threes, with `places` decimals:
@@ -60,16 +62,23 @@ fn thousands(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 /// `{{ 8.8 | pct }}` → `8.8%` (the value is already a percentage).
 fn pct(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    Ok(format!("{}%", group(number(value, "pct")?, decimals(&kwargs, 1)?)))
+    Ok(format!(
+        "{}%",
+        group(number(value, "pct")?, decimals(&kwargs, 1)?)
+    ))
 }
 
 /// `{{ "2026-08-20" | uk_date }}` → `20 August 2026`; `short=true` → `20 Aug 2026`.
 fn uk_date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let text = value.as_str().ok_or_else(|| {
-        Error::message(format!("filter `uk_date` expects a date as YYYY-MM-DD, found `{value}`"))
+        Error::message(format!(
+            "filter `uk_date` expects a date as YYYY-MM-DD, found `{value}`"
+        ))
     })?;
     let date: Date = text.parse().map_err(|_| {
-        Error::message(format!("filter `uk_date` expects a date as YYYY-MM-DD, found `{text}`"))
+        Error::message(format!(
+            "filter `uk_date` expects a date as YYYY-MM-DD, found `{text}`"
+        ))
     })?;
     let format = if kwargs.get::<bool>("short")?.unwrap_or(false) {
         "%-d %b %Y"
@@ -131,7 +140,9 @@ fn ordinal(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 /// `word="lowest"` changes the adjective.
 fn rank_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let rank = number(value, "rank_words")? as i64;
-    let word = kwargs.get::<String>("word")?.unwrap_or_else(|| "highest".into());
+    let word = kwargs
+        .get::<String>("word")?
+        .unwrap_or_else(|| "highest".into());
     Ok(match rank {
         1 => format!("the {word}"),
         n => format!("the {}-{word}", ordinal_word(n)),
@@ -142,11 +153,13 @@ fn rank_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 fn signed(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let n = number(value, "signed")?;
     let text = group(n, decimals(&kwargs, 1)?);
-    Ok(if n > 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
-        format!("+{text}")
-    } else {
-        text
-    })
+    Ok(
+        if n > 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
+            format!("+{text}")
+        } else {
+            text
+        },
+    )
 }
 
 /// Whole numbers up to ten in words, as house style asks: `3` → `three`.
@@ -176,7 +189,10 @@ mod tests {
     fn thousands_separators() {
         assert_eq!(render("{{ 15897 | thousands }}"), "15,897");
         assert_eq!(render("{{ 299 | thousands }}"), "299");
-        assert_eq!(render("{{ 1234567.891 | thousands(decimals=1) }}"), "1,234,567.9");
+        assert_eq!(
+            render("{{ 1234567.891 | thousands(decimals=1) }}"),
+            "1,234,567.9"
+        );
         assert_eq!(render("{{ -45755 | thousands }}"), "−45,755");
     }
 
@@ -190,7 +206,10 @@ mod tests {
     #[test]
     fn uk_dates() {
         assert_eq!(render("{{ '2026-08-20' | uk_date }}"), "20 August 2026");
-        assert_eq!(render("{{ '2025-07-09' | uk_date(short=true) }}"), "9 Jul 2025");
+        assert_eq!(
+            render("{{ '2025-07-09' | uk_date(short=true) }}"),
+            "9 Jul 2025"
+        );
     }
 
     #[test]
@@ -207,7 +226,10 @@ mod tests {
     fn ranks_and_ordinals_in_words() {
         assert_eq!(render("{{ 1 | rank_words }}"), "the highest");
         assert_eq!(render("{{ 2 | rank_words }}"), "the second-highest");
-        assert_eq!(render("{{ 3 | rank_words(word='lowest') }}"), "the third-lowest");
+        assert_eq!(
+            render("{{ 3 | rank_words(word='lowest') }}"),
+            "the third-lowest"
+        );
         assert_eq!(render("{{ 12 | ordinal }}"), "12th");
         assert_eq!(render("{{ 22 | ordinal }}"), "22nd");
         assert_eq!(render("{{ 3 | in_words }}"), "three");

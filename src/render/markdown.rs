@@ -33,7 +33,11 @@ fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             let text = heading_text(&events[i + 1..]);
             let base = explicit.unwrap_or_else(|| {
                 let s = slug::slugify(&text);
-                if s.is_empty() { "section".to_string() } else { s }
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
             });
             let mut unique = base.clone();
             let mut n = 2;
@@ -70,14 +74,18 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_from_their_text() {
         let html = to_html("## The pilot\n\ntext\n\n## The pilot\n\n### Data {#data}\n");
-        assert!(html.contains(r#"<h2 id="the-pilot">The pilot</h2>"#), "{html}");
+        assert!(
+            html.contains(r#"<h2 id="the-pilot">The pilot</h2>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<h2 id="the-pilot-2">"#), "{html}");
         assert!(html.contains(r#"<h3 id="data">"#), "{html}");
     }
 
     #[test]
     fn tables_footnotes_and_smart_quotes() {
-        let html = to_html("| a | b |\n|---|--:|\n| 1 | 2 |\n\nSaid \"so\"[^1].\n\n[^1]: A note.\n");
+        let html =
+            to_html("| a | b |\n|---|--:|\n| 1 | 2 |\n\nSaid \"so\"[^1].\n\n[^1]: A note.\n");
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("“so”"), "{html}");
         assert!(html.contains("footnote-definition"), "{html}");
