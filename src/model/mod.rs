@@ -18,7 +18,9 @@ pub use pilot::{
 };
 pub use projection::{Projection, ReferenceYear, project};
 pub use series::{DailyArrivals, Series};
-pub use ytd::{AnnualTotal, YearToDate, annual, complete_years, same_point, year_to_date};
+pub use ytd::{
+    AnnualTotal, YearPoint, YearToDate, annual, complete_years, same_point, year_to_date,
+};
 
 /// Default number of reference years for the projection (MODEL.md §2, `k`).
 pub const DEFAULT_REFERENCE_YEARS: usize = 3;

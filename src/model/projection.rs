@@ -38,6 +38,11 @@ pub struct Projection {
     pub low: u64,
     /// The highest single-year projection, rounded.
     pub high: u64,
+    /// Where the central projection would rank among the complete years
+    /// before it: 1 + the number of those years with a higher total.
+    pub rank: usize,
+    /// How many complete years that rank compares with.
+    pub years_compared: usize,
     /// Unrounded values, for the backtest's errors and coverage.
     #[serde(skip)]
     pub exact: ExactRange,
@@ -97,7 +102,14 @@ pub fn project(series: &Series, k: usize) -> Option<Projection> {
         low: implied.clone().fold(f64::INFINITY, f64::min),
         high: implied.fold(f64::NEG_INFINITY, f64::max),
     };
+    let totals: Vec<u64> = earlier
+        .iter()
+        .map(|&y| series.people_between(jan1(y), super::ytd::dec31(y)))
+        .collect();
+    let rank = 1 + totals.iter().filter(|&&t| t as f64 > exact.central).count();
     Some(Projection {
+        rank,
+        years_compared: totals.len(),
         year,
         ytd,
         k,
@@ -144,6 +156,8 @@ mod tests {
         assert_eq!(p.low, round_count(146.0 / share_2020));
         assert_eq!(p.high, 730);
         assert_eq!(p.reference_years[0].share_pct, 20.2);
+        // 2019, 2021 and 2022 had 365 people and 2020 366: ~727 beats them all.
+        assert_eq!((p.rank, p.years_compared), (1, 4));
     }
 
     #[test]

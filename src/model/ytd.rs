@@ -35,6 +35,23 @@ pub struct YearToDate {
     pub rank: usize,
     /// How many earlier years the rank compares with.
     pub years_compared: usize,
+    /// The earlier year with most people by the same point (the latest
+    /// such year on a tie); null when there is no earlier year.
+    pub highest_earlier: Option<YearPoint>,
+    /// The year before, at the same point; null when it is not in the series.
+    pub previous_year: Option<YearPoint>,
+    /// `100 × (people − previous_year) / previous_year`; null without a
+    /// previous year or when it had nobody by this point.
+    pub change_on_previous_year_pct: Option<f64>,
+}
+
+/// People in one year by the same point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearPoint {
+    /// The year.
+    pub year: i16,
+    /// People from 1 January to the same point.
+    pub people: u64,
 }
 
 /// The same month and day in `year`; 29 February maps to 28 February in a
@@ -100,6 +117,13 @@ pub fn year_to_date(series: &Series) -> YearToDate {
         .map(|r| (r, series.people_between(jan1(r), same_point(as_of, r))))
         .collect();
     let rank = 1 + same_point.values().filter(|&&p| p > people).count();
+    let point = |(&year, &people): (&i16, &u64)| YearPoint { year, people };
+    let highest_earlier = same_point.iter().max_by_key(|(y, p)| (**p, **y)).map(point);
+    let previous_year = same_point.get_key_value(&(year - 1)).map(point);
+    let change_on_previous_year_pct = previous_year
+        .as_ref()
+        .filter(|p| p.people > 0)
+        .map(|p| super::percent((people as f64 - p.people as f64) / p.people as f64));
     YearToDate {
         year,
         people,
@@ -107,6 +131,9 @@ pub fn year_to_date(series: &Series) -> YearToDate {
         years_compared: same_point.len(),
         same_point,
         rank,
+        highest_earlier,
+        previous_year,
+        change_on_previous_year_pct,
     }
 }
 
@@ -165,6 +192,16 @@ mod tests {
         assert_eq!(ytd.same_point.get(&2019), Some(&10));
         assert_eq!(ytd.rank, 1);
         assert_eq!(ytd.years_compared, 3);
+        assert_eq!(
+            ytd.previous_year,
+            Some(YearPoint {
+                year: 2021,
+                people: 10
+            })
+        );
+        assert_eq!(ytd.change_on_previous_year_pct, Some(100.0));
+        // Every earlier year ties at 10: the latest is named.
+        assert_eq!(ytd.highest_earlier.map(|h| h.year), Some(2021));
         // One person a day ties the earlier years: a tie is not "greater", so rank 1.
         let ytd = year_to_date(&three_years_and(10, 1));
         assert_eq!(ytd.rank, 1);

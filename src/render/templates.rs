@@ -107,6 +107,7 @@ impl Engine {
                 )
                 .help(format!("expected templates/{parent}"));
             }
+            ErrorKind::Msg(text) => return self.reported_error(text, err),
             _ => return Error::new(format!("template error: {}", full_message(err))),
         };
         let message = match std::error::Error::source(err) {
@@ -121,6 +122,31 @@ impl Engine {
         Error::in_file(&origin.path, message)
             .at(line, span.start_col + 1, Some(&origin.file_text))
             .help(hint(report.message()))
+    }
+
+    /// Unknown filters, tests and functions come as a report already
+    /// written (`error: …` then ` --> name:line:col`); read it back.
+    fn reported_error(&self, text: &str, err: &tera::Error) -> Error {
+        let mut lines = text.lines();
+        let message = lines
+            .next()
+            .map(|l| l.trim_start_matches("error: ").to_string())
+            .unwrap_or_default();
+        let place = lines.find_map(|l| l.trim_start().strip_prefix("--> "));
+        let located = place.and_then(|p| {
+            let mut parts = p.rsplitn(3, ':');
+            let col: usize = parts.next()?.parse().ok()?;
+            let line: usize = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_string(), line, col))
+        });
+        match located.and_then(|(name, line, col)| Some((self.origins.get(&name)?, line, col))) {
+            Some((origin, line, col)) => {
+                Error::in_file(&origin.path, format!("template error: {message}"))
+                    .at(line + origin.line_offset, col + 1, Some(&origin.file_text))
+                    .help(hint(&message))
+            }
+            None => Error::new(format!("template error: {}", full_message(err))),
+        }
     }
 
     fn path_of(&self, name: &str) -> PathBuf {
@@ -150,7 +176,11 @@ fn full_message(err: &tera::Error) -> String {
 
 /// What to do about the common template mistakes.
 fn hint(message: &str) -> String {
-    if message.contains("not found in context") || message.contains("undefined") {
+    if message.starts_with("Unknown filter") {
+        "expected a filter such as thousands, pct, uk_date, about, rank_words, ordinal, signed, in_words, or one of Tera's own".into()
+    } else if message.starts_with("Unknown function") {
+        "expected chart(name=…) or one of Tera's own functions".into()
+    } else if message.contains("not found in context") || message.contains("undefined") {
         "expected a figure or data name: see output/figures.json for the figures, `data.<file>` for data/*.yaml".into()
     } else if message.contains("null") || message.contains("None") {
         "this figure is null for this as-of date; guard it with {% if … %}".into()
