@@ -29,6 +29,8 @@ pub struct YearToDate {
     pub people: u64,
     /// Boats from 1 January to the as-of date.
     pub boats: u64,
+    /// Days from 1 January to the as-of date, both included.
+    pub days: i16,
     /// People in each earlier year from 1 January to the same point.
     pub same_point: BTreeMap<i16, u64>,
     /// 1 + the number of earlier years with more people by the same point.
@@ -128,6 +130,7 @@ pub fn year_to_date(series: &Series) -> YearToDate {
         year,
         people,
         boats,
+        days: as_of.day_of_year(),
         years_compared: same_point.len(),
         same_point,
         rank,
@@ -189,6 +192,7 @@ mod tests {
         let ytd = year_to_date(&s);
         assert_eq!(ytd.year, 2022);
         assert_eq!(ytd.people, 20);
+        assert_eq!(ytd.days, 10);
         assert_eq!(ytd.same_point.get(&2019), Some(&10));
         assert_eq!(ytd.rank, 1);
         assert_eq!(ytd.years_compared, 3);

@@ -26,7 +26,7 @@ pub fn figure_html(chart: &Chart, subtitle: &str, source: &str, root: &str) -> S
         .collect::<Vec<_>>()
         .join("\n");
     format!(
-        "<figure class=\"chart\" id=\"chart-{name}\">\n<figcaption><span class=\"chart-title\">{title}</span> <span class=\"chart-subtitle\">{subtitle}</span></figcaption>\n<div class=\"chart-image\">\n{svg}\n</div>\n<p class=\"chart-source\">{source} · <a href=\"{root}charts/{name}.csv\" download>Download the data (CSV)</a></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n{table}\n</details>\n</figure>\n",
+        "<figure class=\"chart\" id=\"chart-{name}\">\n<figcaption><span class=\"chart-title\">{title}</span> <span class=\"chart-subtitle\">{subtitle}</span></figcaption>\n<div class=\"chart-image\">\n{svg}\n</div>\n<p class=\"chart-source\"><a href=\"{root}charts/{name}.csv\" download>Download the data (CSV)</a><span class=\"visually-hidden\"> {source}</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n{table}\n</details>\n</figure>\n",
         title = escape(&chart.title),
         subtitle = escape(subtitle),
         source = escape(source),
