@@ -158,10 +158,18 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
             return Err(fail(
                 report.referenced,
                 format!("the report of {} lies outside the pilot's data", r.date),
-                format!(
-                    "expected a date on or after the start ({starts}) and inside the series: {}",
-                    span(first, last)
-                ),
+                if r.date > last {
+                    format!(
+                        "expected a date inside the series ({}); import a release that covers {}, or leave this report out until one does",
+                        span(first, last),
+                        r.date
+                    )
+                } else {
+                    format!(
+                        "expected a date on or after the start ({starts}) and inside the series: {}",
+                        span(first, last)
+                    )
+                },
             ));
         }
         reports.push(ReportedCount {
