@@ -21,18 +21,11 @@ pub struct ProjectionRange {
     pub reference: Vec<(i16, u64)>,
 }
 
-/// Rounds a projected figure for display: to the nearest 100 from 10,000,
-/// the nearest 10 from 1,000, else to a whole number.
+/// A projected figure as the prose states it: the model has already rounded
+/// it to a whole number, and a chart must not disagree with the brief
+/// around it, so labels show the same digits.
 pub fn round_projection(v: f64) -> f64 {
-    let a = v.abs();
-    let unit = if a >= 10_000.0 {
-        100.0
-    } else if a >= 1_000.0 {
-        10.0
-    } else {
-        1.0
-    };
-    (v / unit).round() * unit
+    v.round()
 }
 
 struct Clean {
@@ -358,9 +351,9 @@ mod tests {
 
     #[test]
     fn rounding() {
-        assert_eq!(round_projection(38_512.4), 38_500.0);
-        assert_eq!(round_projection(1_234.0), 1_230.0);
-        assert_eq!(round_projection(12.6), 13.0);
+        assert_eq!(round_projection(38_512.4), 38_512.0);
+        assert_eq!(round_projection(30_334.0), 30_334.0);
+        assert_eq!(round_projection(12.5), 13.0);
     }
 
     #[test]
