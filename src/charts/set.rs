@@ -98,9 +98,18 @@ impl ChartSet {
             .iter()
             .filter_map(|a| a.people_per_boat.map(|p| (a.year, p)))
             .collect();
+        let every_year_up = per_boat.windows(2).all(|w| w[1].1 > w[0].1);
         let title = match (per_boat.first(), per_boat.last()) {
             (Some(f), Some(l)) if l.1 > f.1 => format!(
-                "Boats carried more people each year: {:.1} a boat in {}, {:.1} in {}",
+                "Boats carried more people {}: {:.1} a boat in {}, {:.1} in {}",
+                if every_year_up { "each year" } else { "over time" },
+                f.1,
+                f.0,
+                l.1,
+                l.0
+            ),
+            (Some(f), Some(l)) if l.1 < f.1 => format!(
+                "Boats carried fewer people: {:.1} a boat in {}, {:.1} in {}",
                 f.1, f.0, l.1, l.0
             ),
             _ => "People per boat".into(),
