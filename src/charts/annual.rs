@@ -74,13 +74,14 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
     }
     let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
     let hi = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+    let room = hi + (hi - lo) * 0.08;
     let (ticks, tick_dec) = if decimals == 0 {
-        (count_ticks(lo, hi + (hi - lo) * 0.08, theme.y_ticks), 0)
+        (count_ticks(lo, room, theme.y_ticks), 0)
     } else {
-        nice_ticks(lo, hi + (hi - lo) * 0.08, theme.y_ticks)
+        nice_ticks(lo, room, theme.y_ticks)
     };
+    let (ticks, d1) = theme.axis_top(ticks, room);
     let d0 = ticks.first().copied().unwrap_or(0.0);
-    let d1 = ticks.last().copied().unwrap_or(1.0);
     let tick_labels: Vec<(f64, String)> =
         ticks.iter().map(|t| (*t, fmt_num(*t, tick_dec))).collect();
     let left = theme.y_label_room(&tick_labels);
@@ -115,12 +116,21 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
         1,
     );
 
-    // Value labels: keep those that fit, preferring last, peak, first.
+    // Value labels: every one when all fit, else the last, the peak and the
+    // first, those of them that fit.
     let px = theme.label_size;
     let labels: Vec<String> = bars.iter().map(|(_, v)| fmt_num(*v, decimals)).collect();
     let peak = argmax(bars);
+    let all_fit = (0..bars.len()).all(|i| {
+        let w = text_width(&labels[i], px);
+        let x0 = centre(i) - w / 2;
+        let next = (i + 1 < bars.len()).then(|| centre(i + 1) - text_width(&labels[i + 1], px) / 2);
+        x0 >= plot.left && x0 + w <= theme.width as i32 - 4 && next.is_none_or(|n| x0 + w + 4 <= n)
+    });
     let mut order: Vec<usize> = vec![bars.len() - 1, peak, 0];
-    order.extend(0..bars.len());
+    if all_fit {
+        order.extend(0..bars.len());
+    }
     let mut kept: Vec<(i32, i32)> = Vec::new();
     let mut show = vec![false; bars.len()];
     for i in order {

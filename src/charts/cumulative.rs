@@ -97,6 +97,7 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine]) {
         .unwrap_or(0);
     let names: Vec<String> = lines.iter().map(|l| l.year.to_string()).collect();
     let ticks = count_ticks(0.0, max as f64, theme.y_ticks);
+    let (ticks, top) = theme.axis_top(ticks, max as f64 * 1.05);
     let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
     let left = theme.y_label_room(&tick_labels);
     let right = end_label_room(theme, &names).max(24);
@@ -105,8 +106,7 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine]) {
         no_data(area, theme, plot);
         return;
     }
-    let d1 = ticks.last().copied().unwrap_or(1.0).max(1.0);
-    let ys = Scale::new(0.0, d1, plot.bottom, plot.top);
+    let ys = Scale::new(0.0, top.max(1.0), plot.bottom, plot.top);
     let xs = Scale::new(1.0, 366.0, plot.left, plot.right);
     y_grid(area, theme, plot, &ys, &tick_labels);
     line(

@@ -224,7 +224,7 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
 
     // Month ticks, thinned so labels keep apart.
     let sample = if short { "Sep \u{2019}25" } else { "Sep 2025" };
-    let label_w = text_width(sample, theme.tick_size) + 16;
+    let label_w = text_width(sample, theme.tick_size) + if short { 12 } else { 16 };
     let px_per_month = (plot.right - plot.left) as f64 * 30.4 / (d1 - d0);
     let step = [1, 2, 3, 4, 6, 12]
         .into_iter()

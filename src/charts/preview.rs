@@ -1,6 +1,7 @@
-//! Writes every chart with realistic data to `/tmp/charts/` for looking at:
-//! `CHARTS_PREVIEW=1 cargo test preview -- --nocapture`. Does nothing
-//! unless `CHARTS_PREVIEW` is set.
+//! Draws every chart, wide and narrow, with realistic data and checks that
+//! its texts fit and keep apart. With `CHARTS_PREVIEW` set, also writes them
+//! to `/tmp/charts/` for looking at (`NAME.svg`, `NAME-narrow.svg`):
+//! `CHARTS_PREVIEW=1 cargo test preview -- --nocapture`.
 
 use super::*;
 
@@ -9,12 +10,20 @@ const SOURCE: &str = "Source: Home Office, Migrants detected crossing the Englis
 /// Writes the wide chart as `NAME.svg` (and its CSV) and the narrow one as
 /// `NAME-narrow.svg`.
 fn write(draw: impl Fn(&Theme) -> Chart) {
+    let c = draw(&Theme::default());
+    let narrow = draw(&Theme::narrow());
+    for (svg, at) in [(&c.svg, "wide"), (&narrow.svg, "narrow")] {
+        if let Err(e) = super::theme::check_text_layout(svg) {
+            panic!("{} ({at}): {e}", c.name);
+        }
+    }
+    if std::env::var_os("CHARTS_PREVIEW").is_none() {
+        return;
+    }
     let dir = std::path::Path::new("/tmp/charts");
     let _ = std::fs::create_dir_all(dir);
-    let c = draw(&Theme::default());
     let _ = std::fs::write(dir.join(format!("{}.svg", c.name)), &c.svg);
     let _ = std::fs::write(dir.join(format!("{}.csv", c.name)), &c.csv);
-    let narrow = draw(&Theme::narrow());
     let _ = std::fs::write(dir.join(format!("{}-narrow.svg", c.name)), &narrow.svg);
     println!("{}: {}", c.name, c.description);
 }
@@ -51,9 +60,6 @@ pub(crate) fn curve(year: i16, at: u16, value: f64, last_day: u16) -> YearLine {
 
 #[test]
 fn preview() {
-    if std::env::var_os("CHARTS_PREVIEW").is_none() {
-        return;
-    }
     write(|t| {
         annual_bars_with(
             &AnnualBars {

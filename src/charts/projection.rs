@@ -152,6 +152,7 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
         max = max.max(*v as f64);
     }
     let ticks = count_ticks(0.0, max, theme.y_ticks);
+    let (ticks, top) = theme.axis_top(ticks, max * 1.05);
     let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
     let left = theme.y_label_room(&tick_labels);
     // The longest end labels that leave the plot at least 60% of the width
@@ -171,8 +172,7 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
         no_data(area, theme, plot);
         return;
     };
-    let d1 = ticks.last().copied().unwrap_or(1.0).max(1.0);
-    let ys = Scale::new(0.0, d1, plot.bottom, plot.top);
+    let ys = Scale::new(0.0, top.max(1.0), plot.bottom, plot.top);
     let xs = Scale::new(1.0, 366.0, plot.left, plot.right);
     y_grid(area, theme, plot, &ys, &tick_labels);
     line(

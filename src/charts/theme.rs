@@ -145,6 +145,22 @@ impl Theme {
         self.width < 600
     }
 
+    /// The top of a y axis whose `ticks` cover data up to `hi`: the last
+    /// tick, except on a narrow chart where that tick would leave more than
+    /// a tenth of the axis empty: there the axis ends at `hi` and the ticks
+    /// above it are dropped, to give the data the height. Returns the ticks
+    /// and the top.
+    pub fn axis_top(&self, ticks: Vec<f64>, hi: f64) -> (Vec<f64>, f64) {
+        let last = ticks.last().copied().unwrap_or(1.0);
+        if self.is_narrow() && hi.is_finite() && hi > 0.0 && last > hi * 1.1 {
+            let kept: Vec<f64> = ticks.iter().copied().filter(|t| *t <= hi).collect();
+            if kept.len() >= 3 {
+                return (kept, hi);
+            }
+        }
+        (ticks, last)
+    }
+
     /// Left edge of the plot for y tick labels as wide as the widest of
     /// `labels`.
     pub fn y_label_room(&self, labels: &[(f64, String)]) -> i32 {
