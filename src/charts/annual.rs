@@ -22,9 +22,13 @@ pub struct AnnualBars {
     pub decimals: u8,
 }
 
-/// Draws one bar per year.
+/// Draws one bar per year, wide (the default theme).
 pub fn annual_bars(input: &AnnualBars) -> Chart {
-    let theme = Theme::default();
+    annual_bars_with(input, &Theme::default())
+}
+
+/// Draws one bar per year with `theme`, e.g. [`Theme::narrow`].
+pub fn annual_bars_with(input: &AnnualBars, theme: &Theme) -> Chart {
     let mut bars: Vec<(i16, f64)> = input
         .bars
         .iter()
@@ -34,8 +38,8 @@ pub fn annual_bars(input: &AnnualBars) -> Chart {
     bars.sort_by_key(|(y, _)| *y);
     let decimals = input.decimals.min(3);
     let description = describe(&input.value_label, &bars, decimals);
-    let svg = render(&theme, &input.name, &input.title, &description, |area| {
-        draw(area, &theme, input, &bars, decimals)
+    let svg = render(theme, &input.name, &input.title, &description, |area| {
+        draw(area, theme, input, &bars, decimals)
     });
     let rows: Vec<Vec<String>> = bars
         .iter()
@@ -70,20 +74,17 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
     }
     let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
     let hi = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+    let room = hi + (hi - lo) * 0.08;
     let (ticks, tick_dec) = if decimals == 0 {
-        (count_ticks(lo, hi + (hi - lo) * 0.08, 5), 0)
+        (count_ticks(lo, room, theme.y_ticks), 0)
     } else {
-        nice_ticks(lo, hi + (hi - lo) * 0.08, 5)
+        nice_ticks(lo, room, theme.y_ticks)
     };
+    let (ticks, d1) = theme.axis_top(ticks, room);
     let d0 = ticks.first().copied().unwrap_or(0.0);
-    let d1 = ticks.last().copied().unwrap_or(1.0);
     let tick_labels: Vec<(f64, String)> =
         ticks.iter().map(|t| (*t, fmt_num(*t, tick_dec))).collect();
-    let left = (widest(
-        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
-        theme.tick_size,
-    ) + 22)
-        .max(40);
+    let left = theme.y_label_room(&tick_labels);
     let mut plot = plot_rect(theme, &input.source, left, 24);
     plot.top = top;
     let ys = Scale::new(d0, d1, plot.bottom, plot.top);
@@ -115,12 +116,21 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
         1,
     );
 
-    // Value labels: keep those that fit, preferring last, peak, first.
+    // Value labels: every one when all fit, else the last, the peak and the
+    // first, those of them that fit.
     let px = theme.label_size;
     let labels: Vec<String> = bars.iter().map(|(_, v)| fmt_num(*v, decimals)).collect();
     let peak = argmax(bars);
+    let all_fit = (0..bars.len()).all(|i| {
+        let w = text_width(&labels[i], px);
+        let x0 = centre(i) - w / 2;
+        let next = (i + 1 < bars.len()).then(|| centre(i + 1) - text_width(&labels[i + 1], px) / 2);
+        x0 >= plot.left && x0 + w <= theme.width as i32 - 4 && next.is_none_or(|n| x0 + w + 4 <= n)
+    });
     let mut order: Vec<usize> = vec![bars.len() - 1, peak, 0];
-    order.extend(0..bars.len());
+    if all_fit {
+        order.extend(0..bars.len());
+    }
     let mut kept: Vec<(i32, i32)> = Vec::new();
     let mut show = vec![false; bars.len()];
     for i in order {
@@ -130,7 +140,10 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
         let w = text_width(&labels[i], px);
         let x0 = centre(i) - w / 2;
         let x1 = x0 + w;
-        if kept.iter().all(|(a, b)| x1 + 4 <= *a || *b + 4 <= x0) {
+        // Within the plot's left edge (clear of the y labels) and the
+        // chart's right edge, and clear of the labels already kept.
+        let inside = x0 >= plot.left && x1 <= theme.width as i32 - 4;
+        if inside && kept.iter().all(|(a, b)| x1 + 4 <= *a || *b + 4 <= x0) {
             kept.push((x0, x1));
             show[i] = true;
         }
@@ -149,20 +162,38 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
         text(area, &labels[i], (centre(i), ly), &style);
     }
 
-    // Year labels, thinned when they would touch.
-    let year_w = bars
-        .iter()
-        .map(|(y, _)| text_width(&y.to_string(), theme.tick_size))
-        .max()
-        .unwrap_or(0)
-        + 8;
-    let every = ((year_w as f64 / slot.max(1.0)).ceil() as usize).max(1);
+    // Year labels: in full when every one fits; on a narrow chart, else
+    // shortened to ’25 when every one of those fits; else in full, thinned.
+    let full = |y: i16| y.to_string();
+    let short = |y: i16| {
+        if (1000..10000).contains(&y) {
+            format!("\u{2019}{:02}", y % 100)
+        } else {
+            y.to_string()
+        }
+    };
+    let every_for = |f: &dyn Fn(i16) -> String| {
+        let w = bars
+            .iter()
+            .map(|(y, _)| text_width(&f(*y), theme.tick_size))
+            .max()
+            .unwrap_or(0)
+            + 8;
+        ((w as f64 / slot.max(1.0)).ceil() as usize).max(1)
+    };
+    let (every, name): (usize, &dyn Fn(i16) -> String) = if every_for(&full) == 1 {
+        (1, &full)
+    } else if theme.is_narrow() && every_for(&short) == 1 {
+        (1, &short)
+    } else {
+        (every_for(&full), &full)
+    };
     let last = bars.len() - 1;
     let xt: Vec<(i32, String)> = bars
         .iter()
         .enumerate()
         .filter(|(i, _)| (last - i).is_multiple_of(every))
-        .map(|(i, (y, _))| (centre(i), y.to_string()))
+        .map(|(i, (y, _))| (centre(i), name(*y)))
         .collect();
     x_labels(area, theme, plot, &xt, false);
 }
@@ -331,13 +362,66 @@ mod tests {
         assert!(c.svg.contains("2029"));
     }
 
+    fn snapshot_fixture() -> AnnualBars {
+        fixture(vec![(2023, 100.0), (2024, 2500.0), (2025, 1200.0)])
+    }
+
     #[test]
     fn snapshot() {
-        let c = annual_bars(&fixture(vec![
-            (2023, 100.0),
-            (2024, 2500.0),
-            (2025, 1200.0),
-        ]));
+        let c = annual_bars(&snapshot_fixture());
         insta::assert_snapshot!(c.svg);
+    }
+
+    #[test]
+    fn snapshot_narrow() {
+        let c = annual_bars_with(&snapshot_fixture(), &Theme::narrow());
+        insta::assert_snapshot!(c.svg);
+    }
+
+    fn per_boat() -> AnnualBars {
+        let mut f = fixture(vec![
+            (2019, 11.0),
+            (2020, 13.3),
+            (2021, 27.5),
+            (2022, 41.3),
+            (2023, 49.0),
+            (2024, 52.8),
+            (2025, 61.2),
+        ]);
+        f.value_label = "People per boat".into();
+        f.decimals = 1;
+        f
+    }
+
+    #[test]
+    fn texts_fit_and_do_not_overlap() {
+        let mut nine = real();
+        nine.bars.push((2026, 15897.0));
+        let many: Vec<(i16, f64)> = (1990..2030).map(|y| (y, (y as f64) * 1000.0)).collect();
+        for input in [
+            snapshot_fixture(),
+            real(),
+            nine,
+            per_boat(),
+            fixture(many),
+            fixture(vec![]),
+        ] {
+            for theme in [Theme::default(), Theme::narrow()] {
+                let c = annual_bars_with(&input, &theme);
+                if let Err(e) = check_text_layout(&c.svg) {
+                    panic!("{} at {}: {e}", input.bars.len(), theme.width);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn narrow_is_a_separate_drawing() {
+        let c = annual_bars_with(&real(), &Theme::narrow());
+        assert_eq!(c.description, annual_bars(&real()).description);
+        assert_eq!(c.csv, annual_bars(&real()).csv);
+        assert!(c.svg.contains("viewBox=\"0 0 360 420\""));
+        assert!(c.svg.contains("id=\"chart-annual-arrivals-narrow\""));
+        assert!(c.svg.contains(">\n45,755\n</text>"));
     }
 }

@@ -43,13 +43,19 @@ fn pct(v: f64, decimals: u8) -> String {
     }
 }
 
-/// Draws one muted line per year of projection errors, with a zero line.
+/// Draws one muted line per year of projection errors, with a zero line,
+/// wide (the default theme).
 pub fn backtest_errors(input: &BacktestErrors) -> Chart {
-    let theme = Theme::default();
+    backtest_errors_with(input, &Theme::default())
+}
+
+/// Draws one muted line per year of projection errors, with a zero line,
+/// with `theme`, e.g. [`Theme::narrow`].
+pub fn backtest_errors_with(input: &BacktestErrors, theme: &Theme) -> Chart {
     let years = by_year(&input.rows);
     let description = describe(&years);
-    let svg = render(&theme, &input.name, &input.title, &description, |area| {
-        draw(area, &theme, input, &years)
+    let svg = render(theme, &input.name, &input.title, &description, |area| {
+        draw(area, theme, input, &years)
     });
     let rows: Vec<Vec<String>> = years
         .iter()
@@ -72,15 +78,12 @@ fn draw(area: &Area, theme: &Theme, input: &BacktestErrors, years: &[(i16, Vec<(
     let values = || years.iter().flat_map(|(_, p)| p.iter().map(|q| q.1));
     let lo = values().fold(0.0, f64::min);
     let hi = values().fold(0.0, f64::max);
-    let (ticks, dec) = nice_ticks(lo, hi, 6);
+    let (ticks, dec) = nice_ticks(lo, hi, theme.y_ticks + 1);
     let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, pct(*t, dec))).collect();
     let names: Vec<String> = years.iter().map(|(y, _)| y.to_string()).collect();
-    let left = widest(
-        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
-        theme.tick_size,
-    ) + 22;
+    let left = theme.y_label_room(&tick_labels);
     let right = end_label_room(theme, &names).max(24);
-    let plot = plot_rect(theme, &input.source, left.max(40), right);
+    let plot = plot_rect(theme, &input.source, left, right);
     if years.is_empty() {
         no_data(area, theme, plot);
         return;
@@ -107,7 +110,15 @@ fn draw(area: &Area, theme: &Theme, input: &BacktestErrors, years: &[(i16, Vec<(
         2,
     );
 
+    // Every month when the names fit, else Jan, Apr, Jul, Oct.
+    let month_px = xs.px(2.0) - xs.px(1.0);
+    let every = if month_px >= text_width("May", theme.tick_size) + 8 {
+        1
+    } else {
+        3
+    };
     let xt: Vec<(i32, String)> = (1..=last_month)
+        .filter(|m| (m - 1) % every == 0)
         .map(|m| (xs.px(m as f64), MONTHS[(m - 1) as usize].to_string()))
         .collect();
     x_labels(area, theme, plot, &xt, false);
@@ -280,5 +291,40 @@ mod tests {
     #[test]
     fn snapshot() {
         insta::assert_snapshot!(backtest_errors(&fixture()).svg);
+    }
+
+    #[test]
+    fn snapshot_narrow() {
+        insta::assert_snapshot!(backtest_errors_with(&fixture(), &Theme::narrow()).svg);
+    }
+
+    #[test]
+    fn texts_fit_and_do_not_overlap() {
+        // Seven years, all ending near zero, as in the real brief.
+        let mut crowded = fixture();
+        crowded.rows = (2019..=2025)
+            .flat_map(|y| {
+                (1..=11u8).map(move |m| {
+                    let e0 = [180.0, -45.0, -20.0, -28.0, 35.0, -12.0, 9.0][(y - 2019) as usize];
+                    let left = (12 - m) as f64 / 11.0;
+                    (y, m, e0 * left * left)
+                })
+            })
+            .collect();
+        let mut empty = fixture();
+        empty.rows.clear();
+        for input in [fixture(), crowded, empty] {
+            for theme in [Theme::default(), Theme::narrow()] {
+                let c = backtest_errors_with(&input, &theme);
+                if let Err(e) = check_text_layout(&c.svg) {
+                    panic!("{} rows at {}: {e}", input.rows.len(), theme.width);
+                }
+            }
+        }
+        let n = backtest_errors_with(&fixture(), &Theme::narrow()).svg;
+        for m in ["Jan", "Apr", "Jul", "Oct", "2023", "2025"] {
+            assert!(n.contains(&format!(">\n{m}\n</text>")), "{m}");
+        }
+        assert!(!n.contains(">\nFeb\n</text>"));
     }
 }

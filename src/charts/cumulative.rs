@@ -23,13 +23,17 @@ pub struct Cumulative {
     pub highlight: i16,
 }
 
-/// Draws cumulative lines by day of year.
+/// Draws cumulative lines by day of year, wide (the default theme).
 pub fn cumulative(input: &Cumulative) -> Chart {
-    let theme = Theme::default();
+    cumulative_with(input, &Theme::default())
+}
+
+/// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
+pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
     let lines = clean(&input.lines);
     let description = describe(&lines, input.highlight);
-    let svg = render(&theme, &input.name, &input.title, &description, |area| {
-        draw(area, &theme, input, &lines)
+    let svg = render(theme, &input.name, &input.title, &description, |area| {
+        draw(area, theme, input, &lines)
     });
     let mut rows = Vec::new();
     for l in &lines {
@@ -92,20 +96,17 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine]) {
         .max()
         .unwrap_or(0);
     let names: Vec<String> = lines.iter().map(|l| l.year.to_string()).collect();
-    let ticks = count_ticks(0.0, max as f64, 5);
+    let ticks = count_ticks(0.0, max as f64, theme.y_ticks);
+    let (ticks, top) = theme.axis_top(ticks, max as f64 * 1.05);
     let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
-    let left = widest(
-        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
-        theme.tick_size,
-    ) + 22;
+    let left = theme.y_label_room(&tick_labels);
     let right = end_label_room(theme, &names).max(24);
-    let plot = plot_rect(theme, &input.source, left.max(40), right);
+    let plot = plot_rect(theme, &input.source, left, right);
     if lines.is_empty() {
         no_data(area, theme, plot);
         return;
     }
-    let d1 = ticks.last().copied().unwrap_or(1.0).max(1.0);
-    let ys = Scale::new(0.0, d1, plot.bottom, plot.top);
+    let ys = Scale::new(0.0, top.max(1.0), plot.bottom, plot.top);
     let xs = Scale::new(1.0, 366.0, plot.left, plot.right);
     y_grid(area, theme, plot, &ys, &tick_labels);
     line(
@@ -351,5 +352,35 @@ mod tests {
     #[test]
     fn snapshot() {
         insta::assert_snapshot!(cumulative(&fixture()).svg);
+    }
+
+    #[test]
+    fn snapshot_narrow() {
+        insta::assert_snapshot!(cumulative_with(&fixture(), &Theme::narrow()).svg);
+    }
+
+    #[test]
+    fn texts_fit_and_do_not_overlap() {
+        let mut crowded = fixture();
+        crowded.lines = (2018..=2025)
+            .map(|y| line(y, 300 + 6000 * (y as u64 - 2018), 365))
+            .chain(std::iter::once(line(2026, 16_000, 232)))
+            .collect();
+        let mut empty = fixture();
+        empty.lines.clear();
+        for input in [fixture(), crowded, empty] {
+            for theme in [Theme::default(), Theme::narrow()] {
+                let c = cumulative_with(&input, &theme);
+                if let Err(e) = check_text_layout(&c.svg) {
+                    panic!("{} lines at {}: {e}", input.lines.len(), theme.width);
+                }
+            }
+        }
+        let n = cumulative_with(&fixture(), &Theme::narrow()).svg;
+        assert!(n.contains("id=\"chart-cumulative-narrow\""));
+        for m in ["Jan", "Apr", "Jul", "Oct"] {
+            assert!(n.contains(&format!(">\n{m}\n</text>")), "{m}");
+        }
+        assert!(!n.contains(">\nFeb\n</text>"));
     }
 }

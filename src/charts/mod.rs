@@ -26,11 +26,11 @@ pub mod projection;
 mod set;
 pub mod theme;
 
-pub use annual::{AnnualBars, annual_bars};
-pub use backtest::{BacktestErrors, backtest_errors};
-pub use cumulative::{Cumulative, YearLine, cumulative};
-pub use pilot::{PILOT_SCALE_NOTE, PilotReturns, pilot_returns};
-pub use projection::{ProjectionRange, projection_range};
+pub use annual::{AnnualBars, annual_bars, annual_bars_with};
+pub use backtest::{BacktestErrors, backtest_errors, backtest_errors_with};
+pub use cumulative::{Cumulative, YearLine, cumulative, cumulative_with};
+pub use pilot::{PILOT_SCALE_NOTE, PilotReturns, pilot_returns, pilot_returns_with};
+pub use projection::{ProjectionRange, projection_range, projection_range_with};
 pub use set::ChartSet;
 pub use theme::Theme;
 

@@ -70,13 +70,19 @@ fn clean(input: &PilotReturns) -> Series {
     }
 }
 
-/// Draws arrivals, planned returns and reported returns since the pilot began.
+/// Draws arrivals, planned returns and reported returns since the pilot
+/// began, wide (the default theme).
 pub fn pilot_returns(input: &PilotReturns) -> Chart {
-    let theme = Theme::default();
+    pilot_returns_with(input, &Theme::default())
+}
+
+/// Draws arrivals, planned returns and reported returns since the pilot
+/// began with `theme`, e.g. [`Theme::narrow`].
+pub fn pilot_returns_with(input: &PilotReturns, theme: &Theme) -> Chart {
     let s = clean(input);
     let description = describe(&s);
-    let svg = render(&theme, &input.name, &input.title, &description, |area| {
-        draw(area, &theme, input, &s)
+    let svg = render(theme, &input.name, &input.title, &description, |area| {
+        draw(area, theme, input, &s)
     });
     // Wide CSV by date: blanks where a series has no value that day.
     let mut by_date: BTreeMap<Date, [String; 3]> = BTreeMap::new();
@@ -101,9 +107,10 @@ pub fn pilot_returns(input: &PilotReturns) -> Chart {
     }
 }
 
-/// Month ticks between two day numbers: (day number, "Sep 2025"), every
-/// `step` months so that labels do not touch.
-fn month_ticks(first: Date, last: Date, step: i32) -> Vec<(i64, String)> {
+/// Month ticks between two day numbers: (day number, "Sep 2025", or
+/// "Sep ’25" when `short`), every `step` months so that labels do not
+/// touch.
+fn month_ticks(first: Date, last: Date, step: i32, short: bool) -> Vec<(i64, String)> {
     let mut out = Vec::new();
     let (mut y, mut m) = (first.year() as i32, first.month() as i32);
     if first.day() != 1 {
@@ -121,7 +128,12 @@ fn month_ticks(first: Date, last: Date, step: i32) -> Vec<(i64, String)> {
             break;
         }
         if k % step == 0 {
-            out.push((dn, format!("{} {y}", MONTHS[(m - 1) as usize])));
+            let year = if short {
+                format!("\u{2019}{:02}", y.rem_euclid(100))
+            } else {
+                y.to_string()
+            };
+            out.push((dn, format!("{} {year}", MONTHS[(m - 1) as usize])));
         }
         k += 1;
         m += 1;
@@ -144,7 +156,8 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
     let positive: Vec<f64> = all().map(|p| p.1).filter(|v| *v >= 1.0).collect();
     let first = all().map(|p| p.0).min();
     let last = all().map(|p| p.0).max();
-    let labels = end_texts(s);
+    let short = theme.is_narrow();
+    let labels = end_texts(s, short);
     let (Some(first), Some(last)) = (first, last) else {
         let plot = plot_rect(theme, &input.source, theme.margin_left, 24);
         no_data(area, theme, plot);
@@ -170,17 +183,14 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
     }
     let tick_labels: Vec<(f64, String)> =
         ticks.iter().map(|t| (t.log10(), fmt_num(*t, 0))).collect();
-    let left = widest(
-        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
-        theme.tick_size,
-    ) + 22;
+    let left = theme.y_label_room(&tick_labels);
 
     let d0 = day_number(first) as f64;
     let d1 = (day_number(last) as f64).max(d0 + 1.0);
     // Right margin: room for every end label, including those of series
     // that end before the last date (solved in two passes).
     let mut right = 24;
-    let mut plot = plot_rect(theme, &input.source, left.max(40), right);
+    let mut plot = plot_rect(theme, &input.source, left, right);
     for _ in 0..3 {
         let xs = Scale::new(d0, d1, plot.left, plot.right);
         let need = labels
@@ -188,7 +198,10 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
             .map(|(end, t)| {
                 xs.px(day_number(*end) as f64)
                     + theme.label_gap
-                    + text_width(t, theme.label_size) * 11 / 10
+                    + t.lines()
+                        .map(|l| text_width(l, theme.label_size) * 11 / 10)
+                        .max()
+                        .unwrap_or(0)
                     - (theme.width as i32 - 8)
             })
             .max()
@@ -197,7 +210,7 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
             break;
         }
         right += need;
-        plot = plot_rect(theme, &input.source, left.max(40), right);
+        plot = plot_rect(theme, &input.source, left, right);
     }
     let ys = Scale::new(lo_exp as f64, hi_exp as f64, plot.bottom, plot.top);
     let xs = Scale::new(d0, d1, plot.left, plot.right);
@@ -210,13 +223,14 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
     );
 
     // Month ticks, thinned so labels keep apart.
-    let label_w = text_width("Sep 2025", theme.tick_size) + 16;
+    let sample = if short { "Sep \u{2019}25" } else { "Sep 2025" };
+    let label_w = text_width(sample, theme.tick_size) + if short { 12 } else { 16 };
     let px_per_month = (plot.right - plot.left) as f64 * 30.4 / (d1 - d0);
     let step = [1, 2, 3, 4, 6, 12]
         .into_iter()
         .find(|s| px_per_month * *s as f64 >= label_w as f64)
         .unwrap_or(12);
-    let xt: Vec<(i32, String)> = month_ticks(first, last, step)
+    let xt: Vec<(i32, String)> = month_ticks(first, last, step, short)
         .into_iter()
         .map(|(dn, l)| (xs.px(dn as f64), l))
         .collect();
@@ -246,25 +260,13 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
     }
 
     let mut ends = Vec::new();
-    for (name, pts, series, color, bold) in [
-        ("Arrivals", &arrivals, &s.arrivals, theme.muted_text, false),
-        (
-            "Planned returns",
-            &planned,
-            &s.planned,
-            theme.accent2,
-            false,
-        ),
-        (
-            "Reported returns",
-            &reported,
-            &s.reported,
-            theme.accent,
-            true,
-        ),
+    for (k, pts, series, color, bold) in [
+        (0, &arrivals, &s.arrivals, theme.muted_text, false),
+        (1, &planned, &s.planned, theme.accent2, false),
+        (2, &reported, &s.reported, theme.accent, true),
     ] {
         if let (Some(end), Some(last)) = (pts.last(), series.last()) {
-            let t = end_text(name, last.1);
+            let t = end_text(SERIES[k], last.1, short);
             ends.push(EndLabel {
                 x: end.0 + if bold { 3 } else { 1 },
                 y: end.1,
@@ -277,20 +279,29 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
     end_labels(area, theme, plot, &ends);
 }
 
-fn end_text(name: &str, v: f64) -> String {
-    format!("{name} {}", fmt_num(v, 0))
+/// The series' names: (in full, short for a narrow chart).
+const SERIES: [(&str, &str); 3] = [
+    ("Arrivals", "Arrivals"),
+    ("Planned returns", "Planned"),
+    ("Reported returns", "Reported"),
+];
+
+/// "Planned returns 1,936"; when `short`, on two lines: "Planned\n1,936".
+fn end_text((name, short_name): (&str, &str), v: f64, short: bool) -> String {
+    if short {
+        format!("{short_name}\n{}", fmt_num(v, 0))
+    } else {
+        format!("{name} {}", fmt_num(v, 0))
+    }
 }
 
 /// The end label of each non-empty series, with the date it ends.
-fn end_texts(s: &Series) -> Vec<(Date, String)> {
-    [
-        ("Arrivals", &s.arrivals),
-        ("Planned returns", &s.planned),
-        ("Reported returns", &s.reported),
-    ]
-    .iter()
-    .filter_map(|(n, series)| series.last().map(|(d, v)| (*d, end_text(n, *v))))
-    .collect()
+fn end_texts(s: &Series, short: bool) -> Vec<(Date, String)> {
+    [&s.arrivals, &s.planned, &s.reported]
+        .iter()
+        .zip(SERIES)
+        .filter_map(|(series, n)| series.last().map(|(d, v)| (*d, end_text(n, *v, short))))
+        .collect()
 }
 
 fn describe(s: &Series) -> String {
@@ -436,5 +447,39 @@ mod tests {
     #[test]
     fn snapshot() {
         insta::assert_snapshot!(pilot_returns(&fixture()).svg);
+    }
+
+    #[test]
+    fn snapshot_narrow() {
+        insta::assert_snapshot!(pilot_returns_with(&fixture(), &Theme::narrow()).svg);
+    }
+
+    #[test]
+    fn texts_fit_and_do_not_overlap() {
+        let mut long = fixture();
+        let start = date(2025, 8, 6);
+        long.arrivals = (0..700)
+            .filter_map(|k| start.checked_add(jiff::Span::new().days(k)).ok())
+            .map(|d| (d, 1000 + 60 * d.day_of_year() as u64))
+            .collect();
+        let mut no_reports = fixture();
+        no_reports.reported.clear();
+        let mut empty = fixture();
+        empty.arrivals.clear();
+        empty.planned.clear();
+        empty.reported.clear();
+        for input in [fixture(), long, no_reports, empty] {
+            for theme in [Theme::default(), Theme::narrow()] {
+                let c = pilot_returns_with(&input, &theme);
+                if let Err(e) = check_text_layout(&c.svg) {
+                    panic!("{} arrivals at {}: {e}", input.arrivals.len(), theme.width);
+                }
+            }
+        }
+        let n = pilot_returns_with(&fixture(), &Theme::narrow()).svg;
+        for l in ["Reported", "281", "Planned", "Arrivals"] {
+            assert!(n.contains(&format!(">\n{l}\n</text>")), "{l}");
+        }
+        assert!(n.contains(" \u{2019}25\n</text>"));
     }
 }

@@ -1,16 +1,30 @@
-//! Writes every chart with realistic data to `/tmp/charts/` for looking at:
-//! `CHARTS_PREVIEW=1 cargo test preview -- --nocapture`. Does nothing
-//! unless `CHARTS_PREVIEW` is set.
+//! Draws every chart, wide and narrow, with realistic data and checks that
+//! its texts fit and keep apart. With `CHARTS_PREVIEW` set, also writes them
+//! to `/tmp/charts/` for looking at (`NAME.svg`, `NAME-narrow.svg`):
+//! `CHARTS_PREVIEW=1 cargo test preview -- --nocapture`.
 
 use super::*;
 
 const SOURCE: &str = "Source: Home Office, Migrants detected crossing the English Channel in small boats, released 21 August 2026";
 
-fn write(c: &Chart) {
+/// Writes the wide chart as `NAME.svg` (and its CSV) and the narrow one as
+/// `NAME-narrow.svg`.
+fn write(draw: impl Fn(&Theme) -> Chart) {
+    let c = draw(&Theme::default());
+    let narrow = draw(&Theme::narrow());
+    for (svg, at) in [(&c.svg, "wide"), (&narrow.svg, "narrow")] {
+        if let Err(e) = super::theme::check_text_layout(svg) {
+            panic!("{} ({at}): {e}", c.name);
+        }
+    }
+    if std::env::var_os("CHARTS_PREVIEW").is_none() {
+        return;
+    }
     let dir = std::path::Path::new("/tmp/charts");
     let _ = std::fs::create_dir_all(dir);
     let _ = std::fs::write(dir.join(format!("{}.svg", c.name)), &c.svg);
     let _ = std::fs::write(dir.join(format!("{}.csv", c.name)), &c.csv);
+    let _ = std::fs::write(dir.join(format!("{}-narrow.svg", c.name)), &narrow.svg);
     println!("{}: {}", c.name, c.description);
 }
 
@@ -46,35 +60,42 @@ pub(crate) fn curve(year: i16, at: u16, value: f64, last_day: u16) -> YearLine {
 
 #[test]
 fn preview() {
-    if std::env::var_os("CHARTS_PREVIEW").is_none() {
-        return;
-    }
-    write(&annual_bars(&AnnualBars {
-        name: "annual-arrivals".into(),
-        title: "Arrivals in 2025 were the second highest on record".into(),
-        subtitle: "People detected crossing in small boats, by year".into(),
-        source: SOURCE.into(),
-        value_label: "People arrived".into(),
-        bars: ANNUAL.to_vec(),
-        decimals: 0,
-    }));
-    write(&annual_bars(&AnnualBars {
-        name: "annual-per-boat".into(),
-        title: "Boats are fuller".into(),
-        subtitle: "People per boat".into(),
-        source: SOURCE.into(),
-        value_label: "People per boat".into(),
-        bars: vec![
-            (2019, 11.0),
-            (2020, 13.3),
-            (2021, 27.5),
-            (2022, 41.3),
-            (2023, 49.0),
-            (2024, 52.8),
-            (2025, 61.2),
-        ],
-        decimals: 1,
-    }));
+    write(|t| {
+        annual_bars_with(
+            &AnnualBars {
+                name: "annual-arrivals".into(),
+                title: "Arrivals in 2025 were the second highest on record".into(),
+                subtitle: "People detected crossing in small boats, by year".into(),
+                source: SOURCE.into(),
+                value_label: "People arrived".into(),
+                bars: ANNUAL.to_vec(),
+                decimals: 0,
+            },
+            t,
+        )
+    });
+    write(|t| {
+        annual_bars_with(
+            &AnnualBars {
+                name: "annual-per-boat".into(),
+                title: "Boats are fuller".into(),
+                subtitle: "People per boat".into(),
+                source: SOURCE.into(),
+                value_label: "People per boat".into(),
+                bars: vec![
+                    (2019, 11.0),
+                    (2020, 13.3),
+                    (2021, 27.5),
+                    (2022, 41.3),
+                    (2023, 49.0),
+                    (2024, 52.8),
+                    (2025, 61.2),
+                ],
+                decimals: 1,
+            },
+            t,
+        )
+    });
     let mut lines: Vec<YearLine> = ANNUAL
         .iter()
         .map(|(y, v)| {
@@ -83,65 +104,80 @@ fn preview() {
         })
         .collect();
     lines.push(curve(2026, 232, 15897.0, 232));
-    write(&cumulative(&Cumulative {
-        name: "cumulative".into(),
-        title: "2026 is behind 2025".into(),
-        subtitle: "Cumulative people arrived by day of year".into(),
-        source: SOURCE.into(),
-        lines,
-        highlight: 2026,
-    }));
-    write(&projection_range(&ProjectionRange {
-        name: "projection".into(),
-        title: "2026 is on course for 33,000 to 44,000 arrivals".into(),
-        subtitle: "Cumulative people arrived, and projected total".into(),
-        source: SOURCE.into(),
-        year: 2026,
-        days_in_year: 365,
-        so_far: curve(2026, 232, 15897.0, 232).points,
-        low: 33000.0,
-        central: 38500.0,
-        high: 44000.0,
-        reference: vec![(2022, 45755), (2023, 29437), (2024, 36816), (2025, 41472)],
-    }));
+    write(|t| {
+        cumulative_with(
+            &Cumulative {
+                name: "cumulative".into(),
+                title: "2026 is behind 2025".into(),
+                subtitle: "Cumulative people arrived by day of year".into(),
+                source: SOURCE.into(),
+                lines: lines.clone(),
+                highlight: 2026,
+            },
+            t,
+        )
+    });
+    write(|t| {
+        projection_range_with(
+            &ProjectionRange {
+                name: "projection".into(),
+                title: "2026 is on course for 33,000 to 44,000 arrivals".into(),
+                subtitle: "Cumulative people arrived, and projected total".into(),
+                source: SOURCE.into(),
+                year: 2026,
+                days_in_year: 365,
+                so_far: curve(2026, 232, 15897.0, 232).points,
+                low: 33000.0,
+                central: 38500.0,
+                high: 44000.0,
+                reference: vec![(2022, 45755), (2023, 29437), (2024, 36816), (2025, 41472)],
+            },
+            t,
+        )
+    });
     let start = jiff::civil::date(2025, 8, 6);
     let days: Vec<jiff::civil::Date> = (0..365)
         .filter_map(|k| start.checked_add(jiff::Span::new().days(k)).ok())
         .collect();
     let arrivals_curve = curve(2025, 365, 40000.0, 366);
     let d = jiff::civil::date;
-    write(&pilot_returns(&PilotReturns {
-        name: "pilot".into(),
-        title: "Returns under the pilot are far behind plan".into(),
-        subtitle: format!("Cumulative people since the pilot began; {PILOT_SCALE_NOTE}"),
-        source: SOURCE.into(),
-        arrivals: days
-            .iter()
-            .enumerate()
-            .map(|(i, day)| {
-                // Shift the seasonal curve so it starts in August.
-                let a = arrivals_curve.points[(i + 217) % 365].1 as i64
-                    - arrivals_curve.points[217].1 as i64;
-                let a = if a < 0 { a + 40000 } else { a };
-                (*day, a.max(0) as u64)
-            })
-            .collect(),
-        planned: days
-            .iter()
-            .enumerate()
-            .map(|(i, day)| (*day, 50.0 / 7.0 * (i as f64 + 1.0)))
-            .collect(),
-        reported: vec![
-            (d(2025, 10, 9), 26),
-            (d(2025, 10, 30), 42),
-            (d(2025, 11, 13), 75),
-            (d(2025, 11, 27), 94),
-            (d(2025, 12, 4), 113),
-            (d(2025, 12, 16), 193),
-            (d(2026, 1, 27), 281),
-            (d(2026, 6, 10), 900),
-        ],
-    }));
+    write(|t| {
+        pilot_returns_with(
+            &PilotReturns {
+                name: "pilot".into(),
+                title: "Returns under the pilot are far behind plan".into(),
+                subtitle: format!("Cumulative people since the pilot began; {PILOT_SCALE_NOTE}"),
+                source: SOURCE.into(),
+                arrivals: days
+                    .iter()
+                    .enumerate()
+                    .map(|(i, day)| {
+                        // Shift the seasonal curve so it starts in August.
+                        let a = arrivals_curve.points[(i + 217) % 365].1 as i64
+                            - arrivals_curve.points[217].1 as i64;
+                        let a = if a < 0 { a + 40000 } else { a };
+                        (*day, a.max(0) as u64)
+                    })
+                    .collect(),
+                planned: days
+                    .iter()
+                    .enumerate()
+                    .map(|(i, day)| (*day, 50.0 / 7.0 * (i as f64 + 1.0)))
+                    .collect(),
+                reported: vec![
+                    (d(2025, 10, 9), 26),
+                    (d(2025, 10, 30), 42),
+                    (d(2025, 11, 13), 75),
+                    (d(2025, 11, 27), 94),
+                    (d(2025, 12, 4), 113),
+                    (d(2025, 12, 16), 193),
+                    (d(2026, 1, 27), 281),
+                    (d(2026, 6, 10), 900),
+                ],
+            },
+            t,
+        )
+    });
     // Errors shrinking through the year, with a different start per year.
     let starts = [
         (2019, 180.0),
@@ -164,19 +200,29 @@ fn preview() {
             ));
         }
     }
-    write(&cumulative(&Cumulative {
-        name: "empty".into(),
-        title: "Nothing yet".into(),
-        subtitle: String::new(),
-        source: SOURCE.into(),
-        lines: vec![],
-        highlight: 2026,
-    }));
-    write(&backtest_errors(&BacktestErrors {
-        name: "backtest".into(),
-        title: "Projections made from June on were within 10% of the outturn".into(),
-        subtitle: "Error of the projected year total, % of the outturn".into(),
-        source: SOURCE.into(),
-        rows,
-    }));
+    write(|t| {
+        cumulative_with(
+            &Cumulative {
+                name: "empty".into(),
+                title: "Nothing yet".into(),
+                subtitle: String::new(),
+                source: SOURCE.into(),
+                lines: vec![],
+                highlight: 2026,
+            },
+            t,
+        )
+    });
+    write(|t| {
+        backtest_errors_with(
+            &BacktestErrors {
+                name: "backtest".into(),
+                title: "Projections made from June on were within 10% of the outturn".into(),
+                subtitle: "Error of the projected year total, % of the outturn".into(),
+                source: SOURCE.into(),
+                rows: rows.clone(),
+            },
+            t,
+        )
+    });
 }

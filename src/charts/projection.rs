@@ -65,13 +65,18 @@ fn clean(input: &ProjectionRange) -> Clean {
     }
 }
 
-/// Draws the year so far and the projected range.
+/// Draws the year so far and the projected range, wide (the default theme).
 pub fn projection_range(input: &ProjectionRange) -> Chart {
-    let theme = Theme::default();
+    projection_range_with(input, &Theme::default())
+}
+
+/// Draws the year so far and the projected range with `theme`, e.g.
+/// [`Theme::narrow`].
+pub fn projection_range_with(input: &ProjectionRange, theme: &Theme) -> Chart {
     let c = clean(input);
     let description = describe(input.year, &c);
-    let svg = render(&theme, &input.name, &input.title, &description, |area| {
-        draw(area, &theme, input, &c)
+    let svg = render(theme, &input.name, &input.title, &description, |area| {
+        draw(area, theme, input, &c)
     });
     let y = input.year;
     let mut rows: Vec<Vec<String>> = c
@@ -117,24 +122,28 @@ pub fn projection_range(input: &ProjectionRange) -> Chart {
     }
 }
 
-fn labels_for(range: Option<(f64, f64, f64)>) -> Vec<(String, f64)> {
-    match range {
-        Some((lo, mid, hi)) => vec![
-            (format!("High {}", fmt_num(round_projection(hi), 0)), hi),
-            (
-                format!("Central {}", fmt_num(round_projection(mid), 0)),
-                mid,
-            ),
-            (format!("Low {}", fmt_num(round_projection(lo), 0)), lo),
-        ],
-        None => Vec::new(),
-    }
+/// End labels (text, value, bold) at one of three lengths: 0 says "High",
+/// "Central" and "Low"; 1 drops "Central" (the bold middle one); 2 gives
+/// the numbers only.
+fn labels_for(range: Option<(f64, f64, f64)>, brevity: u8) -> Vec<(String, f64, bool)> {
+    let Some((lo, mid, hi)) = range else {
+        return Vec::new();
+    };
+    let n = |v: f64| fmt_num(round_projection(v), 0);
+    let (h, c, l) = match brevity {
+        0 => ("High ", "Central ", "Low "),
+        1 => ("High ", "", "Low "),
+        _ => ("", "", ""),
+    };
+    vec![
+        (format!("{h}{}", n(hi)), hi, false),
+        (format!("{c}{}", n(mid)), mid, true),
+        (format!("{l}{}", n(lo)), lo, false),
+    ]
 }
 
 fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
     source_block(area, theme, &input.source);
-    let labels = labels_for(c.range);
-    let names: Vec<String> = labels.iter().map(|l| l.0.clone()).collect();
     let mut max = c.so_far.iter().map(|p| p.1 as f64).fold(0.0, f64::max);
     if let Some((_, _, hi)) = c.range {
         max = max.max(hi);
@@ -142,20 +151,28 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
     for (_, v) in &c.reference {
         max = max.max(*v as f64);
     }
-    let ticks = count_ticks(0.0, max, 5);
+    let ticks = count_ticks(0.0, max, theme.y_ticks);
+    let (ticks, top) = theme.axis_top(ticks, max * 1.05);
     let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
-    let left = widest(
-        &tick_labels.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
-        theme.tick_size,
-    ) + 22;
-    let right = end_label_room(theme, &names).max(24);
-    let plot = plot_rect(theme, &input.source, left.max(40), right);
+    let left = theme.y_label_room(&tick_labels);
+    // The longest end labels that leave the plot at least 60% of the width
+    // right of the y labels (on a phone, the words give way first).
+    let room = |labels: &[(String, f64, bool)]| {
+        let names: Vec<String> = labels.iter().map(|l| l.0.clone()).collect();
+        end_label_room(theme, &names).max(24)
+    };
+    let span = theme.width as i32 - left;
+    let labels = (0..=2)
+        .map(|b| labels_for(c.range, b))
+        .find(|l| (span - room(l)) * 10 >= span * 6)
+        .unwrap_or_else(|| labels_for(c.range, 2));
+    let right = room(&labels);
+    let plot = plot_rect(theme, &input.source, left, right);
     let Some(&(last_day, last_v)) = c.so_far.last() else {
         no_data(area, theme, plot);
         return;
     };
-    let d1 = ticks.last().copied().unwrap_or(1.0).max(1.0);
-    let ys = Scale::new(0.0, d1, plot.bottom, plot.top);
+    let ys = Scale::new(0.0, top.max(1.0), plot.bottom, plot.top);
     let xs = Scale::new(1.0, 366.0, plot.left, plot.right);
     y_grid(area, theme, plot, &ys, &tick_labels);
     line(
@@ -226,30 +243,38 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
     line(area, &pts, theme.accent, theme.strong_width);
     dot(area, start, 4, theme.accent);
 
-    // The latest figure, above-left of the last point.
+    // The latest figure, above-left of the last point; where that has no
+    // room (a narrow chart), below-right of it, under the band.
     let so_far = format!(
         "{} by {}",
         fmt_count(last_v),
         short_day(input.year, last_day)
     );
-    let style = theme.font(theme.label_size, theme.accent, Anchor::End, true);
+    let w = text_width(&so_far, theme.label_size);
+    // Bold text runs about a tenth wider than the estimate.
+    let wb = w * 11 / 10;
+    let h = theme.line_height(theme.label_size) / 2;
     let sx = start.0 - 8;
     let sy = (start.1 - 14).max(plot.top + 8);
-    let w = text_width(&so_far, theme.label_size);
-    let h = theme.line_height(theme.label_size) / 2;
+    let (bx, by) = (start.0 + 8, (start.1 + 14).min(plot.bottom - h));
     if sx - w > plot.left {
+        let style = theme.font(theme.label_size, theme.accent, Anchor::End, true);
         rect(area, (sx - w - 2, sy - h + 1), (sx + 2, sy + h - 1), PAPER);
         text(area, &so_far, (sx, sy), &style);
+    } else if bx + wb <= theme.width as i32 - 8 && by > start.1 {
+        let style = theme.font(theme.label_size, theme.accent, Anchor::Start, true);
+        rect(area, (bx - 2, by - h + 1), (bx + wb + 2, by + h - 1), PAPER);
+        text(area, &so_far, (bx, by), &style);
     }
 
     let ends: Vec<EndLabel> = labels
         .iter()
-        .map(|(t, v)| EndLabel {
+        .map(|(t, v, bold)| EndLabel {
             x: end_x,
             y: ys.px(*v),
             text: t.clone(),
             color: theme.accent,
-            bold: t.starts_with("Central"),
+            bold: *bold,
         })
         .collect();
     end_labels(area, theme, plot, &ends);
@@ -396,5 +421,37 @@ mod tests {
     #[test]
     fn snapshot() {
         insta::assert_snapshot!(projection_range(&fixture()).svg);
+    }
+
+    #[test]
+    fn snapshot_narrow() {
+        insta::assert_snapshot!(projection_range_with(&fixture(), &Theme::narrow()).svg);
+    }
+
+    #[test]
+    fn texts_fit_and_do_not_overlap() {
+        let mut wide_range = fixture();
+        wide_range.low = 3_034.0;
+        wide_range.high = 130_334.0;
+        wide_range.reference = vec![(2022, 45755), (2023, 29437), (2024, 36816), (2025, 41472)];
+        let mut close = fixture();
+        close.low = 38_400.0;
+        close.high = 38_600.0;
+        let mut early = fixture();
+        early.so_far = vec![(1, 10), (20, 900)];
+        let mut empty = fixture();
+        empty.so_far.clear();
+        for input in [fixture(), wide_range, close, early, empty] {
+            for theme in [Theme::default(), Theme::narrow()] {
+                let c = projection_range_with(&input, &theme);
+                if let Err(e) = check_text_layout(&c.svg) {
+                    panic!("{:?} at {}: {e}", input.so_far.last(), theme.width);
+                }
+            }
+        }
+        let n = projection_range_with(&fixture(), &Theme::narrow()).svg;
+        for l in ["High 44,000", "38,500", "Low 33,000", "15,897 by 20 Aug"] {
+            assert!(n.contains(&format!(">\n{l}\n</text>")), "{l}");
+        }
     }
 }

@@ -78,6 +78,14 @@ pub struct Theme {
     pub strong_width: u32,
     /// Line width of a muted series.
     pub muted_width: u32,
+    /// About how many y ticks an axis should have.
+    pub y_ticks: usize,
+    /// Room between the plot and the widest y tick label, plus the gap to
+    /// the left edge.
+    pub y_label_pad: i32,
+    /// Appended to the chart name for the SVG's ids, so that a wide and a
+    /// narrow copy of one chart can share a page.
+    pub id_suffix: &'static str,
 }
 
 impl Default for Theme {
@@ -103,7 +111,61 @@ impl Default for Theme {
             label_gap: 6,
             strong_width: 3,
             muted_width: 2,
+            y_ticks: 5,
+            y_label_pad: 22,
+            id_suffix: "",
         }
+    }
+}
+
+impl Theme {
+    /// A theme for phones: a 360 px wide viewBox shown at about 1:1, so its
+    /// font sizes are close to the sizes read on screen. Ids get `-narrow`.
+    pub fn narrow() -> Self {
+        Theme {
+            width: 360,
+            height: 420,
+            tick_size: 13,
+            label_size: 13,
+            source_size: 12,
+            note_size: 14,
+            margin_left: 48,
+            margin_top: 20,
+            x_axis_height: 26,
+            label_gap: 4,
+            y_ticks: 4,
+            y_label_pad: 14,
+            id_suffix: "-narrow",
+            ..Theme::default()
+        }
+    }
+
+    /// Whether this theme is laid out for a narrow screen.
+    pub fn is_narrow(&self) -> bool {
+        self.width < 600
+    }
+
+    /// The top of a y axis whose `ticks` cover data up to `hi`: the last
+    /// tick, except on a narrow chart where that tick would leave more than
+    /// a tenth of the axis empty: there the axis ends at `hi` and the ticks
+    /// above it are dropped, to give the data the height. Returns the ticks
+    /// and the top.
+    pub fn axis_top(&self, ticks: Vec<f64>, hi: f64) -> (Vec<f64>, f64) {
+        let last = ticks.last().copied().unwrap_or(1.0);
+        if self.is_narrow() && hi.is_finite() && hi > 0.0 && last > hi * 1.1 {
+            let kept: Vec<f64> = ticks.iter().copied().filter(|t| *t <= hi).collect();
+            if kept.len() >= 3 {
+                return (kept, hi);
+            }
+        }
+        (ticks, last)
+    }
+
+    /// Left edge of the plot for y tick labels as wide as the widest of
+    /// `labels`.
+    pub fn y_label_room(&self, labels: &[(f64, String)]) -> i32 {
+        let texts: Vec<String> = labels.iter().map(|t| t.1.clone()).collect();
+        (widest(&texts, self.tick_size) + self.y_label_pad).max(40)
     }
 }
 
@@ -381,7 +443,7 @@ pub fn id_prefix(name: &str) -> String {
 /// Rewrites the root element plotters wrote into a responsive, accessible
 /// one, and inserts `<title>` and `<desc>` as its first children.
 pub fn finish_svg(raw: &str, name: &str, title: &str, desc: &str, theme: &Theme) -> String {
-    let id = id_prefix(name);
+    let id = id_prefix(&format!("{name}{}", theme.id_suffix));
     let root = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
          preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
@@ -897,47 +959,61 @@ pub fn end_labels(area: &Area, theme: &Theme, plot: Plot, labels: &[EndLabel]) {
             l.x + theme.label_gap
         }
     };
+    // A label may have several lines (`\n`): all are kept apart as blocks
+    // of the tallest label's height.
+    let lines_of = |l: &EndLabel| l.text.lines().count().max(1) as i32;
+    let n_lines = labels.iter().map(lines_of).max().unwrap_or(1);
+    let label_w = |l: &EndLabel| l.text.lines().map(|t| text_width(t, px)).max().unwrap_or(0);
     let wants: Vec<LabelWant> = labels
         .iter()
         .map(|l| LabelWant {
             x0: start(l),
-            x1: start(l) + text_width(&l.text, px),
+            x1: start(l) + label_w(l),
             y: l.y,
         })
         .collect();
-    let gap = theme.line_height(px);
-    let ys = place_labels(&wants, gap, plot.top, plot.bottom);
+    let lh = theme.line_height(px);
+    let gap = lh * n_lines;
+    let h = gap / 2;
+    let ys = place_labels(&wants, gap, plot.top - lh / 2 + h, plot.bottom + lh / 2 - h);
     for (l, (w, y)) in labels.iter().zip(wants.iter().zip(ys)) {
         if w.x0 < plot.right {
-            let h = gap / 2;
             rect(area, (w.x0 - 2, y - h + 1), (w.x1 + 2, y + h - 1), PAPER);
         }
         if (y - l.y).abs() > 3 {
             // A short leader from the point to the moved label.
             line(area, &[(l.x + 1, l.y), (w.x0 - 2, y)], theme.grid, 1);
         }
-        text(
-            area,
-            &l.text,
-            (w.x0, y),
-            &theme.font(px, l.color, Anchor::Start, l.bold),
-        );
+        let n = lines_of(l);
+        for (k, t) in l.text.lines().enumerate() {
+            let ty = y - (n - 1) * lh / 2 + k as i32 * lh;
+            text(
+                area,
+                t,
+                (w.x0, ty),
+                &theme.font(px, l.color, Anchor::Start, l.bold),
+            );
+        }
     }
 }
 
 /// Width the right margin needs for end labels.
 /// Bold text is about a tenth wider, so the room allows for that.
 pub fn end_label_room(theme: &Theme, texts: &[String]) -> i32 {
-    widest(texts, theme.label_size) * 11 / 10 + theme.label_gap + 12
+    let lines: Vec<String> = texts
+        .iter()
+        .flat_map(|t| t.lines().map(str::to_string))
+        .collect();
+    widest(&lines, theme.label_size) * 11 / 10 + theme.label_gap + 12
 }
 
 /// X axis of day of year: tick marks at month starts, month names centred
-/// in each month (a 365-day year).
+/// in each month (a 365-day year); on a narrow plot only Jan, Apr, Jul, Oct.
 pub fn month_axis(area: &Area, theme: &Theme, plot: Plot, xs: &Scale) {
     let starts = month_starts(2001);
     let mut labels: Vec<(i32, String)> = Vec::new();
     let show_every = if (plot.right - plot.left) < 12 * 34 {
-        2
+        3
     } else {
         1
     };
@@ -996,6 +1072,103 @@ pub fn ordinal(n: usize) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
+}
+
+/// A `<text>` element's estimated box in an SVG written here, for tests.
+#[cfg(test)]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TextBox {
+    pub text: String,
+    pub x0: f64,
+    pub x1: f64,
+    pub y0: f64,
+    pub y1: f64,
+}
+
+/// The estimated box of every `<text>` in `svg`: width from [`text_width`]
+/// (a tenth more when bold), placed by `text-anchor`, one font size tall
+/// centred on `y` (the text is drawn with `dy="0.5ex"`).
+#[cfg(test)]
+pub(crate) fn text_boxes(svg: &str) -> Vec<TextBox> {
+    fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+        let key = format!(" {name}=\"");
+        let i = tag.find(&key)? + key.len();
+        tag[i..].split('"').next()
+    }
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text ") {
+        rest = &rest[i..];
+        let Some(close) = rest.find('>') else { break };
+        let tag = &rest[..close];
+        let body_end = rest.find("</text>").unwrap_or(rest.len());
+        let raw = rest[close + 1..body_end].trim();
+        rest = &rest[body_end..];
+        let text = raw
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&");
+        let num = |n: &str| {
+            attr(tag, n)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        let (x, y, size) = (num("x"), num("y"), num("font-size"));
+        let mut w = text_width(&text, size.round() as u32) as f64;
+        if attr(tag, "font-weight") == Some("bold") {
+            w *= 1.1;
+        }
+        let x0 = match attr(tag, "text-anchor") {
+            Some("middle") => x - w / 2.0,
+            Some("end") => x - w,
+            _ => x,
+        };
+        out.push(TextBox {
+            text,
+            x0,
+            x1: x0 + w,
+            y0: y - size / 2.0,
+            y1: y + size / 2.0,
+        });
+    }
+    out
+}
+
+/// Checks that every text of `svg` lies inside its viewBox and that no two
+/// texts overlap, by the estimates of [`text_boxes`].
+#[cfg(test)]
+pub(crate) fn check_text_layout(svg: &str) -> Result<(), String> {
+    let vb = svg
+        .split("viewBox=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .ok_or("no viewBox")?;
+    let dims: Vec<f64> = vb.split(' ').filter_map(|v| v.parse().ok()).collect();
+    let (w, h) = match dims[..] {
+        [_, _, w, h] => (w, h),
+        _ => return Err(format!("bad viewBox {vb}")),
+    };
+    let boxes = text_boxes(svg);
+    let mut problems = Vec::new();
+    for b in &boxes {
+        if b.x0 < 0.0 || b.x1 > w || b.y0 < 0.0 || b.y1 > h {
+            problems.push(format!("outside {w}x{h}: {b:?}"));
+        }
+    }
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            if a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 {
+                problems.push(format!("overlap: {a:?} and {b:?}"));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 #[cfg(test)]
@@ -1100,6 +1273,75 @@ mod tests {
         assert!(ys.iter().all(|&y| y <= 310));
         let ys = place_labels(&wants[..3], 16, 295, 600);
         assert!(ys.iter().all(|&y| y >= 295));
+    }
+
+    #[test]
+    fn layout_check_finds_overlaps_and_cut_offs() {
+        let theme = Theme::narrow();
+        let svg = render(&theme, "t", "T", "D", |a| {
+            let f = theme.font(13, theme.text, Anchor::Start, false);
+            text(a, "Hello", (10, 20), &f);
+            text(a, "World", (200, 20), &f);
+        });
+        assert_eq!(text_boxes(&svg).len(), 2);
+        assert_eq!(check_text_layout(&svg), Ok(()));
+        let svg = render(&theme, "t", "T", "D", |a| {
+            let f = theme.font(13, theme.text, Anchor::End, true);
+            text(a, "Hello &", (40, 20), &f);
+            text(a, "World", (30, 25), &f);
+            text(
+                a,
+                "Cut",
+                (359, 100),
+                &theme.font(13, theme.text, Anchor::Start, false),
+            );
+        });
+        let err = check_text_layout(&svg).unwrap_err();
+        assert!(err.contains("overlap"), "{err}");
+        assert!(err.contains("outside"), "{err}");
+        assert!(err.contains("Hello &"), "{err}");
+    }
+
+    #[test]
+    fn narrow_theme_ids_and_size() {
+        let theme = Theme::narrow();
+        let svg = render(&theme, "cumulative", "T", "D", |_| {});
+        assert!(svg.contains("viewBox=\"0 0 360 420\""));
+        assert!(svg.contains("id=\"chart-cumulative-narrow\""));
+        assert!(svg.contains("aria-labelledby=\"chart-cumulative-narrow-title"));
+        assert!(theme.is_narrow() && !Theme::default().is_narrow());
+    }
+
+    #[test]
+    fn multi_line_end_labels_stay_apart() {
+        let theme = Theme::narrow();
+        let plot = Plot {
+            left: 50,
+            top: 20,
+            right: 250,
+            bottom: 300,
+        };
+        let label = |y: i32, t: &str| EndLabel {
+            x: 250,
+            y,
+            text: t.to_string(),
+            color: theme.text,
+            bold: false,
+        };
+        let svg = render(&theme, "t", "T", "D", |a| {
+            end_labels(
+                a,
+                &theme,
+                plot,
+                &[
+                    label(100, "Arrivals\n40,000"),
+                    label(104, "Planned\n2,607"),
+                    label(20, "A\nB"),
+                ],
+            );
+        });
+        assert_eq!(text_boxes(&svg).len(), 6);
+        assert_eq!(check_text_layout(&svg), Ok(()));
     }
 
     #[test]
