@@ -234,7 +234,9 @@ fn render_site(
         let mut context = base.clone();
         context.insert("brief", &BriefPage::of(brief));
         context.insert("root", "../");
-        let body_markdown = engine.render(&name, &context)?;
+        let body_markdown = engine
+            .render(&name, &context)
+            .map_err(|e| explain_null_figures(e, figures))?;
         let body_html = markdown::to_html(&body_markdown);
         context.insert("body", &body_html);
         let page = engine.render("brief.html", &context)?;
@@ -276,6 +278,30 @@ fn render_site(
     })
 }
 
+/// A brief that uses a figure the model could not compute for this as-of
+/// date fails; say why, not only that a value was null (MODEL.md §2, §4).
+fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
+    let line = err.snippet.clone().unwrap_or_default();
+    let as_of = figures.as_of.strftime("%-d %B %Y");
+    if figures.projection.is_none() && line.contains("projection.") {
+        err.message = format!(
+            "there is no projection of the year end as of {as_of}: no complete year before it had arrivals by this point in the year ({})",
+            err.message
+        );
+        err.help = Some("guard the projection with {% if projection %} … {% endif %}".into());
+    } else if let Some(pilot) = figures.pilot.as_ref().filter(|p| !p.started)
+        && line.contains("pilot.")
+    {
+        err.message = format!(
+            "the returns pilot had not started by {as_of} (it starts on {}), so its figures are null ({})",
+            pilot.starts.strftime("%-d %B %Y"),
+            err.message
+        );
+        err.help = Some("guard pilot figures with {% if pilot.started %} … {% endif %}".into());
+    }
+    err
+}
+
 /// `{{ chart(name="annual-arrivals") }}` places a drawn chart in a brief.
 fn register_chart_function(engine: &mut Engine, charts: &ChartSet, figures: &Figures) {
     let charts = Arc::new(charts.clone());
@@ -289,14 +315,14 @@ fn register_chart_function(engine: &mut Engine, charts: &ChartSet, figures: &Fig
         .tera
         .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
             let name: String = kwargs.must_get("name")?;
-            let Some((chart, subtitle)) = charts.get(&name) else {
+            let Some(placed) = charts.get(&name) else {
                 return Err(tera::Error::message(format!(
                     "there is no chart “{name}”; the charts are: {}",
                     charts.names().join(", ")
                 )));
             };
             Ok(tera::Value::safe_string(&figure_html(
-                chart, subtitle, &source, "../",
+                placed, &source, "../",
             )))
         });
 }

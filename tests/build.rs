@@ -805,7 +805,6 @@ fn backtest_rows_match_an_independent_computation() {
 }
 
 #[test]
-#[ignore = "bug: using a null projection fails with a Tera type error (`filter thousands expects a number, found ``` / `Field central is not defined`) and a misleading syntax hint, not with why there is no projection (MODEL.md §2)"]
 fn using_a_missing_projection_fails_and_says_why() {
     let p = project_with_briefs();
     // As of mid-2019 there is no complete year before 2019: no projection.

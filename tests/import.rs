@@ -503,7 +503,6 @@ fn more_boats_than_people_in_a_release_is_refused_and_the_file_kept() {
 }
 
 #[test]
-#[ignore = "bug: the error names data/crossings.yaml:50 (a line of the file that was not written) instead of the release and its cell"]
 fn more_boats_than_people_in_a_release_is_reported_in_the_release() {
     let err = refused("release.ods", &release_with_more_boats_than_people());
     assert!(err.starts_with("error: "), "{err}");

@@ -9,13 +9,26 @@ use crate::model::{Figures, PilotParameters, Series, planned_by};
 use super::theme::fmt_count;
 use super::{
     AnnualBars, BacktestErrors, Chart, Cumulative, PILOT_SCALE_NOTE, PilotReturns, ProjectionRange,
-    YearLine, annual_bars, backtest_errors, cumulative, pilot_returns, projection_range,
+    Theme, YearLine, annual_bars_with, backtest_errors_with, cumulative_with, pilot_returns_with,
+    projection_range_with,
 };
 
-/// Every chart a brief can place, each with the subtitle shown above it.
+/// A chart ready to place: drawn wide and narrow (for phones), with the
+/// subtitle shown above it.
+#[derive(Debug, Clone)]
+pub struct PlacedChart {
+    /// The wide chart, the one written to `output/charts/`.
+    pub chart: Chart,
+    /// The same chart laid out for a phone's width.
+    pub narrow_svg: String,
+    /// Measure, units and as-of date, shown under the title.
+    pub subtitle: String,
+}
+
+/// Every chart a brief can place.
 #[derive(Debug, Clone, Default)]
 pub struct ChartSet {
-    charts: Vec<(Chart, String)>,
+    charts: Vec<PlacedChart>,
 }
 
 /// "20 August 2026".
@@ -44,8 +57,15 @@ impl ChartSet {
         set
     }
 
-    fn push(&mut self, chart: Chart, subtitle: String) {
-        self.charts.push((chart, subtitle));
+    /// Draws `input` wide and narrow and keeps both.
+    fn push<I>(&mut self, input: &I, draw: fn(&I, &Theme) -> Chart, subtitle: String) {
+        let chart = draw(input, &Theme::default());
+        let narrow_svg = draw(input, &Theme::narrow()).svg;
+        self.charts.push(PlacedChart {
+            chart,
+            narrow_svg,
+            subtitle,
+        });
     }
 
     fn annual(&mut self, figures: &Figures, source: &str) {
@@ -61,7 +81,7 @@ impl ChartSet {
         };
         let subtitle = format!("People arrived by small boat, by calendar year, {span}");
         self.push(
-            annual_bars(&AnnualBars {
+            &AnnualBars {
                 name: "annual-arrivals".into(),
                 title,
                 subtitle: subtitle.clone(),
@@ -69,7 +89,8 @@ impl ChartSet {
                 value_label: "People arrived".into(),
                 bars: annual.iter().map(|a| (a.year, a.people as f64)).collect(),
                 decimals: 0,
-            }),
+            },
+            annual_bars_with,
             subtitle,
         );
         let peak_boats = annual.iter().max_by_key(|a| (a.boats, -a.year));
@@ -83,7 +104,7 @@ impl ChartSet {
         };
         let subtitle = format!("Small boats arrived, by calendar year, {span}");
         self.push(
-            annual_bars(&AnnualBars {
+            &AnnualBars {
                 name: "annual-boats".into(),
                 title,
                 subtitle: subtitle.clone(),
@@ -91,7 +112,8 @@ impl ChartSet {
                 value_label: "Boats arrived".into(),
                 bars: annual.iter().map(|a| (a.year, a.boats as f64)).collect(),
                 decimals: 0,
-            }),
+            },
+            annual_bars_with,
             subtitle,
         );
         let per_boat: Vec<(i16, f64)> = annual
@@ -102,7 +124,11 @@ impl ChartSet {
         let title = match (per_boat.first(), per_boat.last()) {
             (Some(f), Some(l)) if l.1 > f.1 => format!(
                 "Boats carried more people {}: {:.1} a boat in {}, {:.1} in {}",
-                if every_year_up { "each year" } else { "over time" },
+                if every_year_up {
+                    "each year"
+                } else {
+                    "over time"
+                },
                 f.1,
                 f.0,
                 l.1,
@@ -116,7 +142,7 @@ impl ChartSet {
         };
         let subtitle = format!("Average people per boat, by calendar year, {span}");
         self.push(
-            annual_bars(&AnnualBars {
+            &AnnualBars {
                 name: "people-per-boat".into(),
                 title,
                 subtitle: subtitle.clone(),
@@ -124,7 +150,8 @@ impl ChartSet {
                 value_label: "People per boat".into(),
                 bars: per_boat,
                 decimals: 1,
-            }),
+            },
+            annual_bars_with,
             subtitle,
         );
     }
@@ -155,14 +182,15 @@ impl ChartSet {
             long_date(figures.as_of)
         );
         self.push(
-            cumulative(&Cumulative {
+            &Cumulative {
                 name: "cumulative".into(),
                 title,
                 subtitle: subtitle.clone(),
                 source: source.into(),
                 lines,
                 highlight: ytd.year,
-            }),
+            },
+            cumulative_with,
             subtitle,
         );
     }
@@ -194,7 +222,7 @@ impl ChartSet {
             long_date(figures.as_of)
         );
         self.push(
-            projection_range(&ProjectionRange {
+            &ProjectionRange {
                 name: "projection".into(),
                 title,
                 subtitle: subtitle.clone(),
@@ -210,7 +238,8 @@ impl ChartSet {
                     .iter()
                     .map(|r| (r.year, r.total))
                     .collect(),
-            }),
+            },
+            projection_range_with,
             subtitle,
         );
     }
@@ -227,7 +256,7 @@ impl ChartSet {
             b.years.last().map_or(0, |y| y.year)
         );
         self.push(
-            backtest_errors(&BacktestErrors {
+            &BacktestErrors {
                 name: "backtest".into(),
                 title,
                 subtitle: subtitle.clone(),
@@ -237,7 +266,8 @@ impl ChartSet {
                     .iter()
                     .map(|r| (r.year, r.as_of.month() as u8, r.error_pct))
                     .collect(),
-            }),
+            },
+            backtest_errors_with,
             subtitle,
         );
     }
@@ -281,7 +311,7 @@ impl ChartSet {
             PILOT_SCALE_NOTE
         );
         self.push(
-            pilot_returns(&PilotReturns {
+            &PilotReturns {
                 name: "pilot-returns".into(),
                 title,
                 subtitle: subtitle.clone(),
@@ -289,27 +319,25 @@ impl ChartSet {
                 arrivals,
                 planned,
                 reported,
-            }),
+            },
+            pilot_returns_with,
             subtitle,
         );
     }
 
-    /// The chart called `name`, with its subtitle.
-    pub fn get(&self, name: &str) -> Option<(&Chart, &str)> {
-        self.charts
-            .iter()
-            .find(|(c, _)| c.name == name)
-            .map(|(c, s)| (c, s.as_str()))
+    /// The chart called `name`.
+    pub fn get(&self, name: &str) -> Option<&PlacedChart> {
+        self.charts.iter().find(|p| p.chart.name == name)
     }
 
     /// The names of the charts, in order.
     pub fn names(&self) -> Vec<String> {
-        self.charts.iter().map(|(c, _)| c.name.clone()).collect()
+        self.charts.iter().map(|p| p.chart.name.clone()).collect()
     }
 
-    /// The charts, in order.
+    /// The wide charts, in order.
     pub fn charts(&self) -> Vec<&Chart> {
-        self.charts.iter().map(|(c, _)| c).collect()
+        self.charts.iter().map(|p| &p.chart).collect()
     }
 }
 

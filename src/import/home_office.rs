@@ -208,6 +208,13 @@ fn read_daily(file: &Path, range: &Range<Data>) -> Result<Vec<DailyArrivals>> {
         };
         let people = count(cols.people, "people")?;
         let boats = count(cols.boats, "boats")?;
+        if boats > people {
+            return Err(Error::in_file(
+                file,
+                format!("{}: {date} has {boats} boats but only {people} people", here(cols.boats)),
+            )
+            .help("expected boats ≤ people: every boat carries at least one person; is the file damaged or edited?"));
+        }
         if let Some(prev) = days.last()
             && prev.date.tomorrow().ok() != Some(date)
         {

@@ -5,7 +5,7 @@
 
 use tera::escape_html;
 
-use crate::charts::Chart;
+use crate::charts::PlacedChart;
 
 /// Escapes text for HTML (Tera's escaper, the one templates use).
 pub fn escape(text: &str) -> String {
@@ -15,23 +15,30 @@ pub fn escape(text: &str) -> String {
     String::from_utf8(buf).unwrap_or_default()
 }
 
-/// The figure markup for `chart`, with links relative to `root` (`../`
-/// from a brief's page).
-pub fn figure_html(chart: &Chart, subtitle: &str, source: &str, root: &str) -> String {
+/// The figure markup for `placed`, with links relative to `root` (`../`
+/// from a brief's page). Both the wide and the narrow drawing are inline;
+/// the stylesheet shows one by the screen's width (the hidden one is
+/// `display: none`, so screen readers meet the chart once).
+pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
+    let chart = &placed.chart;
     let name = escape(&chart.name);
-    let svg: String = chart
-        .svg
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("<?xml"))
-        .collect::<Vec<_>>()
-        .join("\n");
     format!(
-        "<figure class=\"chart\" id=\"chart-{name}\">\n<figcaption><span class=\"chart-title\">{title}</span> <span class=\"chart-subtitle\">{subtitle}</span></figcaption>\n<div class=\"chart-image\">\n{svg}\n</div>\n<p class=\"chart-source\"><a href=\"{root}charts/{name}.csv\" download>Download the data (CSV)</a><span class=\"visually-hidden\"> {source}</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n{table}\n</details>\n</figure>\n",
+        "<figure class=\"chart\" id=\"figure-{name}\">\n<figcaption><span class=\"chart-title\">{title}</span> <span class=\"chart-subtitle\">{subtitle}</span></figcaption>\n<div class=\"chart-image chart-wide\">\n{wide}\n</div>\n<div class=\"chart-image chart-narrow\">\n{narrow}\n</div>\n<p class=\"chart-source\"><a href=\"{root}charts/{name}.csv\" download>Download the data (CSV)</a> · <a href=\"{root}charts/{name}.svg\">the chart (SVG)</a><span class=\"visually-hidden\"> {source}</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n{table}\n</details>\n</figure>\n",
         title = escape(&chart.title),
-        subtitle = escape(subtitle),
+        subtitle = escape(&placed.subtitle),
+        wide = inline_svg(&chart.svg),
+        narrow = inline_svg(&placed.narrow_svg),
         source = escape(source),
         table = csv_table(&chart.csv, &chart.title),
     )
+}
+
+/// An SVG document as inline markup: no XML declaration, no blank lines.
+fn inline_svg(svg: &str) -> String {
+    svg.lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("<?xml"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The CSV as an HTML table with a header row; numbers right-aligned.
@@ -107,19 +114,24 @@ fn split_csv_line(line: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn chart() -> Chart {
-        Chart {
-            name: "annual".into(),
-            title: "Arrivals <by> year".into(),
-            description: "d".into(),
-            svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
-            csv: "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n".into(),
+    fn chart() -> PlacedChart {
+        PlacedChart {
+            chart: crate::charts::Chart {
+                name: "annual".into(),
+                title: "Arrivals <by> year".into(),
+                description: "d".into(),
+                svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
+                csv: "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n".into(),
+            },
+            narrow_svg: "<svg id=\"n\">\n\n</svg>".into(),
+            subtitle: "People".into(),
         }
     }
 
     #[test]
     fn the_figure_has_no_blank_lines_and_escapes_text() {
-        let html = figure_html(&chart(), "People", "Source: Home Office", "../");
+        let html = figure_html(&chart(), "Source: Home Office", "../");
+        assert!(html.contains("<svg id=\"n\">"));
         assert!(!html.contains("\n\n"));
         assert!(!html.contains("<?xml"));
         assert!(html.contains("Arrivals &lt;by&gt; year"));
@@ -128,7 +140,7 @@ mod tests {
 
     #[test]
     fn the_table_holds_the_csv_with_separators() {
-        let html = figure_html(&chart(), "", "", "../");
+        let html = figure_html(&chart(), "", "../");
         assert!(html.contains("<th scope=\"row\">2018</th><td class=\"num\">299</td>"));
         assert!(html.contains("<td class=\"num\">45,755</td>"));
         assert!(html.contains("<th scope=\"row\">a, b</th><td class=\"num\">1.5</td>"));

@@ -17,9 +17,32 @@ pub fn to_html(markdown: &str) -> String {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_STRIKETHROUGH;
     let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
-    let events = with_heading_ids(events);
+    let events = with_scrolling_tables(with_heading_ids(events));
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// Wraps each table in a region that scrolls sideways on a narrow screen
+/// (rather than widening the page); it takes focus so that keyboard users
+/// can scroll it too.
+fn with_scrolling_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match &event {
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html(CowStr::from(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n",
+                )));
+                out.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event);
+                out.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            _ => out.push(event),
+        }
+    }
     out
 }
 
@@ -86,7 +109,8 @@ mod tests {
     fn tables_footnotes_and_smart_quotes() {
         let html =
             to_html("| a | b |\n|---|--:|\n| 1 | 2 |\n\nSaid \"so\"[^1].\n\n[^1]: A note.\n");
-        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n<table>"), "{html}");
+        assert!(html.contains("</table>\n</div>"), "{html}");
         assert!(html.contains("“so”"), "{html}");
         assert!(html.contains("footnote-definition"), "{html}");
     }
