@@ -17,3 +17,4 @@ pub mod output;
 pub mod project;
 pub mod render;
 pub mod site;
+pub mod words;

@@ -211,7 +211,7 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
         let lo = others.iter().min_by_key(|p| (p.1, p.0)).copied();
         s.push_str(&format!(
             " That was the {} highest of {n} years at that point",
-            ordinal(above + 1)
+            crate::words::ordinal_figure(above as i64 + 1)
         ));
         if let (Some(hi), Some(lo)) = (hi, lo) {
             if hi.1 > value {

@@ -343,13 +343,9 @@ impl ChartSet {
 
 /// "the highest", "the second-highest", or "the lowest" when last.
 fn rank_phrase(rank: usize, compared: usize) -> String {
-    const ORD: [&str; 9] = [
-        "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-    ];
-    match rank {
-        1 => "the highest".into(),
-        r if r == compared + 1 && compared > 0 => "the lowest".into(),
-        r if (2..=10).contains(&r) => format!("the {}-highest", ORD[r - 2]),
-        r => format!("number {r}"),
+    if rank > 1 && rank == compared + 1 {
+        "the lowest".into()
+    } else {
+        crate::words::rank_phrase(rank as i64, "highest")
     }
 }

@@ -1062,18 +1062,6 @@ pub fn date_of_day(year: i32, day: u16) -> Option<String> {
     ))
 }
 
-/// Ordinal: 1st, 2nd, 3rd, 4th, 11th, 21st.
-pub fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
 /// A `<text>` element's estimated box in an SVG written here, for tests.
 #[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1414,8 +1402,5 @@ mod tests {
         assert_eq!(date_of_day(2026, 232).as_deref(), Some("2026-08-20"));
         assert_eq!(date_of_day(2024, 366).as_deref(), Some("2024-12-31"));
         assert_eq!(date_of_day(2025, 366), None);
-        assert_eq!(ordinal(1), "1st");
-        assert_eq!(ordinal(12), "12th");
-        assert_eq!(ordinal(22), "22nd");
     }
 }

@@ -110,30 +110,9 @@ pub fn prose_step(n: f64) -> f64 {
     }
 }
 
-/// English ordinal words for small ranks, figures after ten.
-fn ordinal_word(n: i64) -> String {
-    const WORDS: [&str; 10] = [
-        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-        "tenth",
-    ];
-    match n {
-        1..=10 => WORDS[(n - 1) as usize].to_string(),
-        _ => {
-            let suffix = match (n % 10, n % 100) {
-                (_, 11..=13) => "th",
-                (1, _) => "st",
-                (2, _) => "nd",
-                (3, _) => "rd",
-                _ => "th",
-            };
-            format!("{n}{suffix}")
-        }
-    }
-}
-
 /// `{{ 1 | ordinal }}` → `first`; `{{ 12 | ordinal }}` → `12th`.
 fn ordinal(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    Ok(ordinal_word(number(value, "ordinal")? as i64))
+    Ok(crate::words::ordinal_word(number(value, "ordinal")? as i64))
 }
 
 /// A rank as prose: `1` → `the highest`, `2` → `the second-highest`.
@@ -143,10 +122,7 @@ fn rank_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let word = kwargs
         .get::<String>("word")?
         .unwrap_or_else(|| "highest".into());
-    Ok(match rank {
-        1 => format!("the {word}"),
-        n => format!("the {}-{word}", ordinal_word(n)),
-    })
+    Ok(crate::words::rank_phrase(rank, &word))
 }
 
 /// A change with its sign: `3.24` → `+3.2`, `-3.24` → `−3.2` (true minus).
