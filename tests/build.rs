@@ -825,3 +825,48 @@ fn using_a_missing_projection_fails_and_says_why() {
         out.stderr
     );
 }
+
+#[test]
+fn text_from_data_and_front_matter_is_escaped_in_pages() {
+    let p = Project::new();
+    p.write(
+        "data/notes.yaml",
+        "quote: \"<script>alert('data')</script> & \\\"more\\\"\"\n",
+    );
+    p.brief(
+        "escaped",
+        "---\ntitle: \"<img src=x onerror=alert(1)> title\"\nsummary: \"<b>bold</b> summary\"\ndate: 2023-03-20\nauthors: [\"<i>Desk</i>\"]\n---\nSaid: {{ data.notes.quote }}\n",
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/escaped/index.html");
+    let index = p.read("output/index.html");
+    for html in [&page, &index] {
+        assert!(!html.contains("<img src=x"), "front matter not escaped");
+        assert!(!html.contains("<b>bold</b>"), "summary not escaped");
+        assert!(!html.contains("<i>Desk</i>"), "authors not escaped");
+    }
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt; title"));
+    assert!(!page.contains("<script>alert"), "data not escaped");
+    assert!(page.contains("&lt;script&gt;alert("), "{page}");
+}
+
+#[test]
+fn using_pilot_figures_before_the_pilot_fails_and_says_why() {
+    let p = Project::new();
+    p.brief(
+        "pilot",
+        &brief_text(
+            "Pilot",
+            "2022-05-01",
+            "Text.\n\nReturned: {{ pilot.arrivals | thousands }}.\n",
+        ),
+    );
+    let out = p.run(&["build", "--as-of", "2022-05-01"]);
+    common::assert_error_at(&out, "briefs/pilot.md", 9);
+    assert!(out.stderr.contains("had not started"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("{% if pilot.started %}"),
+        "{}",
+        out.stderr
+    );
+}
