@@ -665,54 +665,53 @@ pub const MONTH_NAMES: [&str; 12] = [
 
 /// Whether `year` is a leap year.
 pub fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    first_of_year(year).is_some_and(|d| d.in_leap_year())
+}
+
+/// 1 January of `year`, if jiff can represent it.
+fn first_of_year(year: i32) -> Option<jiff::civil::Date> {
+    jiff::civil::Date::new(i16::try_from(year).ok()?, 1, 1).ok()
+}
+
+/// The date of a 1-based `day` of `year`, or `None` when out of range.
+fn date_of_year(year: i32, day: u16) -> Option<jiff::civil::Date> {
+    let day = i16::try_from(day).ok()?;
+    first_of_year(year)?.with().day_of_year(day).build().ok()
 }
 
 /// Day of year (1-based) of the first day of each month.
 pub fn month_starts(year: i32) -> [u16; 12] {
-    let leap = u16::from(is_leap(year));
-    [
-        1,
-        32,
-        60 + leap,
-        91 + leap,
-        121 + leap,
-        152 + leap,
-        182 + leap,
-        213 + leap,
-        244 + leap,
-        274 + leap,
-        305 + leap,
-        335 + leap,
-    ]
+    let mut starts = [1u16; 12];
+    for (i, start) in starts.iter_mut().enumerate() {
+        let first = first_of_year(year).and_then(|d| d.with().month(i as i8 + 1).build().ok());
+        *start = first.map_or(1, |d| d.day_of_year() as u16);
+    }
+    starts
 }
 
 /// "20 August" for a 1-based day of `year`; falls back to "day N".
 pub fn day_of_year_text(year: i32, day: u16) -> String {
-    let starts = month_starts(year);
-    let len = if is_leap(year) { 366 } else { 365 };
-    if day == 0 || day > len {
-        return format!("day {day}");
+    match date_of_year(year, day) {
+        Some(d) => d.strftime("%-d %B").to_string(),
+        None => format!("day {day}"),
     }
-    let mut m = 0;
-    for (i, s) in starts.iter().enumerate() {
-        if day >= *s {
-            m = i;
-        }
-    }
-    format!("{} {}", day - starts[m] + 1, MONTH_NAMES[m])
 }
 
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian); 0 for a
+/// date jiff cannot represent.
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y as i64 - 1 } else { y as i64 };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let date = (|| {
+        jiff::civil::Date::new(
+            i16::try_from(y).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(d).ok()?,
+        )
+        .ok()
+    })();
+    match (date, jiff::civil::Date::new(1970, 1, 1)) {
+        (Some(date), Ok(epoch)) => i64::from((date - epoch).get_days()),
+        _ => 0,
+    }
 }
 
 /// The plot rectangle in pixels.
@@ -1043,23 +1042,7 @@ pub fn month_axis(area: &Area, theme: &Theme, plot: Plot, xs: &Scale) {
 
 /// `YYYY-MM-DD` for a 1-based day of `year`, or `None` when out of range.
 pub fn date_of_day(year: i32, day: u16) -> Option<String> {
-    let len = if is_leap(year) { 366 } else { 365 };
-    if day == 0 || day > len {
-        return None;
-    }
-    let starts = month_starts(year);
-    let mut m = 0;
-    for (i, s) in starts.iter().enumerate() {
-        if day >= *s {
-            m = i;
-        }
-    }
-    Some(format!(
-        "{:04}-{:02}-{:02}",
-        year,
-        m + 1,
-        day - starts[m] + 1
-    ))
+    date_of_year(year, day).map(|d| d.to_string())
 }
 
 /// A `<text>` element's estimated box in an SVG written here, for tests.
