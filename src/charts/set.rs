@@ -217,7 +217,7 @@ impl ChartSet {
             fmt_count(p.high)
         );
         let subtitle = format!(
-            "People arrived so far, and the projected year-end range from the {} previous years' seasonal pattern, to {}",
+            "People arrived so far, and the projected year-end range from the {} previous years’ seasonal pattern, to {}",
             p.reference_years.len(),
             long_date(figures.as_of)
         );
@@ -251,7 +251,7 @@ impl ChartSet {
         };
         let title = format!("Past projections were off by {mean:.1}% on average");
         let subtitle = format!(
-            "Error of each month-end projection against the year's outcome, %, {}–{}",
+            "Error of each month-end projection against the year’s outcome, %, {}–{}",
             b.years.first().map_or(0, |y| y.year),
             b.years.last().map_or(0, |y| y.year)
         );
