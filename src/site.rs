@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::brief::{Brief, parse_brief};
-use crate::charts::ChartSet;
+use crate::charts::{ChartRequest, ChartSet};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
@@ -75,9 +75,9 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
         inputs.source.clone(),
         project.config.reference_years,
     );
-    let charts = ChartSet::draw(&figures, &seen, inputs.pilot.as_ref());
+    let charts = ChartSet::new(&figures, &seen, inputs.pilot.as_ref());
     let briefs = published_briefs(project, options.drafts)?;
-    render_site(project, &inputs, &figures, &charts, &briefs)
+    render_site(project, &inputs, &figures, charts, &briefs)
 }
 
 /// Parses and validates every data file.
@@ -187,12 +187,13 @@ fn render_site(
     project: &Project,
     inputs: &Inputs,
     figures: &Figures,
-    charts: &ChartSet,
+    charts: ChartSet,
     briefs: &[Brief],
 ) -> Result<Site> {
     let mut engine = Engine::new();
     engine.add_site_templates(&project.templates)?;
-    register_chart_function(&mut engine, charts, figures);
+    let charts = Arc::new(charts);
+    register_chart_function(&mut engine, Arc::clone(&charts), figures);
 
     let figures_value = serde_json::to_value(figures)
         .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
@@ -252,7 +253,10 @@ fn render_site(
         engine.render("index.html", &index)?.into_bytes(),
     );
 
-    for chart in charts.charts() {
+    // The charts the briefs placed, each once, with the data it draws.
+    let drawn = charts.drawn();
+    for placed in &drawn {
+        let chart = &placed.chart;
         files.insert(
             format!("charts/{}.svg", chart.name),
             chart.svg.clone().into_bytes(),
@@ -274,7 +278,7 @@ fn render_site(
         files,
         figures: figures.clone(),
         briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
-        charts: charts.charts().len(),
+        charts: drawn.len(),
     })
 }
 
@@ -302,9 +306,11 @@ fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
     err
 }
 
-/// `{{ chart(name="annual-arrivals") }}` places a drawn chart in a brief.
-fn register_chart_function(engine: &mut Engine, charts: &ChartSet, figures: &Figures) {
-    let charts = Arc::new(charts.clone());
+/// `{{ chart(name="cumulative", years=[2024, 2025, 2026], highlight=2026,
+/// title="…") }}` places a chart in a brief; see [`crate::charts::CHART_KINDS`]
+/// for each kind's options. Unknown names and options are errors at the
+/// brief's line.
+fn register_chart_function(engine: &mut Engine, charts: Arc<ChartSet>, figures: &Figures) {
     let source = format!(
         "Source: {}, {}, released {}",
         figures.source.publisher,
@@ -314,15 +320,40 @@ fn register_chart_function(engine: &mut Engine, charts: &ChartSet, figures: &Fig
     engine
         .tera
         .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
-            let name: String = kwargs.must_get("name")?;
-            let Some(placed) = charts.get(&name) else {
-                return Err(tera::Error::message(format!(
-                    "there is no chart “{name}”; the charts are: {}",
-                    charts.names().join(", ")
-                )));
-            };
+            let request = chart_request(&kwargs)?;
+            let placed = charts.place(&request).map_err(tera::Error::message)?;
             Ok(tera::Value::safe_string(&figure_html(
-                placed, &source, "../",
+                &placed, &source, "../",
             )))
         });
+}
+
+/// Reads `chart()`'s arguments, refusing any it does not know.
+fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, tera::Error> {
+    const ARGUMENTS: [&str; 4] = ["name", "years", "highlight", "title"];
+    for (key, _) in kwargs.iter() {
+        let key = key.to_string();
+        if !ARGUMENTS.contains(&key.as_str()) {
+            return Err(tera::Error::message(format!(
+                "chart() takes no argument “{key}”; it takes: {}",
+                ARGUMENTS.join(", ")
+            )));
+        }
+    }
+    let year =
+        |y: i64| i16::try_from(y).map_err(|_| tera::Error::message(format!("{y} is not a year")));
+    let years = match kwargs.get::<Vec<i64>>("years")? {
+        Some(list) => Some(
+            list.into_iter()
+                .map(year)
+                .collect::<std::result::Result<Vec<_>, _>>()?,
+        ),
+        None => None,
+    };
+    Ok(ChartRequest {
+        name: kwargs.must_get::<String>("name")?,
+        years,
+        highlight: kwargs.get::<i64>("highlight")?.map(year).transpose()?,
+        title: kwargs.get::<String>("title")?,
+    })
 }

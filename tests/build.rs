@@ -308,8 +308,6 @@ fn build_writes_index_brief_pages_charts_figures_and_assets() {
         "assets/style.css",
         "charts/cumulative.svg",
         "charts/cumulative.csv",
-        "charts/annual-arrivals.svg",
-        "charts/annual-arrivals.csv",
     ] {
         assert!(
             files.contains_key(name),
@@ -325,6 +323,8 @@ fn build_writes_index_brief_pages_charts_figures_and_assets() {
         files["assets/style.css"], style,
         "the stylesheet is copied as is"
     );
+    // Only the charts a brief placed are written.
+    assert!(!files.contains_key("charts/annual-arrivals.svg"));
     let svgs = files.keys().filter(|k| k.ends_with(".svg")).count();
     let csvs = files.keys().filter(|k| k.ends_with(".csv")).count();
     assert!(svgs >= 1 && svgs == csvs, "{svgs} svg, {csvs} csv");
@@ -866,6 +866,101 @@ fn using_pilot_figures_before_the_pilot_fails_and_says_why() {
     assert!(out.stderr.contains("had not started"), "{}", out.stderr);
     assert!(
         out.stderr.contains("{% if pilot.started %}"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_same_chart_with_other_options_is_another_file() {
+    let p = Project::new();
+    p.brief(
+        "charts",
+        &brief_text(
+            "Charts",
+            "2023-03-20",
+            "{{ chart(name=\"cumulative\") }}\n\n{{ chart(name=\"cumulative\", years=[2021, 2022, 2023], highlight=2022, title=\"Twenty-two\") }}\n\n{{ chart(name=\"cumulative\") }}\n",
+        ),
+    );
+    p.build_ok(&[]);
+    let files = p.snapshot("output/charts");
+    let svgs: Vec<&String> = files.keys().filter(|k| k.ends_with(".svg")).collect();
+    assert_eq!(svgs.len(), 2, "{svgs:?}");
+    assert!(files.contains_key("cumulative.svg"));
+    let other = svgs
+        .iter()
+        .find(|k| k.as_str() != "cumulative.svg")
+        .unwrap();
+    assert!(other.starts_with("cumulative-"), "{other}");
+    let svg = String::from_utf8(files[other.as_str()].clone()).unwrap();
+    assert!(svg.contains(">Twenty-two</title>"), "{svg}");
+    assert!(
+        !svg.contains(">2019<") && !svg.contains(">\n2019\n<"),
+        "2019 left out"
+    );
+    let csv = String::from_utf8(files[&other.replace(".svg", ".csv")].clone()).unwrap();
+    assert!(
+        csv.lines()
+            .skip(1)
+            .all(|l| !l.starts_with("2019") && !l.starts_with("2020")),
+        "{csv}"
+    );
+    let page = p.read("output/charts/index.html");
+    assert!(page.contains("<span class=\"chart-title\">Twenty-two</span>"));
+}
+
+#[test]
+fn an_unknown_chart_option_is_reported_at_its_file_line() {
+    let p = Project::new();
+    p.build_ok(&[]);
+    let before = p.snapshot("output");
+    p.brief(
+        "bad",
+        &brief_text(
+            "Bad",
+            "2023-03-20",
+            "Text.\n\n{{ chart(name=\"projection\", years=[2022]) }}\n",
+        ),
+    );
+    let out = p.run(&["build"]);
+    common::assert_error_at(&out, "briefs/bad.md", 9);
+    assert!(
+        out.stderr.contains("takes no option “years”"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("its options are: title"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(p.snapshot("output"), before);
+    p.brief(
+        "bad",
+        &brief_text(
+            "Bad",
+            "2023-03-20",
+            "{{ chart(name=\"cumulative\", colour=\"red\") }}\n",
+        ),
+    );
+    let out = p.run(&["build"]);
+    common::assert_error_at(&out, "briefs/bad.md", 7);
+    assert!(
+        out.stderr.contains("no argument “colour”"),
+        "{}",
+        out.stderr
+    );
+    p.brief(
+        "bad",
+        &brief_text(
+            "Bad",
+            "2023-03-20",
+            "{{ chart(name=\"cumulative\", years=[1999]) }}\n",
+        ),
+    );
+    let out = p.run(&["build"]);
+    assert!(
+        out.stderr.contains("has no data for 1999"),
         "{}",
         out.stderr
     );

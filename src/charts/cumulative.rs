@@ -80,7 +80,12 @@ fn clean(lines: &[YearLine]) -> Vec<YearLine> {
 }
 
 /// Value of a cumulative line on `day`: its last point on or before that day.
+/// The line's total on `day`; `None` when the line stops before it (a year
+/// still under way is not compared at a day it has not reached).
 fn value_on(line: &YearLine, day: u16) -> Option<u64> {
+    if line.points.last().is_none_or(|(last, _)| *last < day) {
+        return None;
+    }
     line.points
         .iter()
         .take_while(|(d, _)| *d <= day)
@@ -210,8 +215,8 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
         let hi = others.iter().max_by_key(|p| (p.1, -p.0)).copied();
         let lo = others.iter().min_by_key(|p| (p.1, p.0)).copied();
         s.push_str(&format!(
-            " That was the {} highest of {n} years at that point",
-            crate::words::ordinal_figure(above as i64 + 1)
+            " That was {} of {n} years at that point",
+            crate::words::rank_phrase(above as i64 + 1, "highest")
         ));
         if let (Some(hi), Some(lo)) = (hi, lo) {
             if hi.1 > value {
@@ -276,7 +281,7 @@ mod tests {
         let c = cumulative(&fixture());
         assert_eq!(
             c.description,
-            "By 20 August (day 232), 15,897 people had arrived in 2026, compared with 18,000 by the same day in 2025. That was the 2nd highest of 3 years at that point; the highest was 18,000 in 2025; the lowest was 15,000 in 2024."
+            "By 20 August (day 232), 15,897 people had arrived in 2026, compared with 18,000 by the same day in 2025. That was the second-highest of 3 years at that point; the highest was 18,000 in 2025; the lowest was 15,000 in 2024."
         );
     }
 

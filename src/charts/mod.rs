@@ -31,7 +31,7 @@ pub use backtest::{BacktestErrors, backtest_errors, backtest_errors_with};
 pub use cumulative::{Cumulative, YearLine, cumulative, cumulative_with};
 pub use pilot::{PILOT_SCALE_NOTE, PilotReturns, pilot_returns, pilot_returns_with};
 pub use projection::{ProjectionRange, projection_range, projection_range_with};
-pub use set::{ChartSet, PlacedChart};
+pub use set::{CHART_KINDS, ChartRequest, ChartSet, PlacedChart};
 pub use theme::Theme;
 
 #[cfg(test)]

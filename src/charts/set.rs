@@ -1,8 +1,15 @@
-//! The charts of one build, drawn from the figures and the series, by name.
-//! Titles state the finding, worked out here from the same figures the
-//! briefs quote, so a chart never disagrees with the prose around it.
+//! The charts a brief asks for: `chart(name=…, years=…, highlight=…,
+//! title=…)` is turned into a [`ChartRequest`], drawn from the figures and
+//! the series (wide, and narrow for phones), and kept under a file name
+//! that differs whenever the options do. Titles state the finding, worked
+//! out from the same figures the briefs quote, so a chart never disagrees
+//! with the prose around it.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use jiff::civil::Date;
+use sha2::{Digest, Sha256};
 
 use crate::model::{Figures, PilotParameters, Series, planned_by};
 
@@ -25,10 +32,53 @@ pub struct PlacedChart {
     pub subtitle: String,
 }
 
-/// Every chart a brief can place.
-#[derive(Debug, Clone, Default)]
+/// The chart kinds a brief can name, each with the options it takes.
+pub const CHART_KINDS: &[(&str, &[&str])] = &[
+    ("annual-arrivals", &["years", "title"]),
+    ("annual-boats", &["years", "title"]),
+    ("people-per-boat", &["years", "title"]),
+    ("cumulative", &["years", "highlight", "title"]),
+    ("projection", &["title"]),
+    ("backtest", &["years", "title"]),
+    ("pilot-returns", &["title"]),
+];
+
+/// What a brief asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChartRequest {
+    /// The chart kind, one of [`CHART_KINDS`].
+    pub name: String,
+    /// Only these years (bars, lines or backtest years).
+    pub years: Option<Vec<i16>>,
+    /// The year picked out (cumulative).
+    pub highlight: Option<i16>,
+    /// A title of the brief's own instead of the computed finding.
+    pub title: Option<String>,
+}
+
+impl ChartRequest {
+    /// The file stem under `output/charts/`: the kind's name when no option
+    /// is set, else the name and a short hash of the options, so the same
+    /// chart with other options is another file.
+    pub fn file_stem(&self) -> String {
+        if self.years.is_none() && self.highlight.is_none() && self.title.is_none() {
+            return self.name.clone();
+        }
+        let options = format!("{:?}|{:?}|{:?}", self.years, self.highlight, self.title);
+        let hash = Sha256::digest(options.as_bytes());
+        let short: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("{}-{short}", self.name)
+    }
+}
+
+/// Draws charts on request and keeps every chart drawn, once per file.
+#[derive(Debug)]
 pub struct ChartSet {
-    charts: Vec<PlacedChart>,
+    figures: Figures,
+    series: Series,
+    pilot: Option<PilotParameters>,
+    source: String,
+    drawn: Mutex<BTreeMap<String, PlacedChart>>,
 }
 
 /// "20 August 2026".
@@ -37,129 +87,180 @@ fn long_date(date: Date) -> String {
 }
 
 impl ChartSet {
-    /// Draws every chart for these figures; `series` is already cut at the
-    /// as-of date. The pilot chart is drawn only once the pilot has started.
-    pub fn draw(figures: &Figures, series: &Series, pilot: Option<&PilotParameters>) -> ChartSet {
+    /// A chart set for these figures; `series` is already cut at the as-of date.
+    pub fn new(figures: &Figures, series: &Series, pilot: Option<&PilotParameters>) -> ChartSet {
         let source = format!(
             "Source: {}, {} (released {})",
             figures.source.publisher,
             figures.source.title,
             long_date(figures.source.released)
         );
-        let mut set = ChartSet::default();
-        set.annual(figures, &source);
-        set.cumulative(figures, series, &source);
-        set.projection(figures, series, &source);
-        set.backtest(figures, &source);
-        if let Some(p) = pilot {
-            set.pilot(figures, series, p, &source);
+        ChartSet {
+            figures: figures.clone(),
+            series: series.clone(),
+            pilot: pilot.cloned(),
+            source,
+            drawn: Mutex::new(BTreeMap::new()),
         }
-        set
     }
 
-    /// Draws `input` wide and narrow and keeps both.
-    fn push<I>(&mut self, input: &I, draw: fn(&I, &Theme) -> Chart, subtitle: String) {
-        let chart = draw(input, &Theme::default());
-        let narrow_svg = draw(input, &Theme::narrow()).svg;
-        self.charts.push(PlacedChart {
-            chart,
-            narrow_svg,
-            subtitle,
-        });
+    /// The chart for `request`, drawn on first use. The error says what is
+    /// wrong with the request, for the brief's error message.
+    pub fn place(&self, request: &ChartRequest) -> Result<PlacedChart, String> {
+        let stem = request.file_stem();
+        if let Some(placed) = self.lock().get(&stem) {
+            return Ok(placed.clone());
+        }
+        let placed = self.draw(request, &stem)?;
+        self.lock().insert(stem, placed.clone());
+        Ok(placed)
     }
 
-    fn annual(&mut self, figures: &Figures, source: &str) {
-        let annual = &figures.annual;
-        let (Some(first), Some(last)) = (annual.first(), annual.last()) else {
-            return;
+    /// Every chart drawn so far, by file stem.
+    pub fn drawn(&self) -> Vec<PlacedChart> {
+        self.lock().values().cloned().collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, PlacedChart>> {
+        // A panic while drawing cannot leave the map half-written, so a
+        // poisoned lock still holds good charts.
+        self.drawn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn draw(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+        let Some((_, allowed)) = CHART_KINDS.iter().find(|(n, _)| *n == request.name) else {
+            let names: Vec<&str> = CHART_KINDS.iter().map(|(n, _)| *n).collect();
+            return Err(format!(
+                "there is no chart “{}”; the charts are: {}",
+                request.name,
+                names.join(", ")
+            ));
         };
-        let span = format!("{}–{}", first.year, last.year);
-        let peak = annual.iter().max_by_key(|a| (a.people, -a.year));
-        let title = match peak {
-            Some(p) => format!("Arrivals peaked at {} in {}", fmt_count(p.people), p.year),
-            None => "Arrivals by year".into(),
+        for (option, set) in [
+            ("years", request.years.is_some()),
+            ("highlight", request.highlight.is_some()),
+            ("title", request.title.is_some()),
+        ] {
+            if set && !allowed.contains(&option) {
+                return Err(format!(
+                    "chart “{}” takes no option “{option}”; its options are: {}",
+                    request.name,
+                    allowed.join(", ")
+                ));
+            }
+        }
+        match request.name.as_str() {
+            "annual-arrivals" | "annual-boats" | "people-per-boat" => self.annual(request, stem),
+            "cumulative" => self.cumulative(request, stem),
+            "projection" => self.projection(request, stem),
+            "backtest" => self.backtest(request, stem),
+            _ => self.pilot_chart(request, stem),
+        }
+    }
+
+    /// Checks that every asked-for year has data, and gives the years kept.
+    fn pick_years(&self, request: &ChartRequest, available: &[i16]) -> Result<Vec<i16>, String> {
+        let Some(years) = &request.years else {
+            return Ok(available.to_vec());
         };
-        let subtitle = format!("People arrived by small boat, by calendar year, {span}");
-        self.push(
-            &AnnualBars {
-                name: "annual-arrivals".into(),
-                title,
-                subtitle: subtitle.clone(),
-                source: source.into(),
-                value_label: "People arrived".into(),
-                bars: annual.iter().map(|a| (a.year, a.people as f64)).collect(),
-                decimals: 0,
-            },
-            annual_bars_with,
-            subtitle,
-        );
-        let peak_boats = annual.iter().max_by_key(|a| (a.boats, -a.year));
-        let title = match peak_boats {
-            Some(p) => format!(
-                "Boats detected peaked at {} in {}",
-                fmt_count(p.boats),
-                p.year
-            ),
-            None => "Boats by year".into(),
-        };
-        let subtitle = format!("Small boats arrived, by calendar year, {span}");
-        self.push(
-            &AnnualBars {
-                name: "annual-boats".into(),
-                title,
-                subtitle: subtitle.clone(),
-                source: source.into(),
-                value_label: "Boats arrived".into(),
-                bars: annual.iter().map(|a| (a.year, a.boats as f64)).collect(),
-                decimals: 0,
-            },
-            annual_bars_with,
-            subtitle,
-        );
-        let per_boat: Vec<(i16, f64)> = annual
+        if years.is_empty() {
+            return Err("`years` is empty; expected a list such as [2023, 2024, 2025]".into());
+        }
+        for y in years {
+            if !available.contains(y) {
+                let range = match (available.first(), available.last()) {
+                    (Some(a), Some(b)) => format!("{a} to {b}"),
+                    _ => "none".into(),
+                };
+                return Err(format!(
+                    "chart “{}” has no data for {y}; the years it can show are {range}",
+                    request.name
+                ));
+            }
+        }
+        Ok(available
             .iter()
-            .filter_map(|a| a.people_per_boat.map(|p| (a.year, p)))
-            .collect();
-        let every_year_up = per_boat.windows(2).all(|w| w[1].1 > w[0].1);
-        let title = match (per_boat.first(), per_boat.last()) {
-            (Some(f), Some(l)) if l.1 > f.1 => format!(
-                "Boats carried more people {}: {:.1} a boat in {}, {:.1} in {}",
-                if every_year_up {
-                    "each year"
-                } else {
-                    "over time"
-                },
-                f.1,
-                f.0,
-                l.1,
-                l.0
-            ),
-            (Some(f), Some(l)) if l.1 < f.1 => format!(
-                "Boats carried fewer people: {:.1} a boat in {}, {:.1} in {}",
-                f.1, f.0, l.1, l.0
-            ),
-            _ => "People per boat".into(),
-        };
-        let subtitle = format!("Average people per boat, by calendar year, {span}");
-        self.push(
-            &AnnualBars {
-                name: "people-per-boat".into(),
-                title,
-                subtitle: subtitle.clone(),
-                source: source.into(),
-                value_label: "People per boat".into(),
-                bars: per_boat,
-                decimals: 1,
-            },
-            annual_bars_with,
-            subtitle,
-        );
+            .copied()
+            .filter(|y| years.contains(y))
+            .collect())
     }
 
-    fn cumulative(&mut self, figures: &Figures, series: &Series, source: &str) {
-        let ytd = &figures.ytd;
+    fn annual(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+        let annual = &self.figures.annual;
+        let available: Vec<i16> = annual.iter().map(|a| a.year).collect();
+        let years = self.pick_years(request, &available)?;
+        let rows: Vec<_> = annual.iter().filter(|a| years.contains(&a.year)).collect();
+        let span = match (rows.first(), rows.last()) {
+            (Some(f), Some(l)) if f.year == l.year => f.year.to_string(),
+            (Some(f), Some(l)) => format!("{}–{}", f.year, l.year),
+            _ => "no complete year yet".into(),
+        };
+        let (bars, value_label, decimals, title, subtitle): (
+            Vec<(i16, f64)>,
+            &str,
+            u8,
+            String,
+            String,
+        ) = match request.name.as_str() {
+            "annual-arrivals" => {
+                let peak = rows.iter().max_by_key(|a| (a.people, -a.year));
+                (
+                    rows.iter().map(|a| (a.year, a.people as f64)).collect(),
+                    "People arrived",
+                    0,
+                    peak.map_or("Arrivals by year".into(), |p| {
+                        format!("Arrivals peaked at {} in {}", fmt_count(p.people), p.year)
+                    }),
+                    format!("People arrived by small boat, by calendar year, {span}"),
+                )
+            }
+            "annual-boats" => {
+                let peak = rows.iter().max_by_key(|a| (a.boats, -a.year));
+                (
+                    rows.iter().map(|a| (a.year, a.boats as f64)).collect(),
+                    "Boats arrived",
+                    0,
+                    peak.map_or("Boats by year".into(), |p| {
+                        format!(
+                            "Boats detected peaked at {} in {}",
+                            fmt_count(p.boats),
+                            p.year
+                        )
+                    }),
+                    format!("Small boats arrived, by calendar year, {span}"),
+                )
+            }
+            _ => {
+                let per_boat: Vec<(i16, f64)> = rows
+                    .iter()
+                    .filter_map(|a| a.people_per_boat.map(|p| (a.year, p)))
+                    .collect();
+                let title = people_per_boat_title(&per_boat);
+                (
+                    per_boat,
+                    "People per boat",
+                    1,
+                    title,
+                    format!("Average people per boat, by calendar year, {span}"),
+                )
+            }
+        };
+        let input = AnnualBars {
+            name: stem.into(),
+            title: request.title.clone().unwrap_or(title),
+            subtitle: subtitle.clone(),
+            source: self.source.clone(),
+            value_label: value_label.into(),
+            bars,
+            decimals,
+        };
+        Ok(both(&input, annual_bars_with, subtitle))
+    }
+
+    fn cumulative(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+        let ytd = &self.figures.ytd;
         let mut lines: Vec<YearLine> = Vec::new();
-        for day in series.days() {
+        for day in self.series.days() {
             let year = day.date.year();
             if lines.last().map(|l| l.year) != Some(year) {
                 lines.push(YearLine {
@@ -172,36 +273,55 @@ impl ChartSet {
                 line.points.push((day.date.day_of_year() as u16, total));
             }
         }
-        let title = format!(
-            "Crossings so far in {} are {} for the time of year",
-            ytd.year,
-            rank_phrase(ytd.rank, ytd.years_compared)
-        );
+        let available: Vec<i16> = lines.iter().map(|l| l.year).collect();
+        let years = self.pick_years(request, &available)?;
+        lines.retain(|l| years.contains(&l.year));
+        let highlight = request.highlight.unwrap_or(ytd.year);
+        if !years.contains(&highlight) {
+            return Err(format!(
+                "highlight={highlight} is not among the years shown ({})",
+                years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let title = if highlight == ytd.year && years.len() == available.len() {
+            format!(
+                "Crossings so far in {} are {} for the time of year",
+                ytd.year,
+                rank_phrase(ytd.rank, ytd.years_compared)
+            )
+        } else {
+            format!("Arrivals through the year in {highlight} against other years")
+        };
         let subtitle = format!(
             "Cumulative people arrived by small boat, by day of the year, to {}",
-            long_date(figures.as_of)
+            long_date(self.figures.as_of)
         );
-        self.push(
-            &Cumulative {
-                name: "cumulative".into(),
-                title,
-                subtitle: subtitle.clone(),
-                source: source.into(),
-                lines,
-                highlight: ytd.year,
-            },
-            cumulative_with,
-            subtitle,
-        );
+        let input = Cumulative {
+            name: stem.into(),
+            title: request.title.clone().unwrap_or(title),
+            subtitle: subtitle.clone(),
+            source: self.source.clone(),
+            lines,
+            highlight,
+        };
+        Ok(both(&input, cumulative_with, subtitle))
     }
 
-    fn projection(&mut self, figures: &Figures, series: &Series, source: &str) {
-        let Some(p) = &figures.projection else {
-            return;
+    fn projection(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+        let Some(p) = &self.figures.projection else {
+            return Err(format!(
+                "there is no projection as of {}: no complete year before it had arrivals by this point; guard the chart with {{% if projection %}}",
+                long_date(self.figures.as_of)
+            ));
         };
-        let year_start = Date::new(p.year, 1, 1).unwrap_or(series.first());
+        let year_start = Date::new(p.year, 1, 1).unwrap_or(self.series.first());
         let mut total = 0;
-        let so_far: Vec<(u16, u64)> = series
+        let so_far: Vec<(u16, u64)> = self
+            .series
             .days()
             .iter()
             .filter(|d| d.date >= year_start)
@@ -219,70 +339,84 @@ impl ChartSet {
         let subtitle = format!(
             "People arrived so far, and the projected year-end range from the {} previous years’ seasonal pattern, to {}",
             p.reference_years.len(),
-            long_date(figures.as_of)
+            long_date(self.figures.as_of)
         );
-        self.push(
-            &ProjectionRange {
-                name: "projection".into(),
-                title,
-                subtitle: subtitle.clone(),
-                source: source.into(),
-                year: p.year,
-                days_in_year: year_start.days_in_year() as u16,
-                so_far,
-                low: p.low as f64,
-                central: p.central as f64,
-                high: p.high as f64,
-                reference: p
-                    .reference_years
-                    .iter()
-                    .map(|r| (r.year, r.total))
-                    .collect(),
-            },
-            projection_range_with,
-            subtitle,
-        );
-    }
-
-    fn backtest(&mut self, figures: &Figures, source: &str) {
-        let b = &figures.backtest;
-        let Some(mean) = b.mean_abs_error_pct else {
-            return;
+        let input = ProjectionRange {
+            name: stem.into(),
+            title: request.title.clone().unwrap_or(title),
+            subtitle: subtitle.clone(),
+            source: self.source.clone(),
+            year: p.year,
+            days_in_year: year_start.days_in_year() as u16,
+            so_far,
+            low: p.low as f64,
+            central: p.central as f64,
+            high: p.high as f64,
+            reference: p
+                .reference_years
+                .iter()
+                .map(|r| (r.year, r.total))
+                .collect(),
         };
-        let title = format!("Past projections were off by {mean:.1}% on average");
-        let subtitle = format!(
-            "Error of each month-end projection against the year’s outcome, %, {}–{}",
-            b.years.first().map_or(0, |y| y.year),
-            b.years.last().map_or(0, |y| y.year)
-        );
-        self.push(
-            &BacktestErrors {
-                name: "backtest".into(),
-                title,
-                subtitle: subtitle.clone(),
-                source: source.into(),
-                rows: b
-                    .rows
-                    .iter()
-                    .map(|r| (r.year, r.as_of.month() as u8, r.error_pct))
-                    .collect(),
-            },
-            backtest_errors_with,
-            subtitle,
-        );
+        Ok(both(&input, projection_range_with, subtitle))
     }
 
-    fn pilot(&mut self, figures: &Figures, series: &Series, pilot: &PilotParameters, source: &str) {
-        let Some(f) = &figures.pilot else {
-            return;
+    fn backtest(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+        let b = &self.figures.backtest;
+        let available: Vec<i16> = b.years.iter().map(|y| y.year).collect();
+        if available.is_empty() {
+            return Err(
+                "there is no backtest yet: too few complete years; guard the chart with {% if backtest.mean_abs_error_pct is not none %}"
+                    .into(),
+            );
+        }
+        let years = self.pick_years(request, &available)?;
+        let rows: Vec<(i16, u8, f64)> = b
+            .rows
+            .iter()
+            .filter(|r| years.contains(&r.year))
+            .map(|r| (r.year, r.as_of.month() as u8, r.error_pct))
+            .collect();
+        let title = match b.mean_abs_error_pct {
+            Some(mean) if years.len() == available.len() => {
+                format!("Past projections were off by {mean:.1}% on average")
+            }
+            _ => "How far off past projections were".into(),
+        };
+        let span = match (years.first(), years.last()) {
+            (Some(f), Some(l)) if f != l => format!("{f}–{l}"),
+            (Some(f), _) => f.to_string(),
+            _ => String::new(),
+        };
+        let subtitle =
+            format!("Error of each month-end projection against the year’s outcome, %, {span}");
+        let input = BacktestErrors {
+            name: stem.into(),
+            title: request.title.clone().unwrap_or(title),
+            subtitle: subtitle.clone(),
+            source: self.source.clone(),
+            rows,
+        };
+        Ok(both(&input, backtest_errors_with, subtitle))
+    }
+
+    fn pilot_chart(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+        let not_started = || {
+            format!(
+                "the returns pilot had not started by {}; guard the chart with {{% if pilot.started %}}",
+                long_date(self.figures.as_of)
+            )
+        };
+        let (Some(pilot), Some(f)) = (&self.pilot, &self.figures.pilot) else {
+            return Err("there is no pilot data (data/pilot.yaml)".into());
         };
         let Some(end) = f.window_end else {
-            return;
+            return Err(not_started());
         };
         let mut total = 0;
         let mut arrivals = Vec::new();
         let mut planned = Vec::new();
-        for day in series.days() {
+        for day in self.series.days() {
             if day.date < pilot.starts || day.date > end {
                 continue;
             }
@@ -310,34 +444,53 @@ impl ChartSet {
             long_date(end),
             PILOT_SCALE_NOTE
         );
-        self.push(
-            &PilotReturns {
-                name: "pilot-returns".into(),
-                title,
-                subtitle: subtitle.clone(),
-                source: format!("{source}; returns as reported by ministers and the press"),
-                arrivals,
-                planned,
-                reported,
+        let input = PilotReturns {
+            name: stem.into(),
+            title: request.title.clone().unwrap_or(title),
+            subtitle: subtitle.clone(),
+            source: format!(
+                "{}; returns as reported by ministers and the press",
+                self.source
+            ),
+            arrivals,
+            planned,
+            reported,
+        };
+        Ok(both(&input, pilot_returns_with, subtitle))
+    }
+}
+
+/// Draws `input` wide and narrow.
+fn both<I>(input: &I, draw: fn(&I, &Theme) -> Chart, subtitle: String) -> PlacedChart {
+    PlacedChart {
+        chart: draw(input, &Theme::default()),
+        narrow_svg: draw(input, &Theme::narrow()).svg,
+        subtitle,
+    }
+}
+
+/// "Boats carried more people each year: …", claiming "each year" only when
+/// every year rose.
+fn people_per_boat_title(per_boat: &[(i16, f64)]) -> String {
+    let every_year_up = per_boat.windows(2).all(|w| w[1].1 > w[0].1);
+    match (per_boat.first(), per_boat.last()) {
+        (Some(f), Some(l)) if l.1 > f.1 => format!(
+            "Boats carried more people {}: {:.1} a boat in {}, {:.1} in {}",
+            if every_year_up {
+                "each year"
+            } else {
+                "over time"
             },
-            pilot_returns_with,
-            subtitle,
-        );
-    }
-
-    /// The chart called `name`.
-    pub fn get(&self, name: &str) -> Option<&PlacedChart> {
-        self.charts.iter().find(|p| p.chart.name == name)
-    }
-
-    /// The names of the charts, in order.
-    pub fn names(&self) -> Vec<String> {
-        self.charts.iter().map(|p| p.chart.name.clone()).collect()
-    }
-
-    /// The wide charts, in order.
-    pub fn charts(&self) -> Vec<&Chart> {
-        self.charts.iter().map(|p| &p.chart).collect()
+            f.1,
+            f.0,
+            l.1,
+            l.0
+        ),
+        (Some(f), Some(l)) if l.1 < f.1 => format!(
+            "Boats carried fewer people: {:.1} a boat in {}, {:.1} in {}",
+            f.1, f.0, l.1, l.0
+        ),
+        _ => "People per boat".into(),
     }
 }
 
