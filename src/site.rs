@@ -307,7 +307,7 @@ fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
 }
 
 /// `{{ chart(name="cumulative", years=[2024, 2025, 2026], highlight=2026,
-/// title="…") }}` places a chart in a brief; see [`crate::charts::CHART_KINDS`]
+/// title="…") }}` (or `from=2022, to=2026`) places a chart in a brief; see [`crate::charts::CHART_KINDS`]
 /// for each kind's options. Unknown names and options are errors at the
 /// brief's line.
 fn register_chart_function(engine: &mut Engine, charts: Arc<ChartSet>, figures: &Figures) {
@@ -330,7 +330,7 @@ fn register_chart_function(engine: &mut Engine, charts: Arc<ChartSet>, figures: 
 
 /// Reads `chart()`'s arguments, refusing any it does not know.
 fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, tera::Error> {
-    const ARGUMENTS: [&str; 4] = ["name", "years", "highlight", "title"];
+    const ARGUMENTS: [&str; 6] = ["name", "years", "from", "to", "highlight", "title"];
     for (key, _) in kwargs.iter() {
         let key = key.to_string();
         if !ARGUMENTS.contains(&key.as_str()) {
@@ -353,6 +353,8 @@ fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, ter
     Ok(ChartRequest {
         name: kwargs.must_get::<String>("name")?,
         years,
+        from: kwargs.get::<i64>("from")?.map(year).transpose()?,
+        to: kwargs.get::<i64>("to")?.map(year).transpose()?,
         highlight: kwargs.get::<i64>("highlight")?.map(year).transpose()?,
         title: kwargs.get::<String>("title")?,
     })

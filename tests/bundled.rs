@@ -131,7 +131,7 @@ fn the_bundled_site_has_three_briefs_newest_first_with_their_charts() {
     let (ok, stdout, stderr) = build_bundled(None, &out);
     assert!(ok, "{stderr}");
     assert!(
-        stdout.starts_with("Built 3 briefs and 7 charts as of 20 August 2026"),
+        stdout.starts_with("Built 3 briefs and 8 charts as of 20 August 2026"),
         "{stdout}"
     );
     let index = read(out.join("index.html"));
@@ -190,4 +190,57 @@ fn an_as_of_outside_the_series_is_refused_and_names_the_range() {
     );
     assert!(stderr.contains("2018-01-01 to 2026-08-20"), "{stderr}");
     assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn every_chart_is_well_formed_accessible_svg_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let (ok, _, stderr) = build_bundled(None, &out);
+    assert!(ok, "{stderr}");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(out.join("charts")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("svg") {
+            continue;
+        }
+        seen += 1;
+        let text = read(&path);
+        let doc = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(root.attribute("role"), Some("img"), "{}", path.display());
+        let child = |name: &str| {
+            root.children()
+                .find(|n| n.tag_name().name() == name)
+                .and_then(|n| n.text())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(
+            !child("title").is_empty(),
+            "{} has no title",
+            path.display()
+        );
+        assert!(!child("desc").is_empty(), "{} has no desc", path.display());
+        assert!(
+            path.with_extension("csv").exists(),
+            "{} has no CSV",
+            path.display()
+        );
+    }
+    assert_eq!(seen, 8);
+    // The description and the table are written from the data.
+    let annual = read(out.join("charts/annual-arrivals.svg"));
+    let people_2022 = people_between("2022-01-01", "2022-12-31");
+    assert_eq!(people_2022, 45_755);
+    assert!(
+        annual.contains("45,755 in 2022"),
+        "the description names the peak"
+    );
+    let csv = read(out.join("charts/annual-arrivals.csv"));
+    assert!(csv.lines().any(|l| l == "2022,45755"), "{csv}");
+    let page = read(out.join("arrivals-since-2018/index.html"));
+    assert!(page.contains("<th scope=\"row\">2022</th><td class=\"num\">45,755</td>"));
 }

@@ -34,12 +34,12 @@ pub struct PlacedChart {
 
 /// The chart kinds a brief can name, each with the options it takes.
 pub const CHART_KINDS: &[(&str, &[&str])] = &[
-    ("annual-arrivals", &["years", "title"]),
-    ("annual-boats", &["years", "title"]),
-    ("people-per-boat", &["years", "title"]),
-    ("cumulative", &["years", "highlight", "title"]),
+    ("annual-arrivals", &["years", "from", "to", "title"]),
+    ("annual-boats", &["years", "from", "to", "title"]),
+    ("people-per-boat", &["years", "from", "to", "title"]),
+    ("cumulative", &["years", "from", "to", "highlight", "title"]),
     ("projection", &["title"]),
-    ("backtest", &["years", "title"]),
+    ("backtest", &["years", "from", "to", "title"]),
     ("pilot-returns", &["title"]),
 ];
 
@@ -50,6 +50,10 @@ pub struct ChartRequest {
     pub name: String,
     /// Only these years (bars, lines or backtest years).
     pub years: Option<Vec<i16>>,
+    /// Only years from this one on (those the data has).
+    pub from: Option<i16>,
+    /// Only years up to this one (those the data has).
+    pub to: Option<i16>,
     /// The year picked out (cumulative).
     pub highlight: Option<i16>,
     /// A title of the brief's own instead of the computed finding.
@@ -61,10 +65,18 @@ impl ChartRequest {
     /// is set, else the name and a short hash of the options, so the same
     /// chart with other options is another file.
     pub fn file_stem(&self) -> String {
-        if self.years.is_none() && self.highlight.is_none() && self.title.is_none() {
+        if *self
+            == (ChartRequest {
+                name: self.name.clone(),
+                ..ChartRequest::default()
+            })
+        {
             return self.name.clone();
         }
-        let options = format!("{:?}|{:?}|{:?}", self.years, self.highlight, self.title);
+        let options = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.years, self.from, self.to, self.highlight, self.title
+        );
         let hash = Sha256::digest(options.as_bytes());
         let short: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
         format!("{}-{short}", self.name)
@@ -138,6 +150,8 @@ impl ChartSet {
         };
         for (option, set) in [
             ("years", request.years.is_some()),
+            ("from", request.from.is_some()),
+            ("to", request.to.is_some()),
             ("highlight", request.highlight.is_some()),
             ("title", request.title.is_some()),
         ] {
@@ -158,11 +172,30 @@ impl ChartSet {
         }
     }
 
-    /// Checks that every asked-for year has data, and gives the years kept.
+    /// Checks that every asked-for year has data, and gives the years kept:
+    /// those listed in `years`, within `from` and `to`.
     fn pick_years(&self, request: &ChartRequest, available: &[i16]) -> Result<Vec<i16>, String> {
+        let (from, to) = (
+            request.from.unwrap_or(i16::MIN),
+            request.to.unwrap_or(i16::MAX),
+        );
+        let in_range: Vec<i16> = available
+            .iter()
+            .copied()
+            .filter(|y| (from..=to).contains(y))
+            .collect();
+        if in_range.is_empty() {
+            return Err(format!(
+                "chart “{}” has no years from {} to {}",
+                request.name,
+                request.from.map_or("the start".into(), |y| y.to_string()),
+                request.to.map_or("the end".into(), |y| y.to_string()),
+            ));
+        }
         let Some(years) = &request.years else {
-            return Ok(available.to_vec());
+            return Ok(in_range);
         };
+        let available = &in_range;
         if years.is_empty() {
             return Err("`years` is empty; expected a list such as [2023, 2024, 2025]".into());
         }
@@ -294,7 +327,7 @@ impl ChartSet {
                 rank_phrase(ytd.rank, ytd.years_compared)
             )
         } else {
-            format!("Arrivals through the year in {highlight} against other years")
+            subset_title(&lines, highlight)
         };
         let subtitle = format!(
             "Cumulative people arrived by small boat, by day of the year, to {}",
@@ -469,6 +502,38 @@ fn both<I>(input: &I, draw: fn(&I, &Theme) -> Chart, subtitle: String) -> Placed
     }
 }
 
+/// The finding of a cumulative chart of chosen years: where the highlighted
+/// year stands at its last day among the years shown that reached that day.
+fn subset_title(lines: &[YearLine], highlight: i16) -> String {
+    let Some(&(day, value)) = lines
+        .iter()
+        .find(|l| l.year == highlight)
+        .and_then(|l| l.points.last())
+    else {
+        return format!("Arrivals through the year in {highlight}");
+    };
+    let others: Vec<u64> = lines
+        .iter()
+        .filter(|l| l.year != highlight)
+        .filter_map(|l| l.points.iter().find(|p| p.0 == day).map(|p| p.1))
+        .collect();
+    let above = others.iter().filter(|&&v| v > value).count();
+    match (others.len(), above) {
+        (0, _) => format!("Arrivals through the year in {highlight}"),
+        (n, a) if a == n => {
+            format!("{highlight} is behind every other year shown at this point in the year")
+        }
+        (_, 0) => {
+            format!("{highlight} is ahead of every other year shown at this point in the year")
+        }
+        (n, a) => format!(
+            "{highlight} is {} of the {} years shown at this point in the year",
+            crate::words::rank_phrase(a as i64 + 1, "highest"),
+            n + 1
+        ),
+    }
+}
+
 /// "Boats carried more people each year: …", claiming "each year" only when
 /// every year rose.
 fn people_per_boat_title(per_boat: &[(i16, f64)]) -> String {
@@ -500,5 +565,53 @@ fn rank_phrase(rank: usize, compared: usize) -> String {
         "the lowest".into()
     } else {
         crate::words::rank_phrase(rank as i64, "highest")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(year: i16, per_day: u64, days: u16) -> YearLine {
+        YearLine {
+            year,
+            points: (1..=days).map(|d| (d, per_day * u64::from(d))).collect(),
+        }
+    }
+
+    #[test]
+    fn options_give_another_file_name_and_none_give_the_kind() {
+        let plain = ChartRequest {
+            name: "cumulative".into(),
+            ..ChartRequest::default()
+        };
+        assert_eq!(plain.file_stem(), "cumulative");
+        let a = ChartRequest {
+            highlight: Some(2025),
+            ..plain.clone()
+        };
+        let b = ChartRequest {
+            highlight: Some(2024),
+            ..plain.clone()
+        };
+        assert!(a.file_stem().starts_with("cumulative-"));
+        assert_ne!(a.file_stem(), b.file_stem());
+        assert_eq!(a.file_stem(), a.clone().file_stem(), "stable");
+    }
+
+    #[test]
+    fn a_subset_title_places_the_year_among_those_shown() {
+        let lines = vec![line(2024, 3, 365), line(2025, 1, 365), line(2026, 2, 100)];
+        assert_eq!(
+            subset_title(&lines, 2026),
+            "2026 is the second-highest of the 3 years shown at this point in the year"
+        );
+        let lines = vec![line(2024, 3, 365), line(2026, 2, 100)];
+        assert_eq!(
+            subset_title(&lines, 2026),
+            "2026 is behind every other year shown at this point in the year"
+        );
+        let lines = vec![line(2024, 1, 365), line(2026, 2, 100)];
+        assert!(subset_title(&lines, 2026).contains("ahead of every other year"));
     }
 }
