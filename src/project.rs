@@ -50,6 +50,10 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// Every input file of a project by its relative path (`data/pilot.yaml`),
+/// as bytes: what a build reads, from disk or from a git revision.
+pub type InputFiles = BTreeMap<String, Vec<u8>>;
+
 /// Every input of a build, in memory.
 #[derive(Debug, Clone)]
 pub struct Project {
@@ -65,41 +69,45 @@ pub struct Project {
     pub templates: Vec<SourceFile>,
     /// `templates/assets/**`, copied to `output/assets/` as they are.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Every input file, for the manifest's hashes.
+    pub inputs: InputFiles,
 }
+
+/// The folders a project's inputs live in, besides `site.yaml`.
+pub const INPUT_FOLDERS: [&str; 3] = ["briefs", "data", "templates"];
 
 impl Project {
     /// Reads the project at `root`.
     pub fn load(root: &Path) -> Result<Project> {
-        let site_path = root.join("site.yaml");
-        if !site_path.is_file() {
+        Project::from_files(root, read_inputs(root)?)
+    }
+
+    /// A project from files already in memory (a git revision, a test).
+    pub fn from_files(root: &Path, files: InputFiles) -> Result<Project> {
+        let Some(site) = files.get("site.yaml") else {
             return Err(Error::in_file("site.yaml", "there is no site.yaml here").help(format!(
                 "run brief in a project folder (with site.yaml, briefs/, data/, templates/), or pass --root DIR; looked in {}",
                 root.display()
             )));
-        }
-        let site = read_text(root, Path::new("site.yaml"))?;
+        };
+        let site = text_file("site.yaml", site)?;
         let config: SiteConfig = crate::data::yaml::parse(&site.path, &site.text, 0)?;
-        let briefs = read_folder(root, "briefs", &["md"])?;
+        let briefs = text_files(&files, "briefs", &["md"])?;
         if briefs.len() > MAX_BRIEFS {
             return Err(
                 Error::in_file("briefs", format!("there are {} briefs", briefs.len()))
                     .help(format!("expected at most {MAX_BRIEFS}")),
             );
         }
-        let data = read_folder(root, "data", &["yaml", "yml"])?;
-        let templates = read_folder(root, "templates", &["html"])?;
-        let mut assets = BTreeMap::new();
-        let asset_dir = root.join("templates").join("assets");
-        if asset_dir.is_dir() {
-            for path in walk(root, &asset_dir)? {
-                let bytes = read_bytes(root, &path)?;
-                let rel = path
-                    .strip_prefix("templates/assets")
-                    .map(slash_path)
-                    .unwrap_or_default();
-                assets.insert(rel, bytes);
-            }
-        }
+        let data = text_files(&files, "data", &["yaml", "yml"])?;
+        let templates = text_files(&files, "templates", &["html"])?;
+        let assets = files
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let rel = path.strip_prefix("templates/assets/")?;
+                Some((rel.to_string(), bytes.clone()))
+            })
+            .collect();
         Ok(Project {
             root: root.to_path_buf(),
             config,
@@ -107,6 +115,7 @@ impl Project {
             data,
             templates,
             assets,
+            inputs: files,
         })
     }
 
@@ -116,6 +125,50 @@ impl Project {
             .iter()
             .find(|f| f.path.file_stem().and_then(|s| s.to_str()) == Some(stem))
     }
+}
+
+/// Reads every input file of the project at `root`: `site.yaml` and all
+/// files under `briefs/`, `data/` and `templates/`.
+pub fn read_inputs(root: &Path) -> Result<InputFiles> {
+    let mut files = InputFiles::new();
+    if root.join("site.yaml").is_file() {
+        files.insert(
+            "site.yaml".into(),
+            read_bytes(root, Path::new("site.yaml"))?,
+        );
+    }
+    for folder in INPUT_FOLDERS {
+        let dir = root.join(folder);
+        if !dir.is_dir() {
+            continue;
+        }
+        for path in walk(root, &dir)? {
+            let bytes = read_bytes(root, &path)?;
+            files.insert(slash_path(&path), bytes);
+        }
+    }
+    Ok(files)
+}
+
+/// The text files directly in `folder` with one of `extensions`.
+fn text_files(files: &InputFiles, folder: &str, extensions: &[&str]) -> Result<Vec<SourceFile>> {
+    let in_folder: Vec<(&String, &Vec<u8>)> = files
+        .iter()
+        .filter(|(path, _)| path.starts_with(&format!("{folder}/")))
+        .collect();
+    let mut out = Vec::new();
+    for (path, bytes) in in_folder {
+        let rel = Path::new(path);
+        let direct = rel.parent() == Some(Path::new(folder));
+        let wanted = rel
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.contains(&e));
+        if direct && wanted {
+            out.push(text_file(path, bytes)?);
+        }
+    }
+    Ok(out)
 }
 
 /// A relative path with `/` separators, the same on every system.
@@ -154,27 +207,6 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// The text files directly in `root/folder` with one of `extensions`.
-fn read_folder(root: &Path, folder: &str, extensions: &[&str]) -> Result<Vec<SourceFile>> {
-    let dir = root.join(folder);
-    if !dir.is_dir() {
-        return Err(Error::in_file(folder, "this folder is missing")
-            .help(format!("expected {folder}/ in the project folder")));
-    }
-    let mut files = Vec::new();
-    for path in walk(root, &dir)? {
-        let wanted = path.parent() == Some(Path::new(folder))
-            && path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| extensions.contains(&e));
-        if wanted {
-            files.push(read_text(root, &path)?);
-        }
-    }
-    Ok(files)
-}
-
 fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
     let full = root.join(rel);
     let meta = fs::metadata(&full).map_err(|e| Error::io(rel, "read", &e))?;
@@ -187,27 +219,24 @@ fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>> {
     fs::read(&full).map_err(|e| Error::io(rel, "read", &e))
 }
 
-/// Reads a file as UTF-8 text; invalid bytes are reported at their line
-/// and column.
-fn read_text(root: &Path, rel: &Path) -> Result<SourceFile> {
-    let bytes = read_bytes(root, rel)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+/// A file's bytes as UTF-8 text; invalid bytes are reported at their line
+/// and column. A byte-order mark is dropped.
+fn text_file(path: &str, bytes: &[u8]) -> Result<SourceFile> {
+    let rel = PathBuf::from(path);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&valid[line_start..])
             .chars()
             .count()
             + 1;
-        Error::in_file(rel, "the file is not valid UTF-8 text")
+        Error::in_file(&rel, "the file is not valid UTF-8 text")
             .at(line, column, None)
             .help("expected UTF-8; re-save the file as UTF-8")
     })?;
     Ok(SourceFile {
-        path: rel.to_path_buf(),
-        text: text
-            .strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text),
+        path: rel,
+        text: text.strip_prefix('\u{feff}').unwrap_or(text).to_string(),
     })
 }
