@@ -13,6 +13,7 @@ pub mod brief;
 pub mod cli;
 pub mod data;
 pub mod import;
+pub mod manifest;
 pub mod output;
 pub mod project;
 pub mod render;

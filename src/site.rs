@@ -13,6 +13,7 @@ use crate::charts::{ChartRequest, ChartSet};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
+use crate::manifest::{BriefEntry, MANIFEST_PATH, Manifest};
 use crate::model::{Figures, PilotParameters, SourceInfo, compute};
 use crate::project::{Project, slash_path};
 use crate::render::figure::figure_html;
@@ -216,6 +217,7 @@ fn render_site(
     base.insert("provenance", &provenance);
 
     let mut files = BTreeMap::new();
+    let mut records = BTreeMap::new();
     for brief in briefs {
         let name = slash_path(&brief.path);
         engine.add_template(
@@ -239,6 +241,10 @@ fn render_site(
             .render(&name, &context)
             .map_err(|e| explain_null_figures(e, figures))?;
         let body_html = markdown::to_html(&body_markdown);
+        records.insert(
+            brief.slug.clone(),
+            brief_entry(&engine, &name, brief, &body_html),
+        );
         context.insert("body", &body_html);
         let page = engine.render("brief.html", &context)?;
         files.insert(format!("{}/index.html", brief.slug), page.into_bytes());
@@ -274,12 +280,58 @@ fn render_site(
     json.push('\n');
     files.insert("figures.json".into(), json.into_bytes());
 
+    let manifest = Manifest::new(&project.inputs, &files, records, VERSION);
+    files.insert(MANIFEST_PATH.into(), manifest.to_json().into_bytes());
+
     Ok(Site {
         files,
         figures: figures.clone(),
         briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
         charts: drawn.len(),
     })
+}
+
+/// The manifest's record of a brief: its source, page, the charts its body
+/// places (found by their CSV links) and the figures it reads.
+fn brief_entry(engine: &Engine, template: &str, brief: &Brief, body_html: &str) -> BriefEntry {
+    const FIGURES: [&str; 8] = [
+        "as_of",
+        "source",
+        "annual",
+        "ytd",
+        "projection",
+        "backtest",
+        "pilot",
+        "data",
+    ];
+    let mut charts: Vec<String> = body_html
+        .match_indices("charts/")
+        .filter_map(|(i, _)| {
+            let rest = &body_html[i..];
+            let end = rest.find(".csv\"")?;
+            let stem = &rest[..end];
+            (!stem.contains(['"', '<', ' '])).then(|| format!("{stem}.svg"))
+        })
+        .collect();
+    charts.sort();
+    charts.dedup();
+    let mut figures: Vec<String> = engine
+        .tera
+        .get_template_variables(template)
+        .map(|vars| {
+            vars.into_iter()
+                .filter(|v| FIGURES.contains(v))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    figures.sort();
+    BriefEntry {
+        source: slash_path(&brief.path),
+        page: format!("{}/index.html", brief.slug),
+        charts,
+        figures,
+    }
 }
 
 /// A brief that uses a figure the model could not compute for this as-of

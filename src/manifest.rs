@@ -1,0 +1,148 @@
+//! `output/manifest.json`: every output file with its SHA-256 and size,
+//! every input with its SHA-256, and for each brief the files and figures
+//! it is made of. It is how `brief check` knows what changed, and how a
+//! reader traces a page back to its sources.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::project::InputFiles;
+
+/// The manifest's own path under the output folder.
+pub const MANIFEST_PATH: &str = "manifest.json";
+
+/// The tool that made a site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    /// Always `brief`.
+    pub name: String,
+    /// The tool's version.
+    pub version: String,
+}
+
+/// An input file and its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputEntry {
+    /// Path relative to the project root.
+    pub path: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+}
+
+/// An output file, its hash and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputEntry {
+    /// Path relative to the output folder.
+    pub path: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// What one brief is made of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefEntry {
+    /// The brief's source file.
+    pub source: String,
+    /// Its page under the output folder.
+    pub page: String,
+    /// The chart files it places.
+    pub charts: Vec<String>,
+    /// The figures (top-level keys of `figures.json`) and data it reads.
+    pub figures: Vec<String>,
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The tool and version that built the site.
+    pub tool: Tool,
+    /// Every input, sorted by path.
+    pub inputs: Vec<InputEntry>,
+    /// Each brief by slug.
+    pub briefs: BTreeMap<String, BriefEntry>,
+    /// Every output file but the manifest, sorted by path.
+    pub outputs: Vec<OutputEntry>,
+}
+
+/// SHA-256 of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Manifest {
+    /// The manifest of `outputs`, built from `inputs`.
+    pub fn new(
+        inputs: &InputFiles,
+        outputs: &BTreeMap<String, Vec<u8>>,
+        briefs: BTreeMap<String, BriefEntry>,
+        version: &str,
+    ) -> Manifest {
+        Manifest {
+            tool: Tool {
+                name: "brief".into(),
+                version: version.into(),
+            },
+            inputs: inputs
+                .iter()
+                .map(|(path, bytes)| InputEntry {
+                    path: path.clone(),
+                    sha256: sha256_hex(bytes),
+                })
+                .collect(),
+            briefs,
+            outputs: outputs
+                .iter()
+                .filter(|(path, _)| path.as_str() != MANIFEST_PATH)
+                .map(|(path, bytes)| OutputEntry {
+                    path: path.clone(),
+                    sha256: sha256_hex(bytes),
+                    size: bytes.len() as u64,
+                })
+                .collect(),
+        }
+    }
+
+    /// The manifest as pretty JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        text.push('\n');
+        text
+    }
+
+    /// Reads a manifest written by [`Manifest::to_json`].
+    pub fn from_json(text: &str) -> Option<Manifest> {
+        serde_json::from_str(text).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_inputs_and_outputs_with_hashes_but_not_itself() {
+        let mut inputs = InputFiles::new();
+        inputs.insert("site.yaml".into(), b"title: x\n".to_vec());
+        let mut outputs = BTreeMap::new();
+        outputs.insert("index.html".to_string(), b"<p>hi</p>".to_vec());
+        outputs.insert(MANIFEST_PATH.to_string(), b"{}".to_vec());
+        let m = Manifest::new(&inputs, &outputs, BTreeMap::new(), "9.9.9");
+        assert_eq!(m.outputs.len(), 1);
+        assert_eq!(m.outputs[0].size, 9);
+        assert_eq!(m.outputs[0].sha256, sha256_hex(b"<p>hi</p>"));
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(m.inputs[0].path, "site.yaml");
+        let again = Manifest::from_json(&m.to_json()).unwrap();
+        assert_eq!(again, m);
+    }
+}
