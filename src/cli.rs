@@ -34,9 +34,42 @@ pub struct Cli {
 enum Command {
     /// Build the site into output/ (left as it was if the build fails).
     Build(BuildArgs),
+    /// Build in memory and compare with output/: exit 0 when identical,
+    /// else list stale, missing and extra files and the inputs that changed.
+    Check(CheckArgs),
+    /// The numbers that changed, as Markdown for a pull-request comment:
+    /// between git revision REV and the working tree (--base), or between
+    /// two figures.json files.
+    Diff(DiffArgs),
     /// Import an official release into data/.
     #[command(subcommand)]
     Import(ImportCommand),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Check a build as of this day (default: as recorded in the manifest).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// Check a build that includes drafts (default: as recorded in the manifest).
+    #[arg(long)]
+    drafts: bool,
+    /// The published site to compare with.
+    #[arg(long, short, default_value = "output", value_name = "DIR")]
+    output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// Two figures.json files to compare (old, then new).
+    #[arg(value_name = "FIGURES.json", num_args = 2, conflicts_with = "base")]
+    files: Vec<PathBuf>,
+    /// Compare the working tree with the inputs at this git revision.
+    #[arg(long, value_name = "REV", num_args = 0..=1, default_missing_value = "HEAD")]
+    base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::review::diff::Format::Markdown)]
+    format: crate::review::diff::Format,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +113,8 @@ pub fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Build(args) => build(&cli.root, args),
+        Command::Check(args) => check(&cli.root, args),
+        Command::Diff(args) => diff(&cli.root, args),
         Command::Import(ImportCommand::HomeOffice { file, release_date }) => {
             import(&cli.root, file, *release_date)
         }
@@ -94,11 +129,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         drafts: args.drafts,
     };
     let site = site::build(&project, &options)?;
-    let out = if args.output.is_absolute() {
-        args.output.clone()
-    } else {
-        root.join(&args.output)
-    };
+    let out = output_dir(root, &args.output);
     output::write_site(&out, &site.files)?;
     let briefs = site.briefs.len();
     println!(
@@ -111,6 +142,41 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         site.files.len(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Resolves `--output` against the project root.
+fn output_dir(root: &Path, output: &Path) -> PathBuf {
+    if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        root.join(output)
+    }
+}
+
+fn check(root: &Path, args: &CheckArgs) -> Result<()> {
+    let project = Project::load(root)?;
+    let options = BuildOptions {
+        as_of: args.as_of,
+        drafts: args.drafts,
+    };
+    let (report, clean) =
+        crate::review::check::check(&project, &options, &output_dir(root, &args.output))?;
+    print!("{report}");
+    if clean {
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "{} does not match its sources; run `brief build` to bring it up to date",
+            args.output.display()
+        )))
+    }
+}
+
+fn diff(root: &Path, args: &DiffArgs) -> Result<()> {
+    let _ = (root, args);
+    let report = crate::review::diff::not_yet()?;
+    print!("{report}");
     Ok(())
 }
 

@@ -17,5 +17,6 @@ pub mod manifest;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod review;
 pub mod site;
 pub mod words;
