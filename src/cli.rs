@@ -174,9 +174,15 @@ fn check(root: &Path, args: &CheckArgs) -> Result<()> {
 }
 
 fn diff(root: &Path, args: &DiffArgs) -> Result<()> {
-    let _ = (root, args);
-    let report = crate::review::diff::not_yet()?;
-    print!("{report}");
+    use crate::review::diff::{self as review, Format};
+    let report = match (args.files.as_slice(), &args.base) {
+        ([old, new], None) => review::diff_figure_files(&Project::load(root)?, old, new)?,
+        (_, base) => review::diff_revision(root, base.as_deref().unwrap_or("HEAD"))?,
+    };
+    match args.format {
+        Format::Markdown => print!("{}", report.to_markdown()),
+        Format::Json => print!("{}", report.to_json()),
+    }
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
 use crate::manifest::{BriefEntry, MANIFEST_PATH, Manifest};
-use crate::model::{Figures, PilotParameters, SourceInfo, compute};
+use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
 use crate::project::{Project, slash_path};
 use crate::render::figure::figure_html;
 use crate::render::markdown;
@@ -55,8 +55,25 @@ struct Inputs {
     data_hash: String,
 }
 
-/// Builds the site of `project` in memory.
-pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
+/// The validated inputs and the figures of one build, before anything is
+/// drawn or rendered: what `build` renders and what `diff` compares.
+pub struct Modelled {
+    inputs: Inputs,
+    /// The figures, as of the build's date.
+    pub figures: Figures,
+    /// The series cut at the as-of date.
+    pub seen: Series,
+}
+
+impl Modelled {
+    /// The whole validated crossings data (not cut at the as-of date).
+    pub fn crossings(&self) -> &Crossings {
+        &self.inputs.crossings
+    }
+}
+
+/// Validates the data of `project` and computes its figures.
+pub fn model(project: &Project, options: &BuildOptions) -> Result<Modelled> {
     let inputs = validate(project)?;
     let series = &inputs.crossings.series;
     let as_of = options.as_of.unwrap_or(series.last());
@@ -76,9 +93,153 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
         inputs.source.clone(),
         project.config.reference_years,
     );
+    Ok(Modelled {
+        inputs,
+        figures,
+        seen,
+    })
+}
+
+/// Builds the site of `project` in memory.
+pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
+    let Modelled {
+        inputs,
+        figures,
+        seen,
+    } = model(project, options)?;
     let charts = ChartSet::new(&figures, &seen, inputs.pilot.as_ref());
     let briefs = published_briefs(project, options.drafts)?;
     render_site(project, &inputs, &figures, charts, &briefs)
+}
+
+/// A brief as a reader reads it: its title and its body as plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefText {
+    /// The brief's slug.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Its source file.
+    pub path: String,
+    /// The body rendered and stripped to text, one line per block.
+    pub text: String,
+}
+
+/// Renders the body of every published brief of `project` with `figures`
+/// (a `figures.json` value: this build's or any other), as plain text.
+/// Charts are left out: `diff` compares the numbers the prose and tables state.
+pub fn brief_texts(
+    project: &Project,
+    figures: &serde_json::Value,
+    drafts: bool,
+) -> Result<Vec<BriefText>> {
+    let mut engine = Engine::new();
+    engine
+        .tera
+        .register_function("chart", |_: tera::Kwargs, _: &tera::State| {
+            Ok(tera::Value::safe_string(""))
+        });
+    let mut base = tera::Context::new();
+    if let serde_json::Value::Object(map) = figures {
+        for (key, value) in map {
+            base.insert(key.clone(), value);
+        }
+        base.insert(
+            "provenance",
+            &serde_json::json!({
+                "source": map.get("source"),
+                "as_of": map.get("as_of"),
+                "version": VERSION,
+                "data_hash": "",
+                "data_hash_short": "",
+            }),
+        );
+    }
+    base.insert("figures", figures);
+    base.insert("data", &untyped_data(project)?);
+    base.insert("site", &project.config);
+    let mut texts = Vec::new();
+    for brief in published_briefs(project, drafts)? {
+        let name = add_brief_template(&mut engine, project, &brief)?;
+        let mut context = base.clone();
+        context.insert("brief", &BriefPage::of(&brief));
+        context.insert("root", "../");
+        let html = markdown::to_html(&engine.render(&name, &context)?);
+        texts.push(BriefText {
+            slug: brief.slug.clone(),
+            title: brief.front.title.clone(),
+            path: slash_path(&brief.path),
+            text: html_to_text(&html),
+        });
+    }
+    Ok(texts)
+}
+
+/// Adds a brief's body to the engine as a template named by its path.
+fn add_brief_template(engine: &mut Engine, project: &Project, brief: &Brief) -> Result<String> {
+    let name = slash_path(&brief.path);
+    engine.add_template(
+        &name,
+        &brief.body,
+        TemplateOrigin {
+            path: brief.path.clone(),
+            line_offset: brief.body_offset,
+            file_text: project
+                .briefs
+                .iter()
+                .find(|f| f.path == brief.path)
+                .map(|f| f.text.clone())
+                .unwrap_or_default(),
+        },
+    )?;
+    Ok(name)
+}
+
+/// Rendered HTML as text: tags dropped, block ends as line breaks, the
+/// common entities decoded.
+fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut tag = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match (c, in_tag) {
+            ('<', _) => {
+                in_tag = true;
+                tag.clear();
+            }
+            ('>', true) => {
+                in_tag = false;
+                let name = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                let closing = tag.starts_with('/');
+                if matches!(name, "p" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "div") && closing
+                    || name == "br"
+                {
+                    text.push('\n');
+                } else if matches!(name, "td" | "th") {
+                    // Cells stay apart, so two cells never read as one figure.
+                    text.push_str(if closing { " |" } else { " " });
+                }
+            }
+            (c, true) => tag.push(c),
+            (c, false) => text.push(c),
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Parses and validates every data file.
@@ -93,23 +254,13 @@ fn validate(project: &Project) -> Result<Inputs> {
         Some(f) => Some(parse_pilot(&f.path, &f.text, &crossings.series)?),
         None => None,
     };
-    let mut data = BTreeMap::new();
+    let data = untyped_data(project)?;
     let mut all_data = Sha256::new();
     for file in &project.data {
         all_data.update(slash_path(&file.path).as_bytes());
         all_data.update([0]);
         all_data.update(file.text.as_bytes());
         all_data.update([0]);
-        let stem = file
-            .path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
-        if stem != "crossings" {
-            let value: serde_json::Value = crate::data::yaml::parse(&file.path, &file.text, 0)?;
-            data.insert(stem, value);
-        }
     }
     let s = &crossings.source;
     let source = SourceInfo {
@@ -127,6 +278,25 @@ fn validate(project: &Project) -> Result<Inputs> {
         source,
         data_hash: hex(&all_data.finalize()),
     })
+}
+
+/// `data.<stem>` for templates: every data file but the daily series,
+/// loaded untyped through the one YAML loader.
+fn untyped_data(project: &Project) -> Result<BTreeMap<String, serde_json::Value>> {
+    let mut data = BTreeMap::new();
+    for file in &project.data {
+        let stem = file
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if stem != "crossings" {
+            let value: serde_json::Value = crate::data::yaml::parse(&file.path, &file.text, 0)?;
+            data.insert(stem, value);
+        }
+    }
+    Ok(data)
 }
 
 /// Lowercase hex of a digest.
@@ -219,21 +389,7 @@ fn render_site(
     let mut files = BTreeMap::new();
     let mut records = BTreeMap::new();
     for brief in briefs {
-        let name = slash_path(&brief.path);
-        engine.add_template(
-            &name,
-            &brief.body,
-            TemplateOrigin {
-                path: brief.path.clone(),
-                line_offset: brief.body_offset,
-                file_text: project
-                    .briefs
-                    .iter()
-                    .find(|f| f.path == brief.path)
-                    .map(|f| f.text.clone())
-                    .unwrap_or_default(),
-            },
-        )?;
+        let name = add_brief_template(&mut engine, project, brief)?;
         let mut context = base.clone();
         context.insert("brief", &BriefPage::of(brief));
         context.insert("root", "../");

@@ -1,6 +1,22 @@
 //! `brief diff`: the numbers a reviewer cares about, between two builds.
+//!
+//! Each brief is rendered with the old figures and with the new ones and
+//! read as plain text, so a change is reported as the reader sees it
+//! (`15,472 → 15,897`), in its sentence, whatever filter formatted it. The
+//! data change comes first, in a sentence: days added, days revised and by
+//! how much, release dates.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::error::{Error, Result};
+use crate::model::{DailyArrivals, Figures};
+use crate::project::Project;
+use crate::site::{self, BriefText, BuildOptions};
 
 /// How to print a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -12,7 +28,657 @@ pub enum Format {
     Json,
 }
 
-/// Placeholder until the diff is written.
-pub fn not_yet() -> Result<String> {
-    Err(Error::new("brief diff is not written yet"))
+/// A day whose counts changed between two releases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisedDay {
+    /// The day.
+    pub date: Date,
+    /// People before and after.
+    pub people: (u64, u64),
+    /// Boats before and after.
+    pub boats: (u64, u64),
+}
+
+/// What changed in the data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataChange {
+    /// The change in a sentence.
+    pub summary: String,
+    /// Release dates before and after.
+    pub released: (Date, Date),
+    /// As-of dates before and after.
+    pub as_of: (Date, Date),
+    /// Days in the new data and not the old.
+    pub days_added: Vec<Date>,
+    /// Days in the old data and not the new.
+    pub days_removed: Vec<Date>,
+    /// Days in both whose counts differ.
+    pub days_revised: Vec<RevisedDay>,
+    /// Other data files that changed (`data/pilot.yaml`).
+    pub files_changed: Vec<String>,
+}
+
+/// One number that reads differently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumberChange {
+    /// As the brief said it.
+    pub before: String,
+    /// As the brief says it now.
+    pub after: String,
+    /// The difference, where both are numbers (`+425`, `+0.3 pts`).
+    pub change: Option<String>,
+    /// The words around it.
+    pub context: String,
+}
+
+/// How a brief fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Some number it shows changed.
+    Changed,
+    /// It reads exactly as before.
+    Unchanged,
+    /// New in this change.
+    Added,
+    /// Gone in this change.
+    Removed,
+}
+
+/// One brief's changes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BriefChange {
+    /// The brief's slug.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Its source file.
+    pub path: String,
+    /// Changed, unchanged, added or removed.
+    pub status: Status,
+    /// The numbers that read differently.
+    pub changes: Vec<NumberChange>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The data change.
+    pub data: DataChange,
+    /// Each brief, in the order of the new site's index.
+    pub briefs: Vec<BriefChange>,
+}
+
+/// Compares two `figures.json` files, reading the current project's briefs
+/// with each.
+pub fn diff_figure_files(project: &Project, old_path: &Path, new_path: &Path) -> Result<Report> {
+    let read = |path: &Path| -> Result<(serde_json::Value, Figures0)> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", &e))?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            let what = e.to_string();
+            let what = what.split(" at line ").next().unwrap_or("").to_string();
+            Error::in_file(path, format!("this is not JSON ({what})"))
+                .at(e.line(), e.column(), Some(&text))
+                .help("expected a figures.json written by `brief build`")
+        })?;
+        let head = Figures0::of(&value).ok_or_else(|| {
+            Error::in_file(path, "this JSON has no `as_of` and `source.released`")
+                .help("expected a figures.json written by `brief build`")
+        })?;
+        Ok((value, head))
+    };
+    let (old, old_head) = read(old_path)?;
+    let (new, new_head) = read(new_path)?;
+    let data = DataChange {
+        summary: figures_only_summary(&old_head, &new_head),
+        released: (old_head.released, new_head.released),
+        as_of: (old_head.as_of, new_head.as_of),
+        days_added: Vec::new(),
+        days_removed: Vec::new(),
+        days_revised: Vec::new(),
+        files_changed: Vec::new(),
+    };
+    let before = site::brief_texts(project, &old, false)?;
+    let after = site::brief_texts(project, &new, false)?;
+    Ok(Report {
+        data,
+        briefs: compare_briefs(&before, &after),
+    })
+}
+
+/// Compares the project as it is at git revision `rev` with the working tree.
+pub fn diff_revision(root: &Path, rev: &str) -> Result<Report> {
+    let old_files = super::git::read_revision(root, rev)?;
+    let at_rev = |e: Error| {
+        let mut e = e;
+        e.message = format!("at {rev}: {}", e.message);
+        e
+    };
+    let old_project = Project::from_files(root, old_files).map_err(at_rev)?;
+    let new_project = Project::load(root)?;
+    let options = BuildOptions::default();
+    let old = site::model(&old_project, &options).map_err(at_rev)?;
+    let new = site::model(&new_project, &options)?;
+    let old_value = figures_value(&old.figures)?;
+    let new_value = figures_value(&new.figures)?;
+    let before = site::brief_texts(&old_project, &old_value, false).map_err(at_rev)?;
+    let after = site::brief_texts(&new_project, &new_value, false)?;
+    let files_changed = changed_data_files(&old_project, &new_project);
+    let data = data_change(
+        old.crossings().series.days(),
+        new.crossings().series.days(),
+        (&old.figures, &new.figures),
+        files_changed,
+    );
+    Ok(Report {
+        data,
+        briefs: compare_briefs(&before, &after),
+    })
+}
+
+fn figures_value(figures: &Figures) -> Result<serde_json::Value> {
+    serde_json::to_value(figures)
+        .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))
+}
+
+/// The two dates a figures file is identified by.
+struct Figures0 {
+    as_of: Date,
+    released: Date,
+}
+
+impl Figures0 {
+    fn of(value: &serde_json::Value) -> Option<Figures0> {
+        Some(Figures0 {
+            as_of: value.get("as_of")?.as_str()?.parse().ok()?,
+            released: value
+                .get("source")?
+                .get("released")?
+                .as_str()?
+                .parse()
+                .ok()?,
+        })
+    }
+}
+
+/// "20 August 2026".
+fn long_date(date: Date) -> String {
+    date.strftime("%-d %B %Y").to_string()
+}
+
+fn figures_only_summary(old: &Figures0, new: &Figures0) -> String {
+    let days = (new.as_of - old.as_of).get_days();
+    let moved = match days {
+        0 => format!("The figures are as of {} in both", long_date(new.as_of)),
+        d if d > 0 => format!(
+            "The figures move from {} to {}, {d} day{} later",
+            long_date(old.as_of),
+            long_date(new.as_of),
+            if d == 1 { "" } else { "s" }
+        ),
+        d => format!(
+            "The figures move back from {} to {}, {} day{} earlier",
+            long_date(old.as_of),
+            long_date(new.as_of),
+            -d,
+            if d == -1 { "" } else { "s" }
+        ),
+    };
+    let release = if old.released == new.released {
+        format!("release of {}", long_date(new.released))
+    } else {
+        format!(
+            "release of {} → {}",
+            long_date(old.released),
+            long_date(new.released)
+        )
+    };
+    format!("{moved} ({release}).")
+}
+
+/// Data files other than the daily series whose bytes differ.
+fn changed_data_files(old: &Project, new: &Project) -> Vec<String> {
+    let files = |p: &Project| -> BTreeMap<String, String> {
+        p.data
+            .iter()
+            .filter(|f| f.path.file_stem().and_then(|s| s.to_str()) != Some("crossings"))
+            .map(|f| (crate::project::slash_path(&f.path), f.text.clone()))
+            .collect()
+    };
+    let (a, b) = (files(old), files(new));
+    let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    names
+        .into_iter()
+        .filter(|n| a.get(*n) != b.get(*n))
+        .cloned()
+        .collect()
+}
+
+/// The data change between two daily series, in numbers and a sentence.
+fn data_change(
+    old: &[DailyArrivals],
+    new: &[DailyArrivals],
+    (old_fig, new_fig): (&Figures, &Figures),
+    files_changed: Vec<String>,
+) -> DataChange {
+    let old_days: BTreeMap<Date, &DailyArrivals> = old.iter().map(|d| (d.date, d)).collect();
+    let new_days: BTreeMap<Date, &DailyArrivals> = new.iter().map(|d| (d.date, d)).collect();
+    let days_added: Vec<Date> = new_days
+        .keys()
+        .filter(|d| !old_days.contains_key(d))
+        .copied()
+        .collect();
+    let days_removed: Vec<Date> = old_days
+        .keys()
+        .filter(|d| !new_days.contains_key(d))
+        .copied()
+        .collect();
+    let days_revised: Vec<RevisedDay> = new_days
+        .iter()
+        .filter_map(|(date, n)| {
+            let o = old_days.get(date)?;
+            ((o.people, o.boats) != (n.people, n.boats)).then_some(RevisedDay {
+                date: *date,
+                people: (o.people, n.people),
+                boats: (o.boats, n.boats),
+            })
+        })
+        .collect();
+    let mut parts = Vec::new();
+    if let (Some(first), Some(last)) = (days_added.first(), days_added.last()) {
+        let added: u64 = days_added
+            .iter()
+            .filter_map(|d| new_days.get(d))
+            .map(|d| d.people)
+            .sum();
+        parts.push(format!(
+            "{} day{} added ({}{}; {} people)",
+            days_added.len(),
+            if days_added.len() == 1 { "" } else { "s" },
+            long_date(*first),
+            if first == last {
+                String::new()
+            } else {
+                format!(" to {}", long_date(*last))
+            },
+            crate::render::filters::group(added as f64, 0)
+        ));
+    }
+    if !days_revised.is_empty() {
+        let shown: Vec<String> = days_revised
+            .iter()
+            .take(5)
+            .map(|r| {
+                let mut what = Vec::new();
+                if r.people.0 != r.people.1 {
+                    what.push(format!("people {} → {}", r.people.0, r.people.1));
+                }
+                if r.boats.0 != r.boats.1 {
+                    what.push(format!("boats {} → {}", r.boats.0, r.boats.1));
+                }
+                format!("{}: {}", long_date(r.date), what.join(", "))
+            })
+            .collect();
+        let net: i64 = days_revised
+            .iter()
+            .map(|r| r.people.1 as i64 - r.people.0 as i64)
+            .sum();
+        parts.push(format!(
+            "{} day{} revised ({}{}; net {} people)",
+            days_revised.len(),
+            if days_revised.len() == 1 { "" } else { "s" },
+            shown.join("; "),
+            if days_revised.len() > 5 { "; …" } else { "" },
+            signed(net as f64, 0)
+        ));
+    }
+    if !days_removed.is_empty() {
+        parts.push(format!(
+            "{} day{} removed",
+            days_removed.len(),
+            if days_removed.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let release = if old_fig.source.released == new_fig.source.released {
+        format!("the release of {}", long_date(new_fig.source.released))
+    } else {
+        format!(
+            "the release of {} → {}",
+            long_date(old_fig.source.released),
+            long_date(new_fig.source.released)
+        )
+    };
+    let mut summary = if parts.is_empty() {
+        format!("The daily series is unchanged ({release})")
+    } else {
+        format!("Crossings: {} — {release}", parts.join(", "))
+    };
+    if !files_changed.is_empty() {
+        summary.push_str(&format!("; also changed: {}", files_changed.join(", ")));
+    }
+    summary.push('.');
+    DataChange {
+        summary,
+        released: (old_fig.source.released, new_fig.source.released),
+        as_of: (old_fig.as_of, new_fig.as_of),
+        days_added,
+        days_removed,
+        days_revised,
+        files_changed,
+    }
+}
+
+/// Pairs briefs by slug, in the new index order, then the removed ones.
+fn compare_briefs(before: &[BriefText], after: &[BriefText]) -> Vec<BriefChange> {
+    let old: BTreeMap<&str, &BriefText> = before.iter().map(|b| (b.slug.as_str(), b)).collect();
+    let mut out = Vec::new();
+    for new in after {
+        let (status, changes) = match old.get(new.slug.as_str()) {
+            None => (Status::Added, Vec::new()),
+            Some(old) => {
+                let changes = number_changes(&old.text, &new.text);
+                if changes.is_empty() {
+                    (Status::Unchanged, changes)
+                } else {
+                    (Status::Changed, changes)
+                }
+            }
+        };
+        out.push(BriefChange {
+            slug: new.slug.clone(),
+            title: new.title.clone(),
+            path: new.path.clone(),
+            status,
+            changes,
+        });
+    }
+    let new_slugs: BTreeSet<&str> = after.iter().map(|b| b.slug.as_str()).collect();
+    for gone in before
+        .iter()
+        .filter(|b| !new_slugs.contains(b.slug.as_str()))
+    {
+        out.push(BriefChange {
+            slug: gone.slug.clone(),
+            title: gone.title.clone(),
+            path: gone.path.clone(),
+            status: Status::Removed,
+            changes: Vec::new(),
+        });
+    }
+    out
+}
+
+const MONTHS: [&str; 24] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+];
+
+/// The changed stretches of text that hold a figure, word by word.
+pub fn number_changes(old: &str, new: &str) -> Vec<NumberChange> {
+    let old_words: Vec<&str> = old.split_whitespace().collect();
+    let new_words: Vec<&str> = new.split_whitespace().collect();
+    let mut changes = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            continue;
+        }
+        let (mut o_end, mut n_end) = (old_range.end, new_range.end);
+        // A day number is read with its month and year: "13 → 20 August 2026"
+        // becomes "13 August 2026 → 20 August 2026".
+        while o_end < old_words.len()
+            && n_end < new_words.len()
+            && old_words[o_end] == new_words[n_end]
+            && (is_month(old_words[o_end]) || (o_end > old_range.end && is_year(old_words[o_end])))
+        {
+            o_end += 1;
+            n_end += 1;
+        }
+        let before = old_words[old_range.start..o_end].join(" ");
+        let after = new_words[new_range.start..n_end].join(" ");
+        if !has_digit(&before) && !has_digit(&after) {
+            continue;
+        }
+        let lead = new_range.start.saturating_sub(8);
+        let context_before = new_words[lead..new_range.start].join(" ");
+        let trail = (n_end + 6).min(new_words.len());
+        let context_after = new_words[n_end..trail].join(" ");
+        changes.push(NumberChange {
+            change: difference(&before, &after),
+            before,
+            after,
+            context: format!(
+                "{}{context_before} … {context_after}{}",
+                if lead > 0 { "…" } else { "" },
+                if trail < new_words.len() { "…" } else { "" }
+            )
+            .trim()
+            .to_string(),
+        });
+    }
+    changes
+}
+
+fn is_month(word: &str) -> bool {
+    MONTHS.contains(&word.trim_end_matches([',', '.', ';', ':']))
+}
+
+fn is_year(word: &str) -> bool {
+    let w = word.trim_end_matches([',', '.', ';', ':', ')']);
+    w.len() == 4 && w.chars().all(|c| c.is_ascii_digit())
+}
+
+fn has_digit(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A number as a brief writes it (`15,897`, `8.8%`, `−3.2`, `(40.8%)`),
+/// with whether it is a percentage.
+fn parse_number(text: &str) -> Option<(f64, bool)> {
+    let t = text
+        .trim_start_matches(['(', '*', '“'])
+        .trim_end_matches([')', '.', ',', ';', ':', '*', '”']);
+    let (t, pct) = match t.strip_suffix('%') {
+        Some(rest) => (rest, true),
+        None => (t, false),
+    };
+    let t = t.replace(',', "").replace('−', "-");
+    t.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(|v| (v, pct))
+}
+
+/// `+425`, `−3.2 pts`; `None` unless both sides are one number of one kind.
+fn difference(before: &str, after: &str) -> Option<String> {
+    let (a, a_pct) = parse_number(before)?;
+    let (b, b_pct) = parse_number(after)?;
+    if a_pct != b_pct {
+        return None;
+    }
+    let places = [before, after]
+        .iter()
+        .map(|s| {
+            let digits = s.trim_end_matches(|c: char| !c.is_ascii_digit());
+            digits.split_once('.').map_or(0, |(_, f)| f.len())
+        })
+        .max()
+        .unwrap_or(0);
+    let text = signed(b - a, places);
+    Some(if a_pct { format!("{text} pts") } else { text })
+}
+
+/// A signed number with thousands separators and a true minus.
+fn signed(value: f64, places: usize) -> String {
+    let text = crate::render::filters::group(value, places);
+    if value > 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// Escapes text for a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+impl Report {
+    /// Whether nothing a reader sees changed.
+    pub fn is_unchanged(&self) -> bool {
+        self.briefs.iter().all(|b| b.status == Status::Unchanged)
+    }
+
+    /// The report as Markdown for a pull-request comment.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::from("## What changes in the briefs\n\n");
+        out.push_str(&format!("**Data.** {}\n\n", self.data.summary));
+        if self.is_unchanged() {
+            out.push_str("No figure in any brief changed: every brief reads as before.\n");
+            return out;
+        }
+        let mut unchanged = Vec::new();
+        for brief in &self.briefs {
+            let heading = format!("{} (`{}`)", brief.title, brief.path);
+            match brief.status {
+                Status::Unchanged => unchanged.push(heading),
+                Status::Added => out.push_str(&format!("### {heading}\n\nA new brief.\n\n")),
+                Status::Removed => out.push_str(&format!("### {heading}\n\nRemoved.\n\n")),
+                Status::Changed => {
+                    let n = brief.changes.len();
+                    out.push_str(&format!(
+                        "### {heading}\n\n{n} figure{} read{} differently:\n\n| Before | After | Change | In the text |\n|---:|---:|---:|---|\n",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "s" } else { "" }
+                    ));
+                    for c in &brief.changes {
+                        out.push_str(&format!(
+                            "| {} | {} | {} | {} |\n",
+                            cell(&c.before),
+                            cell(&c.after),
+                            c.change.as_deref().unwrap_or(""),
+                            cell(&c.context)
+                        ));
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+        if !unchanged.is_empty() {
+            out.push_str("**Unchanged:**\n\n");
+            for u in unchanged {
+                out.push_str(&format!("- {u}\n"));
+            }
+        }
+        out
+    }
+
+    /// The report as JSON for tools.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        text.push('\n');
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_number_is_reported_as_the_reader_sees_it() {
+        let old = "By 13 August 2026, some 15,000 people had crossed, 8.5% of arrivals.";
+        let new = "By 20 August 2026, some 16,000 people had crossed, 8.8% of arrivals.";
+        let c = number_changes(old, new);
+        assert_eq!(c.len(), 3, "{c:?}");
+        assert_eq!(c[0].before, "13 August 2026,");
+        assert_eq!(c[0].after, "20 August 2026,");
+        assert_eq!(c[1].before, "15,000");
+        assert_eq!(c[1].after, "16,000");
+        assert_eq!(c[1].change.as_deref(), Some("+1,000"));
+        assert!(
+            c[1].context.contains("some … people had crossed"),
+            "{}",
+            c[1].context
+        );
+        assert_eq!(c[2].change.as_deref(), Some("+0.3 pts"));
+    }
+
+    #[test]
+    fn words_without_figures_are_not_reported() {
+        let c = number_changes("a record for the year", "the second-highest for the year");
+        assert!(c.is_empty(), "{c:?}");
+        assert!(number_changes("same 1,234 text", "same 1,234 text").is_empty());
+    }
+
+    #[test]
+    fn differences_keep_decimals_and_signs() {
+        assert_eq!(difference("15,897", "15,472").as_deref(), Some("−425"));
+        assert_eq!(difference("61.7", "62.0").as_deref(), Some("+0.3"));
+        assert_eq!(difference("(40.8%)", "41.0%").as_deref(), Some("+0.2 pts"));
+        assert_eq!(difference("8.5%", "900"), None);
+        assert_eq!(difference("20 August", "21 August"), None);
+    }
+
+    #[test]
+    fn data_change_counts_added_and_revised_days() {
+        let day = |d: i8, people, boats| DailyArrivals {
+            date: Date::new(2026, 8, d).unwrap(),
+            people,
+            boats,
+        };
+        let old = vec![day(1, 10, 1), day(2, 20, 1)];
+        let new = vec![day(1, 10, 1), day(2, 25, 1), day(3, 7, 1), day(4, 0, 0)];
+        let source = crate::model::SourceInfo {
+            publisher: "p".into(),
+            title: "t".into(),
+            address: "a".into(),
+            licence: "l".into(),
+            released: Date::new(2026, 8, 7).unwrap(),
+            sha256: String::new(),
+        };
+        let series = |days: &[DailyArrivals]| crate::model::Series::new(days.to_vec()).unwrap();
+        let f_old = crate::model::compute(&series(&old), None, source.clone(), 3);
+        let mut s2 = source.clone();
+        s2.released = Date::new(2026, 8, 14).unwrap();
+        let f_new = crate::model::compute(&series(&new), None, s2, 3);
+        let d = data_change(&old, &new, (&f_old, &f_new), vec!["data/pilot.yaml".into()]);
+        assert_eq!(d.days_added.len(), 2);
+        assert_eq!(d.days_revised.len(), 1);
+        assert_eq!(d.days_revised[0].people, (20, 25));
+        assert!(d.summary.starts_with("Crossings: 2 days added (3 August 2026 to 4 August 2026; 7 people), 1 day revised (2 August 2026: people 20 → 25; net +5 people)"), "{}", d.summary);
+        assert!(
+            d.summary
+                .contains("the release of 7 August 2026 → 14 August 2026"),
+            "{}",
+            d.summary
+        );
+        assert!(
+            d.summary.ends_with("also changed: data/pilot.yaml."),
+            "{}",
+            d.summary
+        );
+    }
 }

@@ -1,0 +1,198 @@
+//! `brief diff`: a week's release in a git repository of our own making, and
+//! two figures.json files.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Project, brief_text, crossings_yaml, days_between};
+use jiff::civil::date;
+
+const BODY: &str = "By {{ as_of | uk_date }}, {{ ytd.people | thousands }} people had arrived in {{ ytd.boats | thousands }} boats.\n\n| Year | People by then |\n|---|---:|\n{% for y, p in ytd.same_point %}| {{ y }} | {{ p | thousands }} |\n{% endfor %}\n";
+
+fn git(p: &Project, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(p.root())
+        .args(["-c", "user.email=test@example.org", "-c", "user.name=Test"])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A project committed with data to 24 March 2023, then given a week more
+/// (to 31 March) with 20 March revised, in the working tree.
+fn week_of_changes() -> (Project, u64, u64) {
+    let p = Project::new();
+    p.brief("so-far", &brief_text("So far", "2023-03-20", BODY));
+    p.brief(
+        "static",
+        &brief_text("Static", "2023-01-01", "No figures here.\n"),
+    );
+    let mut days = days_between(date(2019, 1, 1), date(2023, 3, 24));
+    p.write(
+        "data/crossings.yaml",
+        crossings_yaml(&days, date(2023, 3, 30)),
+    );
+    git(&p, &["init", "-q"]);
+    git(&p, &["add", "."]);
+    git(&p, &["commit", "-qm", "week 12"]);
+    let revised = days
+        .iter()
+        .position(|d| d.date == date(2023, 3, 20))
+        .unwrap();
+    let before = days[revised].people;
+    days[revised].people += 11;
+    days.extend(days_between(date(2023, 3, 25), date(2023, 3, 31)));
+    p.write(
+        "data/crossings.yaml",
+        crossings_yaml(&days, date(2023, 4, 6)),
+    );
+    (p, before, before + 11)
+}
+
+#[test]
+fn the_weeks_data_change_comes_first_in_a_sentence() {
+    let (p, before, after) = week_of_changes();
+    let out = p.run(&["diff"]);
+    assert!(out.status == 0, "{}", out.stderr);
+    let text = &out.stdout;
+    assert!(
+        text.contains("7 days added (25 March 2023 to 31 March 2023"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "1 day revised (20 March 2023: people {before} → {after}; net +11 people)"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("the release of 30 March 2023 → 6 April 2023"),
+        "{text}"
+    );
+}
+
+#[test]
+fn each_briefs_changed_figures_read_as_in_the_brief() {
+    let (p, _, _) = week_of_changes();
+    // What the briefs say before and after, computed from the two builds.
+    git(&p, &["stash", "-q"]);
+    p.build_ok(&[]);
+    let old = p.figures();
+    git(&p, &["stash", "pop", "-q"]);
+    p.build_ok(&[]);
+    let new = p.figures();
+    let out = p.run(&["diff", "--base", "HEAD"]);
+    assert!(out.status == 0, "{}", out.stderr);
+    let thousands = |v: &serde_json::Value| {
+        let n = v.as_u64().unwrap().to_string();
+        let mut s = String::new();
+        for (i, c) in n.chars().enumerate() {
+            if i > 0 && (n.len() - i).is_multiple_of(3) {
+                s.push(',');
+            }
+            s.push(c);
+        }
+        s
+    };
+    let (a, b) = (
+        thousands(&old["ytd"]["people"]),
+        thousands(&new["ytd"]["people"]),
+    );
+    assert_ne!(a, b);
+    let delta = new["ytd"]["people"].as_u64().unwrap() - old["ytd"]["people"].as_u64().unwrap();
+    let row = format!("| {a} | {b} | +{} |", thousands(&serde_json::json!(delta)));
+    assert!(out.stdout.contains(&row), "missing {row}:\n{}", out.stdout);
+    assert!(
+        out.stdout.contains("| 24 March 2023, | 31 March 2023, |"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("### So far (`briefs/so-far.md`)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("**Unchanged:**\n\n- Static (`briefs/static.md`)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn json_for_tools() {
+    let (p, _, _) = week_of_changes();
+    let out = p.run(&["diff", "--format", "json"]);
+    assert!(out.status == 0, "{}", out.stderr);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["data"]["days_added"].as_array().unwrap().len(), 7);
+    assert_eq!(report["data"]["days_revised"][0]["date"], "2023-03-20");
+    let briefs = report["briefs"].as_array().unwrap();
+    let so_far = briefs.iter().find(|b| b["slug"] == "so-far").unwrap();
+    assert_eq!(so_far["status"], "changed");
+    assert!(!so_far["changes"].as_array().unwrap().is_empty());
+    let fixed = briefs.iter().find(|b| b["slug"] == "static").unwrap();
+    assert_eq!(fixed["status"], "unchanged");
+}
+
+#[test]
+fn no_change_says_so_and_succeeds() {
+    let (p, _, _) = week_of_changes();
+    git(&p, &["add", "."]);
+    git(&p, &["commit", "-qm", "week 13"]);
+    let out = p.run(&["diff"]);
+    assert!(out.status == 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("The daily series is unchanged"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("No figure in any brief changed"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn two_figures_files_are_compared_through_the_briefs() {
+    let (p, _, _) = week_of_changes();
+    p.build_ok(&["--as-of", "2023-03-24", "-o", "old"]);
+    p.build_ok(&["-o", "new"]);
+    let (old, new) = (p.path("old/figures.json"), p.path("new/figures.json"));
+    let out = p.run(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert!(out.status == 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("The figures move from 24 March 2023 to 31 March 2023, 7 days later"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("### So far"), "{}", out.stdout);
+    let site = p.path("site.yaml");
+    let bad = p.run(&["diff", old.to_str().unwrap(), site.to_str().unwrap()]);
+    assert_eq!(bad.status, 1);
+    assert!(
+        bad.stderr
+            .contains("site.yaml:1:2: this is not JSON (expected ident)"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn an_unknown_revision_is_named() {
+    let (p, _, _) = week_of_changes();
+    let out = p.run(&["diff", "--base", "no-such-branch"]);
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr
+            .contains("there is no git revision “no-such-branch”"),
+        "{}",
+        out.stderr
+    );
+}
