@@ -57,6 +57,64 @@ pub fn check_slug(slug: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The starter a new brief begins from.
+const STARTER: &str = include_str!("starter.md");
+
+/// Writes `briefs/SLUG.md` from the starter, dated today (or
+/// `SOURCE_DATE_EPOCH`), as a draft. Refuses a slug that is not a plain name
+/// and a file that already exists.
+pub fn create_brief(root: &Path, slug: &str) -> Result<std::path::PathBuf> {
+    if !check_slug(slug) {
+        return Err(Error::new(format!("“{slug}” is not a usable brief name"))
+            .help("expected lowercase letters, digits and single hyphens, e.g. `weekly-update`; the name becomes the page's address"));
+    }
+    let rel = Path::new("briefs").join(format!("{slug}.md"));
+    let dir = root.join("briefs");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("briefs", "create the folder", &e))?;
+    let title = slug
+        .split('-')
+        .enumerate()
+        .map(|(i, w)| {
+            let mut c = w.chars();
+            match (i, c.next()) {
+                (0, Some(f)) => f.to_uppercase().chain(c).collect(),
+                _ => w.to_string(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ");
+    let text = STARTER
+        .replace("TITLE", &title)
+        .replace("DATE", &authoring_date().to_string());
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(root.join(&rel))
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::in_file(&rel, "this brief already exists")
+                    .help("choose another name, or edit the existing brief")
+            } else {
+                Error::io(&rel, "create", &e)
+            }
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(&rel, "write", &e))?;
+    Ok(rel)
+}
+
+/// Today's date for a new brief's front matter: `SOURCE_DATE_EPOCH` when
+/// set (reproducible scripts and tests), else the local date.
+fn authoring_date() -> Date {
+    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+    from_epoch.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+}
+
 /// Splits and parses a brief file.
 pub fn parse_brief(file: &SourceFile) -> Result<Brief> {
     let path = &file.path;
@@ -146,6 +204,29 @@ mod tests {
         let e = brief("a", &GOOD.replace("date: 2026-08-21", "date: soon")).unwrap_err();
         assert_eq!(e.file.as_deref(), Some(Path::new("briefs/a.md")));
         assert_eq!(e.line, Some(4), "{e}");
+    }
+
+    #[test]
+    fn a_new_brief_is_a_draft_that_parses_and_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = create_brief(dir.path(), "weekly-update").unwrap();
+        assert_eq!(rel, Path::new("briefs/weekly-update.md"));
+        let text = std::fs::read_to_string(dir.path().join(&rel)).unwrap();
+        let b = brief("weekly-update", &text).unwrap();
+        assert_eq!(b.front.title, "Weekly update");
+        assert!(b.front.draft);
+        assert!(b.body.contains("{{ chart(name=\"cumulative\""));
+        std::fs::write(dir.path().join(&rel), "mine").unwrap();
+        let e = create_brief(dir.path(), "weekly-update").unwrap_err();
+        assert!(e.to_string().contains("already exists"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(&rel)).unwrap(),
+            "mine"
+        );
+        for bad in ["../escape", "Bad", "a/b", ""] {
+            assert!(create_brief(dir.path(), bad).is_err(), "{bad}");
+        }
+        assert!(!dir.path().join("escape.md").exists());
     }
 
     #[test]

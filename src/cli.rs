@@ -44,6 +44,29 @@ enum Command {
     /// Import an official release into data/.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Preview the site on 127.0.0.1: rebuild on every save and reload open pages.
+    Serve(ServeArgs),
+    /// Start a new brief, briefs/SLUG.md, from a starter that shows figures and a chart.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The port to listen on (0: any free port, printed at start).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Preview as the data stood on this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// Include briefs marked `draft: true` (default for a preview: yes).
+    #[arg(long)]
+    no_drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The new brief's name: lowercase letters, digits and hyphens (its address).
+    slug: String,
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +137,15 @@ fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
+        Command::Serve(args) => crate::serve::serve(
+            &cli.root,
+            args.port,
+            &BuildOptions {
+                as_of: args.as_of,
+                drafts: !args.no_drafts,
+            },
+        ),
+        Command::New(args) => new_brief(&cli.root, &args.slug),
         Command::Diff(args) => diff(&cli.root, args),
         Command::Import(ImportCommand::HomeOffice { file, release_date }) => {
             import(&cli.root, file, *release_date)
@@ -183,6 +215,15 @@ fn diff(root: &Path, args: &DiffArgs) -> Result<()> {
         Format::Markdown => print!("{}", report.to_markdown()),
         Format::Json => print!("{}", report.to_json()),
     }
+    Ok(())
+}
+
+fn new_brief(root: &Path, slug: &str) -> Result<()> {
+    let path = crate::brief::create_brief(root, slug)?;
+    println!(
+        "Wrote {}: edit it, then `brief serve` to preview or `brief build` to publish",
+        path.display()
+    );
     Ok(())
 }
 

@@ -18,5 +18,6 @@ pub mod output;
 pub mod project;
 pub mod render;
 pub mod review;
+pub mod serve;
 pub mod site;
 pub mod words;
