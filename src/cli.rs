@@ -106,6 +106,10 @@ struct BuildArgs {
     /// Where to write the site.
     #[arg(long, short, default_value = "output", value_name = "DIR")]
     output: PathBuf,
+    /// Where the site will be published (https://example.org/briefs/): makes
+    /// the feed, sitemap and canonical links absolute. Default: site.yaml's base_url.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +147,7 @@ fn run(cli: &Cli) -> Result<()> {
             &BuildOptions {
                 as_of: args.as_of,
                 drafts: !args.no_drafts,
+                ..BuildOptions::default()
             },
         ),
         Command::New(args) => new_brief(&cli.root, &args.slug),
@@ -159,6 +164,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let options = BuildOptions {
         as_of: args.as_of,
         drafts: args.drafts,
+        base_url: args.base_url.clone(),
     };
     let site = site::build(&project, &options)?;
     let out = output_dir(root, &args.output);
@@ -191,6 +197,7 @@ fn check(root: &Path, args: &CheckArgs) -> Result<()> {
     let options = BuildOptions {
         as_of: args.as_of,
         drafts: args.drafts,
+        ..BuildOptions::default()
     };
     let (report, clean) =
         crate::review::check::check(&project, &options, &output_dir(root, &args.output))?;

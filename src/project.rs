@@ -28,6 +28,10 @@ pub struct SiteConfig {
     /// Language of the pages, e.g. `en-GB`.
     #[serde(default = "default_language")]
     pub language: String,
+    /// Where the site is published (`https://example.org/briefs/`), for the
+    /// feed, sitemap and canonical links; `--base-url` overrides it.
+    #[serde(default)]
+    pub base_url: Option<String>,
     /// Reference years for the projection (`k` in MODEL.md).
     #[serde(default = "default_reference_years")]
     pub reference_years: usize,

@@ -17,8 +17,8 @@ use crate::manifest::{BriefEntry, MANIFEST_PATH, Manifest};
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
 use crate::project::{Project, slash_path};
 use crate::render::figure::figure_html;
-use crate::render::markdown;
 use crate::render::templates::{Engine, TemplateOrigin};
+use crate::render::{feed, markdown};
 
 /// The tool's version, shown on every brief.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -30,6 +30,24 @@ pub struct BuildOptions {
     pub as_of: Option<Date>,
     /// Include briefs marked `draft: true`.
     pub drafts: bool,
+    /// Where the site will be published, overriding `site.yaml`'s `base_url`.
+    pub base_url: Option<String>,
+}
+
+/// Checks a base URL and gives it a final `/`.
+pub fn normalise_base_url(url: &str) -> Result<String> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.contains(['"', '<', '>', ' ', '\'', '\\'])
+        && url.len() > "https://".len();
+    if !ok {
+        return Err(Error::new(format!("“{url}” is not a base URL"))
+            .help("expected an address such as https://example.org/briefs/"));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
 }
 
 /// A built site, in memory.
@@ -109,7 +127,28 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
     } = model(project, options)?;
     let charts = ChartSet::new(&figures, &seen, inputs.pilot.as_ref());
     let briefs = published_briefs(project, options.drafts)?;
-    render_site(project, &inputs, &figures, charts, &briefs)
+    let base_url = match options
+        .base_url
+        .as_ref()
+        .or(project.config.base_url.as_ref())
+    {
+        Some(url) => Some(normalise_base_url(url).map_err(|e| {
+            if options.base_url.is_some() {
+                e
+            } else {
+                e.file("site.yaml")
+            }
+        })?),
+        None => None,
+    };
+    render_site(
+        project,
+        &inputs,
+        &figures,
+        charts,
+        &briefs,
+        base_url.as_deref(),
+    )
 }
 
 /// A brief as a reader reads it: its title and its body as plain text.
@@ -360,6 +399,7 @@ fn render_site(
     figures: &Figures,
     charts: ChartSet,
     briefs: &[Brief],
+    base_url: Option<&str>,
 ) -> Result<Site> {
     let mut engine = Engine::new();
     engine.add_site_templates(&project.templates)?;
@@ -385,6 +425,7 @@ fn render_site(
     base.insert("data", &inputs.data);
     base.insert("site", &project.config);
     base.insert("provenance", &provenance);
+    base.insert("base_url", &base_url);
 
     let mut files = BTreeMap::new();
     let mut records = BTreeMap::new();
@@ -393,6 +434,11 @@ fn render_site(
         let mut context = base.clone();
         context.insert("brief", &BriefPage::of(brief));
         context.insert("root", "../");
+        let canonical = match base_url {
+            Some(base) => format!("{base}{}/", brief.slug),
+            None => "./".into(),
+        };
+        context.insert("canonical", &canonical);
         let body_markdown = engine
             .render(&name, &context)
             .map_err(|e| explain_null_figures(e, figures))?;
@@ -410,9 +456,37 @@ fn render_site(
     let pages: Vec<BriefPage> = briefs.iter().map(BriefPage::of).collect();
     index.insert("briefs", &pages);
     index.insert("root", "");
+    index.insert("canonical", &feed::address(base_url, ""));
     files.insert(
         "index.html".into(),
         engine.render("index.html", &index)?.into_bytes(),
+    );
+    let entries: Vec<feed::FeedEntry> = briefs
+        .iter()
+        .map(|b| feed::FeedEntry {
+            path: format!("{}/", b.slug),
+            title: b.front.title.clone(),
+            summary: b.front.summary.clone(),
+            date: b.front.date,
+            authors: b.front.authors.clone(),
+        })
+        .collect();
+    let c = &project.config;
+    files.insert(
+        "feed.xml".into(),
+        feed::atom(
+            &c.title,
+            &c.description,
+            &c.publisher,
+            inputs.crossings.series.first(),
+            base_url,
+            &entries,
+        )
+        .into_bytes(),
+    );
+    files.insert(
+        "sitemap.xml".into(),
+        feed::sitemap(base_url, &entries).into_bytes(),
     );
 
     // The charts the briefs placed, each once, with the data it draws.

@@ -965,3 +965,44 @@ fn an_unknown_chart_option_is_reported_at_its_file_line() {
         out.stderr
     );
 }
+
+#[test]
+fn a_base_url_makes_the_feed_sitemap_and_canonical_links_absolute() {
+    let p = project_with_briefs();
+    p.build_ok(&["--base-url", "https://example.org/briefs"]);
+    let page = p.read("output/so-far/index.html");
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://example.org/briefs/so-far/\">"));
+    assert!(
+        page.contains("<meta property=\"og:url\" content=\"https://example.org/briefs/so-far/\">")
+    );
+    assert!(page.contains("<meta property=\"og:title\" content=\"So far\">"));
+    let feed = p.read("output/feed.xml");
+    assert!(feed.contains("href=\"https://example.org/briefs/so-far/\""));
+    assert!(
+        feed.contains("<updated>2023-03-20T00:00:00Z</updated>"),
+        "the newest brief's date"
+    );
+    let sitemap = p.read("output/sitemap.xml");
+    assert!(
+        sitemap
+            .contains("<loc>https://example.org/briefs/oldest/</loc><lastmod>2022-11-30</lastmod>")
+    );
+    // Without one, links stay relative and the ids stay the same.
+    p.build_ok(&[]);
+    let relative = p.read("output/feed.xml");
+    assert!(relative.contains("href=\"so-far/\""));
+    let ids = |f: &str| {
+        f.lines()
+            .filter(|l| l.contains("<id>"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&feed), ids(&relative));
+    assert!(
+        p.read("output/so-far/index.html")
+            .contains("<link rel=\"canonical\" href=\"./\">")
+    );
+    let out = p.run(&["build", "--base-url", "example.org"]);
+    assert_eq!(out.status, 1);
+    assert!(out.stderr.contains("is not a base URL"), "{}", out.stderr);
+}

@@ -1,6 +1,7 @@
 //! Rendering: a brief's body through Tera, then Markdown, then into the
 //! site's HTML templates.
 
+pub mod feed;
 pub mod figure;
 pub mod filters;
 pub mod markdown;
