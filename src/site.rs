@@ -13,7 +13,7 @@ use crate::charts::{ChartRequest, ChartSet};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
-use crate::manifest::{BriefEntry, MANIFEST_PATH, Manifest};
+use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest};
 use crate::model::{Figures, PilotParameters, SourceInfo, compute};
 use crate::project::{Project, slash_path};
 use crate::render::figure::figure_html;
@@ -78,7 +78,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
     );
     let charts = ChartSet::new(&figures, &seen, inputs.pilot.as_ref());
     let briefs = published_briefs(project, options.drafts)?;
-    render_site(project, &inputs, &figures, charts, &briefs)
+    render_site(project, &inputs, &figures, charts, &briefs, options)
 }
 
 /// Parses and validates every data file.
@@ -190,6 +190,7 @@ fn render_site(
     figures: &Figures,
     charts: ChartSet,
     briefs: &[Brief],
+    options: &BuildOptions,
 ) -> Result<Site> {
     let mut engine = Engine::new();
     engine.add_site_templates(&project.templates)?;
@@ -280,7 +281,11 @@ fn render_site(
     json.push('\n');
     files.insert("figures.json".into(), json.into_bytes());
 
-    let manifest = Manifest::new(&project.inputs, &files, records, VERSION);
+    let build = BuildRecord {
+        as_of: options.as_of,
+        drafts: options.drafts,
+    };
+    let manifest = Manifest::new(&project.inputs, &files, records, build, VERSION);
     files.insert(MANIFEST_PATH.into(), manifest.to_json().into_bytes());
 
     Ok(Site {
