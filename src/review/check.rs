@@ -286,19 +286,20 @@ pub fn check(project: &Project, options: &BuildOptions, out: &Path) -> Result<(S
 /// The output folder as a person calls it: relative to the project when
 /// inside it, with a final `/`.
 fn folder_name(project: &Project, out: &Path) -> String {
-    let shown = out.strip_prefix(&project.root).unwrap_or(out);
-    let mut name = shown
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut name = match out.strip_prefix(&project.root) {
+        Ok(inside) => inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => out.display().to_string(),
+    };
     if name.is_empty() {
         name.push('.');
     }
-    if out.is_absolute() && !out.starts_with(&project.root) && !name.starts_with('/') {
-        name.insert(0, '/');
+    if !name.ends_with('/') {
+        name.push('/');
     }
-    name.push('/');
     name
 }
 
@@ -461,6 +462,21 @@ mod tests {
         let defaults = options_for(&none, None);
         assert_eq!(defaults.as_of, None);
         assert!(!defaults.drafts);
+    }
+
+    #[test]
+    fn the_folder_is_named_relative_to_the_project() {
+        let project = Project::from_files(
+            Path::new("/work/site"),
+            files(&[("site.yaml", "title: t\ndescription: d\npublisher: p\n")]),
+        )
+        .unwrap();
+        assert_eq!(
+            folder_name(&project, Path::new("/work/site/output")),
+            "output/"
+        );
+        assert_eq!(folder_name(&project, Path::new("/work/site/a/b")), "a/b/");
+        assert_eq!(folder_name(&project, Path::new("/srv/www")), "/srv/www/");
     }
 
     #[test]
