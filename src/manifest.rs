@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -20,6 +21,19 @@ pub struct Tool {
     pub name: String,
     /// The tool's version.
     pub version: String,
+}
+
+/// The options a site was built with, so that `brief check` with no flags
+/// re-checks the site exactly as it was built.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildRecord {
+    /// `--as-of`, as given; `null` when not given (the last day of the data).
+    pub as_of: Option<Date>,
+    /// Whether briefs marked `draft: true` were included.
+    pub drafts: bool,
+    /// `--base-url`, as given; `null` when not given (site.yaml's, if any).
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 /// An input file and its hash.
@@ -60,6 +74,9 @@ pub struct BriefEntry {
 pub struct Manifest {
     /// The tool and version that built the site.
     pub tool: Tool,
+    /// The options it was built with (absent in older manifests: the defaults).
+    #[serde(default)]
+    pub build: BuildRecord,
     /// Every input, sorted by path.
     pub inputs: Vec<InputEntry>,
     /// Each brief by slug.
@@ -82,6 +99,7 @@ impl Manifest {
         inputs: &InputFiles,
         outputs: &BTreeMap<String, Vec<u8>>,
         briefs: BTreeMap<String, BriefEntry>,
+        build: BuildRecord,
         version: &str,
     ) -> Manifest {
         Manifest {
@@ -89,6 +107,7 @@ impl Manifest {
                 name: "brief".into(),
                 version: version.into(),
             },
+            build,
             inputs: inputs
                 .iter()
                 .map(|(path, bytes)| InputEntry {
@@ -133,7 +152,13 @@ mod tests {
         let mut outputs = BTreeMap::new();
         outputs.insert("index.html".to_string(), b"<p>hi</p>".to_vec());
         outputs.insert(MANIFEST_PATH.to_string(), b"{}".to_vec());
-        let m = Manifest::new(&inputs, &outputs, BTreeMap::new(), "9.9.9");
+        let m = Manifest::new(
+            &inputs,
+            &outputs,
+            BTreeMap::new(),
+            BuildRecord::default(),
+            "9.9.9",
+        );
         assert_eq!(m.outputs.len(), 1);
         assert_eq!(m.outputs[0].size, 9);
         assert_eq!(m.outputs[0].sha256, sha256_hex(b"<p>hi</p>"));
@@ -144,5 +169,46 @@ mod tests {
         assert_eq!(m.inputs[0].path, "site.yaml");
         let again = Manifest::from_json(&m.to_json()).unwrap();
         assert_eq!(again, m);
+    }
+
+    #[test]
+    fn records_the_build_options_and_reads_manifests_without_them() {
+        let build = BuildRecord {
+            as_of: Some(jiff::civil::date(2025, 7, 9)),
+            drafts: true,
+            base_url: None,
+        };
+        let m = Manifest::new(
+            &InputFiles::new(),
+            &BTreeMap::new(),
+            BTreeMap::new(),
+            build.clone(),
+            "9.9.9",
+        );
+        let json = m.to_json();
+        assert!(
+            json.contains(
+                "\"build\": {\n    \"as_of\": \"2025-07-09\",\n    \"drafts\": true,\n    \"base_url\": null\n  }"
+            ),
+            "{json}"
+        );
+        assert_eq!(Manifest::from_json(&json).unwrap().build, build);
+        let default = Manifest::new(
+            &InputFiles::new(),
+            &BTreeMap::new(),
+            BTreeMap::new(),
+            BuildRecord::default(),
+            "9.9.9",
+        );
+        assert!(default.to_json().contains("\"as_of\": null"));
+        let older = json.replace(
+            "\"build\": {\n    \"as_of\": \"2025-07-09\",\n    \"drafts\": true,\n    \"base_url\": null\n  },\n",
+            "",
+        );
+        assert!(!older.contains("\"build\""));
+        assert_eq!(
+            Manifest::from_json(&older).unwrap().build,
+            BuildRecord::default()
+        );
     }
 }

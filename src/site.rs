@@ -13,7 +13,7 @@ use crate::charts::{ChartRequest, ChartSet};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
-use crate::manifest::{BriefEntry, MANIFEST_PATH, Manifest};
+use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest};
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
 use crate::project::{Project, slash_path};
 use crate::render::figure::figure_html;
@@ -147,6 +147,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
         &figures,
         charts,
         &briefs,
+        options,
         base_url.as_deref(),
     )
 }
@@ -399,6 +400,7 @@ fn render_site(
     figures: &Figures,
     charts: ChartSet,
     briefs: &[Brief],
+    options: &BuildOptions,
     base_url: Option<&str>,
 ) -> Result<Site> {
     let mut engine = Engine::new();
@@ -510,7 +512,12 @@ fn render_site(
     json.push('\n');
     files.insert("figures.json".into(), json.into_bytes());
 
-    let manifest = Manifest::new(&project.inputs, &files, records, VERSION);
+    let build = BuildRecord {
+        as_of: options.as_of,
+        drafts: options.drafts,
+        base_url: options.base_url.clone(),
+    };
+    let manifest = Manifest::new(&project.inputs, &files, records, build, VERSION);
     files.insert(MANIFEST_PATH.into(), manifest.to_json().into_bytes());
 
     Ok(Site {
