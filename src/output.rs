@@ -51,22 +51,45 @@ pub fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    let had_old = out.exists();
-    if had_old {
-        fs::rename(out, &retired).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            Error::io(out, "move the old site aside", &e)
-        })?;
-    }
-    if let Err(e) = fs::rename(&staging, out) {
-        if had_old {
-            let _ = fs::rename(&retired, out);
-        }
+    if out.exists() {
+        swap_in(&staging, out, &retired)?;
+        let _ = fs::remove_dir_all(&retired);
+    } else if let Err(e) = fs::rename(&staging, out) {
         let _ = fs::remove_dir_all(&staging);
         return Err(Error::io(out, "move the new site into place", &e));
     }
-    if had_old {
-        let _ = fs::remove_dir_all(&retired);
+    Ok(())
+}
+
+/// Puts `staging` at `out` and the old site at `retired`. On Linux the two
+/// folders are exchanged in one atomic step, so a build killed at any
+/// moment leaves `out` whole, old or new. Elsewhere it takes two renames.
+fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE) {
+            // After the exchange the old site sits where staging was.
+            Ok(()) => {
+                let _ = fs::remove_dir_all(staging);
+                return Ok(());
+            }
+            // A file system without the exchange falls back to two renames.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => {
+                let _ = fs::remove_dir_all(staging);
+                return Err(Error::io(out, "swap the new site in", &e.into()));
+            }
+        }
+    }
+    fs::rename(out, retired).map_err(|e| {
+        let _ = fs::remove_dir_all(staging);
+        Error::io(out, "move the old site aside", &e)
+    })?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(retired, out);
+        let _ = fs::remove_dir_all(staging);
+        return Err(Error::io(out, "move the new site into place", &e));
     }
     Ok(())
 }
