@@ -545,6 +545,9 @@ fn escape_html(text: &str) -> String {
 // ---------------------------------------------------------------------------
 // Watching
 
+/// What to do when the system will not watch more files.
+const WATCH_HELP: &str = "on Linux, the limit on watched files may be reached: raise fs.inotify.max_user_watches (sysctl), or close other programs that watch files";
+
 /// The file-system watcher on the project's inputs.
 struct Watch {
     watcher: notify::RecommendedWatcher,
@@ -568,7 +571,9 @@ impl Watch {
                 let _ = tx.send(Message::Changed);
             }
         })
-        .map_err(|e| Error::new(format!("could not watch the project for changes: {e}")))?;
+        .map_err(|e| {
+            Error::new(format!("could not watch the project for changes: {e}")).help(WATCH_HELP)
+        })?;
         let mut watch = Watch {
             watcher,
             root: root.to_path_buf(),
@@ -577,7 +582,13 @@ impl Watch {
         watch
             .watcher
             .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| Error::new(format!("could not watch {}: {e}", root.display())))?;
+            .map_err(|e| {
+                Error::new(format!(
+                    "could not watch {} for changes: {e}",
+                    root.display()
+                ))
+                .help(WATCH_HELP)
+            })?;
         watch.add_new_folders();
         Ok(watch)
     }
