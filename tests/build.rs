@@ -1006,3 +1006,31 @@ fn a_base_url_makes_the_feed_sitemap_and_canonical_links_absolute() {
     assert_eq!(out.status, 1);
     assert!(out.stderr.contains("is not a base URL"), "{}", out.stderr);
 }
+
+#[test]
+fn text_from_briefs_is_escaped_in_the_feed_sitemap_and_charts() {
+    let p = Project::new();
+    p.brief(
+        "escaped",
+        "---\ntitle: \"<script>alert('t')</script> & more\"\nsummary: \"</summary><x>\"\ndate: 2023-03-20\nauthors: [\"A <b>desk</b>\"]\n---\n{{ chart(name=\"cumulative\", title=\"<script>alert('c')</script> \\\"q\\\"\") }}\n",
+    );
+    p.build_ok(&[]);
+    let feed = p.read("output/feed.xml");
+    assert!(!feed.contains("<script>") && !feed.contains("<x>") && !feed.contains("<b>"));
+    assert!(feed.contains("&lt;script&gt;alert("), "{feed}");
+    roxmltree::Document::parse(&feed).expect("the feed is well-formed XML");
+    roxmltree::Document::parse(&p.read("output/sitemap.xml")).expect("the sitemap is XML");
+    let charts = p.snapshot("output/charts");
+    let (name, svg) = charts
+        .iter()
+        .find(|(k, _)| k.starts_with("cumulative-") && k.ends_with(".svg"))
+        .expect("the titled chart");
+    let svg = String::from_utf8(svg.clone()).unwrap();
+    assert!(!svg.contains("<script>"), "{name}");
+    roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
+    let page = p.read("output/escaped/index.html");
+    assert!(
+        !page.contains("<script>alert"),
+        "the page escapes the chart title"
+    );
+}

@@ -375,7 +375,8 @@ pub fn plain_num(v: f64, max_decimals: u8) -> String {
 /// spreadsheets do not run it as a formula.
 pub fn csv_cell(s: &str) -> String {
     let mut s = s.to_string();
-    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@'));
+    // Spreadsheets run a cell that starts with one of these as a formula.
+    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
     if risky && s.parse::<f64>().is_err() {
         s.insert(0, '\'');
     }
@@ -1174,6 +1175,8 @@ mod tests {
         assert_eq!(csv_cell("@x"), "'@x");
         assert_eq!(csv_cell("-12.5"), "-12.5");
         assert_eq!(csv_cell("-x"), "'-x");
+        assert_eq!(csv_cell("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
+        assert_eq!(csv_cell("\t=1"), "'\t=1");
         assert_eq!(
             csv(&["a", "b"], &[vec!["1".into(), "2".into()]]),
             "a,b\n1,2\n"
