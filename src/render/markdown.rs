@@ -25,22 +25,37 @@ pub fn to_html(markdown: &str) -> String {
 
 /// Wraps each table in a region that scrolls sideways on a narrow screen
 /// (rather than widening the page); it takes focus so that keyboard users
-/// can scroll it too.
+/// can scroll it too. Each region is named after the heading it sits under
+/// ("Table: The returns pilot"), kept unique within the page, so that a
+/// screen reader's list of landmarks tells the tables apart.
 fn with_scrolling_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len());
-    for event in events {
-        match &event {
+    let mut labels = BTreeSet::new();
+    let mut heading: Option<String> = None;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(heading_text(&events[i + 1..])),
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::from(
-                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n",
-                )));
-                out.push(event);
+                let base = match &heading {
+                    Some(text) if !text.trim().is_empty() => format!("Table: {}", text.trim()),
+                    _ => "Table".to_string(),
+                };
+                let mut label = base.clone();
+                let mut n = 2;
+                while !labels.insert(label.clone()) {
+                    label = format!("{base} ({n})");
+                    n += 1;
+                }
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                    super::figure::escape(&label)
+                ))));
             }
-            Event::End(TagEnd::Table) => {
-                out.push(event);
-                out.push(Event::Html(CowStr::from("</div>\n")));
-            }
-            _ => out.push(event),
+            _ => {}
+        }
+        out.push(event.clone());
+        if let Event::End(TagEnd::Table) = event {
+            out.push(Event::Html(CowStr::from("</div>\n")));
         }
     }
     out
@@ -113,5 +128,22 @@ mod tests {
         assert!(html.contains("</table>\n</div>"), "{html}");
         assert!(html.contains("“so”"), "{html}");
         assert!(html.contains("footnote-definition"), "{html}");
+    }
+
+    #[test]
+    fn table_regions_are_named_after_their_heading_and_unique() {
+        let table = "| a | b |\n|---|---|\n| 1 | 2 |\n\n";
+        let html = to_html(&format!(
+            "## Returns & costs\n\n{table}{table}## Next\n\n{table}"
+        ));
+        assert!(
+            html.contains("aria-label=\"Table: Returns &amp; costs\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("aria-label=\"Table: Returns &amp; costs (2)\">"),
+            "{html}"
+        );
+        assert!(html.contains("aria-label=\"Table: Next\">"), "{html}");
     }
 }
