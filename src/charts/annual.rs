@@ -50,12 +50,14 @@ pub fn annual_bars_with(input: &AnnualBars, theme: &Theme) -> Chart {
     } else {
         input.value_label.clone()
     };
+    let csv = csv(&["year", &header], &rows);
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
         description,
         svg,
-        csv: csv(&["year", &header], &rows),
+        table: csv.clone(),
+        csv,
     }
 }
 

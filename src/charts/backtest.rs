@@ -64,12 +64,14 @@ pub fn backtest_errors_with(input: &BacktestErrors, theme: &Theme) -> Chart {
                 .map(move |(m, e)| vec![y.to_string(), m.to_string(), plain_num(*e, 2)])
         })
         .collect();
+    let csv = csv(&["year", "month", "error_pct"], &rows);
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
         description,
         svg,
-        csv: csv(&["year", "month", "error_pct"], &rows),
+        table: csv.clone(),
+        csv,
     }
 }
 

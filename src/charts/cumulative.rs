@@ -52,7 +52,46 @@ pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
         description,
         svg,
         csv: csv(&["year", "day_of_year", "date", "cumulative_people"], &rows),
+        table: quarter_table(&lines),
     }
+}
+
+/// The page's table: each year's total by the end of each quarter, and its
+/// latest total (a year under way has blanks for quarters to come).
+fn quarter_table(lines: &[YearLine]) -> String {
+    let header = [
+        "year",
+        "by 31 March",
+        "by 30 June",
+        "by 30 September",
+        "by 31 December",
+        "latest",
+    ];
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            let starts = month_starts(l.year as i32);
+            let quarter_end = |next_month: usize| match starts.get(next_month) {
+                Some(&s) => s - 1,
+                None => {
+                    if is_leap(l.year as i32) {
+                        366
+                    } else {
+                        365
+                    }
+                }
+            };
+            let mut row = vec![l.year.to_string()];
+            for next in [3, 6, 9, 12] {
+                let day = quarter_end(next);
+                let value = l.points.iter().find(|(d, _)| *d == day).map(|p| p.1);
+                row.push(value.map_or(String::new(), |v| v.to_string()));
+            }
+            row.push(l.points.last().map_or(String::new(), |p| p.1.to_string()));
+            row
+        })
+        .collect();
+    csv(&header, &rows)
 }
 
 /// Sorted by year, points sorted by day, days outside 1..=366 and empty
@@ -387,5 +426,31 @@ mod tests {
             assert!(n.contains(&format!(">\n{m}\n</text>")), "{m}");
         }
         assert!(!n.contains(">\nFeb\n</text>"));
+    }
+
+    #[test]
+    fn the_page_table_gives_quarter_ends_and_the_latest_total() {
+        // 2024 (leap) with a point every day: day n has n people so far.
+        let lines = vec![
+            YearLine {
+                year: 2024,
+                points: (1..=366).map(|d| (d, u64::from(d))).collect(),
+            },
+            YearLine {
+                year: 2026,
+                points: (1..=232).map(|d| (d, 2 * u64::from(d))).collect(),
+            },
+        ];
+        let table = quarter_table(&lines);
+        let rows: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            rows[0],
+            "year,by 31 March,by 30 June,by 30 September,by 31 December,latest"
+        );
+        // 31 March 2024 is day 91, 30 June day 182, 30 September day 274.
+        assert_eq!(rows[1], "2024,91,182,274,366,366");
+        // 2026 reaches 30 June (day 181) but not 30 September.
+        assert_eq!(rows[2], "2026,180,362,,,464");
+        assert_eq!(rows.len(), 3);
     }
 }

@@ -16,6 +16,10 @@ pub struct Chart {
     pub svg: String,
     /// The data drawn, as CSV with a header row.
     pub csv: String,
+    /// The data as the page's table shows it, as CSV: the same as `csv`, or
+    /// a summary (month or quarter ends) where the data has a row per day,
+    /// so that a page does not carry thousands of rows.
+    pub table: String,
 }
 
 pub mod annual;

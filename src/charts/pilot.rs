@@ -95,15 +95,35 @@ pub fn pilot_returns_with(input: &PilotReturns, theme: &Theme) -> Chart {
         .into_iter()
         .map(|(d, [a, p, r])| vec![iso(d), a, p, r])
         .collect();
+    // The page's table: month ends, report dates and the last day.
+    let last = rows.last().map(|r| r[0].clone());
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| {
+            let next_day_is_first = r[0]
+                .parse::<Date>()
+                .ok()
+                .and_then(|d| d.tomorrow().ok())
+                .is_some_and(|d| d.day() == 1);
+            next_day_is_first || !r[3].is_empty() || Some(&r[0]) == last.as_ref()
+        })
+        .map(|r| {
+            let mut r = r.clone();
+            // Planned returns are whole people in the table.
+            if let Ok(p) = r[2].parse::<f64>() {
+                r[2] = format!("{}", p.round());
+            }
+            r
+        })
+        .collect();
+    let header = ["date", "arrivals", "planned_returns", "reported_returns"];
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
         description,
         svg,
-        csv: csv(
-            &["date", "arrivals", "planned_returns", "reported_returns"],
-            &rows,
-        ),
+        csv: csv(&header, &rows),
+        table: csv(&header, &table_rows),
     }
 }
 
@@ -481,5 +501,44 @@ mod tests {
             assert!(n.contains(&format!(">\n{l}\n</text>")), "{l}");
         }
         assert!(n.contains(" \u{2019}25\n</text>"));
+    }
+
+    #[test]
+    fn the_page_table_keeps_month_ends_report_days_and_the_last_day() {
+        let start = date(2025, 8, 6);
+        let days: Vec<Date> = (0..120)
+            .filter_map(|k| start.checked_add(jiff::Span::new().days(k)).ok())
+            .collect();
+        let mut input = fixture();
+        input.arrivals = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (*d, 100 * i as u64))
+            .collect();
+        input.planned = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (*d, 50.0 / 7.0 * (i + 1) as f64))
+            .collect();
+        input.reported = vec![(date(2025, 10, 9), 26)];
+        let chart = pilot_returns(&input);
+        let dates: Vec<&str> = chart.table.lines().skip(1).map(|l| &l[..10]).collect();
+        assert_eq!(
+            dates,
+            [
+                "2025-08-31",
+                "2025-09-30",
+                "2025-10-09",
+                "2025-10-31",
+                "2025-11-30",
+                "2025-12-03"
+            ]
+        );
+        assert!(
+            chart.table.contains("2025-10-09,6400,464,26"),
+            "{}",
+            chart.table
+        );
+        assert!(chart.csv.lines().count() > 100);
     }
 }

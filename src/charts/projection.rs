@@ -113,12 +113,25 @@ pub fn projection_range_with(input: &ProjectionRange, theme: &Theme) -> Chart {
             v.to_string(),
         ]);
     }
+    // The page's table keeps the month ends of the year so far, its last
+    // day, the projected range and the reference totals.
+    let month_ends: Vec<u16> = month_starts(y as i32)[1..]
+        .iter()
+        .map(|s| s - 1)
+        .chain(c.so_far.last().map(|p| p.0))
+        .collect();
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| r[0] != "so_far" || r[2].parse().is_ok_and(|d: u16| month_ends.contains(&d)))
+        .map(|r| vec![r[0].replace('_', " "), r[3].clone(), r[4].clone()])
+        .collect();
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
         description,
         svg,
         csv: csv(&["series", "year", "day_of_year", "date", "people"], &rows),
+        table: csv(&["series", "date", "people"], &table_rows),
     }
 }
 

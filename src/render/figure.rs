@@ -29,7 +29,7 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
         wide = inline_svg(&chart.svg),
         narrow = inline_svg(&placed.narrow_svg),
         source = escape(source),
-        table = csv_table(&chart.csv, &chart.title),
+        table = csv_table(&chart.table, &chart.title),
     )
 }
 
@@ -122,6 +122,7 @@ mod tests {
                 description: "d".into(),
                 svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
                 csv: "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n".into(),
+                table: "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n".into(),
             },
             narrow_svg: "<svg id=\"n\">\n\n</svg>".into(),
             subtitle: "People".into(),
