@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -431,27 +432,38 @@ fn render_site(
 
     let mut files = BTreeMap::new();
     let mut records = BTreeMap::new();
-    for brief in briefs {
-        let name = add_brief_template(&mut engine, project, brief)?;
-        let mut context = base.clone();
-        context.insert("brief", &BriefPage::of(brief));
-        context.insert("root", "../");
-        let canonical = match base_url {
-            Some(base) => format!("{base}{}/", brief.slug),
-            None => "./".into(),
-        };
-        context.insert("canonical", &canonical);
-        let body_markdown = engine
-            .render(&name, &context)
-            .map_err(|e| explain_null_figures(e, figures))?;
-        let body_html = markdown::to_html(&body_markdown);
-        records.insert(
-            brief.slug.clone(),
-            brief_entry(&engine, &name, brief, &body_html),
-        );
-        context.insert("body", &body_html);
-        let page = engine.render("brief.html", &context)?;
-        files.insert(format!("{}/index.html", brief.slug), page.into_bytes());
+    // Templates first (the engine is then read-only), then every brief is
+    // rendered in parallel; results are collected in brief order, so the
+    // output is the same bytes whatever the number of threads.
+    let names = briefs
+        .iter()
+        .map(|brief| add_brief_template(&mut engine, project, brief))
+        .collect::<Result<Vec<String>>>()?;
+    let rendered = briefs
+        .par_iter()
+        .zip(names.par_iter())
+        .map(|(brief, name)| {
+            let mut context = base.clone();
+            context.insert("brief", &BriefPage::of(brief));
+            context.insert("root", "../");
+            let canonical = match base_url {
+                Some(base) => format!("{base}{}/", brief.slug),
+                None => "./".into(),
+            };
+            context.insert("canonical", &canonical);
+            let body_markdown = engine
+                .render(name, &context)
+                .map_err(|e| explain_null_figures(e, figures))?;
+            let body_html = markdown::to_html(&body_markdown);
+            let entry = brief_entry(&engine, name, brief, &body_html);
+            context.insert("body", &body_html);
+            let page = engine.render("brief.html", &context)?;
+            Ok((brief.slug.clone(), page, entry))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for (slug, page, entry) in rendered {
+        files.insert(format!("{slug}/index.html"), page.into_bytes());
+        records.insert(slug, entry);
     }
 
     let mut index = base.clone();
