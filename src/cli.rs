@@ -48,6 +48,20 @@ enum Command {
     Serve(ServeArgs),
     /// Start a new brief, briefs/SLUG.md, from a starter that shows figures and a chart.
     New(NewArgs),
+    /// Write a synthetic project of N briefs (three charts each) for benchmarks.
+    #[command(hide = true)]
+    Synthetic(SyntheticArgs),
+}
+
+#[derive(Debug, Args)]
+struct SyntheticArgs {
+    /// How many briefs.
+    briefs: usize,
+    /// The new project folder.
+    out: PathBuf,
+    /// Also write OUT/hugo/, the same briefs as a Hugo site without charts.
+    #[arg(long)]
+    hugo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +165,9 @@ fn run(cli: &Cli) -> Result<()> {
             },
         ),
         Command::New(args) => new_brief(&cli.root, &args.slug),
+        Command::Synthetic(args) => {
+            crate::synthetic::write_synthetic_site(&cli.root, &args.out, args.briefs, args.hugo)
+        }
         Command::Diff(args) => diff(&cli.root, args),
         Command::Import(ImportCommand::HomeOffice { file, release_date }) => {
             import(&cli.root, file, *release_date)

@@ -20,4 +20,5 @@ pub mod render;
 pub mod review;
 pub mod serve;
 pub mod site;
+pub mod synthetic;
 pub mod words;

@@ -164,6 +164,10 @@ pub struct BriefText {
     pub path: String,
     /// The body rendered and stripped to text, one line per block.
     pub text: String,
+    /// The body after Tera, before Markdown (charts left out).
+    pub markdown: String,
+    /// The brief's date.
+    pub date: Date,
 }
 
 /// Renders the body of every published brief of `project` with `figures`
@@ -205,12 +209,15 @@ pub fn brief_texts(
         let mut context = base.clone();
         context.insert("brief", &BriefPage::of(&brief));
         context.insert("root", "../");
-        let html = markdown::to_html(&engine.render(&name, &context)?);
+        let body = engine.render(&name, &context)?;
+        let html = markdown::to_html(&body);
         texts.push(BriefText {
             slug: brief.slug.clone(),
             title: brief.front.title.clone(),
             path: slash_path(&brief.path),
             text: html_to_text(&html),
+            markdown: body,
+            date: brief.front.date,
         });
     }
     Ok(texts)
