@@ -1,0 +1,56 @@
+//! The build's stages on the bundled project, one benchmark each:
+//! load, model, charts, render and write. Run with `cargo bench`.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use brief::charts::{ChartRequest, ChartSet};
+use brief::output::write_site;
+use brief::project::Project;
+use brief::site::{self, BuildOptions};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stages(c: &mut Criterion) {
+    let options = BuildOptions::default();
+    c.bench_function("load: read and parse the project", |b| {
+        b.iter(|| Project::load(black_box(root())).unwrap())
+    });
+    let project = Project::load(root()).unwrap();
+    c.bench_function("model: validate the data and compute the figures", |b| {
+        b.iter(|| site::model(black_box(&project), &options).unwrap())
+    });
+    let modelled = site::model(&project, &options).unwrap();
+    c.bench_function("charts: draw a cumulative chart, wide and narrow", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            // A new title each time, so the chart is drawn, not reused.
+            i += 1;
+            let set = ChartSet::new(&modelled.figures, &modelled.seen, None);
+            set.place(&ChartRequest {
+                name: "cumulative".into(),
+                title: Some(format!("Chart {i}")),
+                ..ChartRequest::default()
+            })
+            .unwrap()
+        })
+    });
+    c.bench_function("render: build the whole site in memory", |b| {
+        b.iter(|| site::build(black_box(&project), &options).unwrap())
+    });
+    let built = site::build(&project, &options).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    c.bench_function("write: write the site and swap it in", |b| {
+        b.iter(|| write_site(&dir.path().join("output"), black_box(&built.files)).unwrap())
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = stages
+}
+criterion_main!(benches);
