@@ -70,7 +70,7 @@ struct ServeArgs {
     #[arg(long, default_value_t = 0)]
     port: u16,
     /// Preview as the data stood on this day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     as_of: Option<Date>,
     /// Include briefs marked `draft: true` (default for a preview: yes).
     #[arg(long)]
@@ -86,7 +86,7 @@ struct NewArgs {
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// Check a build as of this day (default: as recorded in the manifest).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     as_of: Option<Date>,
     /// Check a build that includes drafts (default: as recorded in the manifest).
     #[arg(long)]
@@ -112,7 +112,7 @@ struct DiffArgs {
 #[derive(Debug, Args)]
 struct BuildArgs {
     /// Build as the data stood on this day (YYYY-MM-DD); the model sees no later day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     as_of: Option<Date>,
     /// Include briefs marked `draft: true`.
     #[arg(long)]
@@ -124,6 +124,10 @@ struct BuildArgs {
     /// the feed, sitemap and canonical links absolute. Default: site.yaml's base_url.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Render every brief again, instead of reusing the pages of the last
+    /// build whose inputs have not changed.
+    #[arg(long)]
+    full: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,9 +138,16 @@ enum ImportCommand {
         /// The release as downloaded from gov.uk.
         file: PathBuf,
         /// The release's publication date, when the file's own date is wrong or missing.
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
         release_date: Option<Date>,
     },
+}
+
+/// A day given on the command line, refused with what was expected.
+fn parse_day(text: &str) -> std::result::Result<Date, String> {
+    text.parse::<Date>().map_err(|e| {
+        format!("“{text}” is not a calendar day ({e}); expected YYYY-MM-DD, e.g. 2025-08-06")
+    })
 }
 
 /// Runs the command line and returns the exit code.
@@ -177,19 +188,41 @@ fn run(cli: &Cli) -> Result<()> {
 
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let project = Project::load(root)?;
     let options = BuildOptions {
         as_of: args.as_of,
         drafts: args.drafts,
         base_url: args.base_url.clone(),
     };
-    let site = site::build(&project, &options)?;
     let out = output_dir(root, &args.output);
+    let previous = if args.full {
+        None
+    } else {
+        site::PreviousBuild::from_dir(&out)
+    };
+    if let Some(previous) = &previous
+        && crate::review::check::unchanged_since(root, &out, &previous.manifest, &options)
+    {
+        println!(
+            "{} is up to date: no input changed since the last build ({} files, {:.2} s)",
+            args.output.display(),
+            previous.manifest.outputs.len() + 1,
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    let project = Project::load(root)?;
+    let site = site::build_with(&project, &options, previous.as_ref())?;
     output::write_site(&out, &site.files)?;
     let briefs = site.briefs.len();
+    let reused = briefs - site.rendered;
     println!(
-        "Built {briefs} brief{} and {} chart{} as of {} into {} ({} files) in {:.2} s",
+        "Built {briefs} brief{}{} and {} chart{} as of {} into {} ({} files) in {:.2} s",
         if briefs == 1 { "" } else { "s" },
+        if reused > 0 {
+            format!(" ({} rendered, {reused} unchanged)", site.rendered)
+        } else {
+            String::new()
+        },
         site.charts,
         if site.charts == 1 { "" } else { "s" },
         site.figures.as_of.strftime("%-d %B %Y"),
@@ -252,7 +285,9 @@ fn new_brief(root: &Path, slug: &str) -> Result<()> {
 }
 
 fn import(root: &Path, file: &Path, release_date: Option<Date>) -> Result<()> {
-    let bytes = std::fs::read(file).map_err(|e| Error::io(file, "read", &e))?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        Error::io(file, "read", &e).help("expected the path of the release as downloaded (.ods)")
+    })?;
     let release = home_office::read_release(file, &bytes, release_date)?;
     let text = crate::data::crossings::to_yaml(&release.source, &release.days);
     let target_rel = Path::new("data/crossings.yaml");

@@ -67,6 +67,11 @@ pub struct BriefEntry {
     pub charts: Vec<String>,
     /// The figures (top-level keys of `figures.json`) and data it reads.
     pub figures: Vec<String>,
+    /// SHA-256 of everything the page depends on (tool version, options,
+    /// site.yaml, templates, data and the brief); an incremental build
+    /// reuses the page and its charts while this is unchanged.
+    #[serde(default)]
+    pub key: String,
 }
 
 /// The whole manifest.

@@ -58,7 +58,12 @@ pub fn serve(root: &Path, port: u16, options: &BuildOptions) -> Result<()> {
 
     let preview = Arc::new(Preview::new());
     let started = Instant::now();
-    let first = build_once(&root, options);
+    let first = build_once(&root, options, None);
+    // The last good site: a rebuild reuses its unchanged pages.
+    let mut last: Option<site::PreviousBuild> = first
+        .as_ref()
+        .ok()
+        .and_then(|(site, _)| site::PreviousBuild::from_site(site));
     let title = match &first {
         Ok((_, title)) => title.clone(),
         Err(_) => format!("the project at {}", root.display()),
@@ -110,8 +115,11 @@ pub fn serve(root: &Path, port: u16, options: &BuildOptions) -> Result<()> {
             }
         }
         let started = Instant::now();
-        let outcome = build_once(&root, options);
+        let outcome = build_once(&root, options, last.as_ref());
         report(true, started, &outcome);
+        if let Ok((site, _)) = &outcome {
+            last = site::PreviousBuild::from_site(site);
+        }
         if !preview.apply(outcome.map(|(site, _)| site)) {
             println!("  (nothing served changed)");
         }
@@ -138,10 +146,15 @@ enum Message {
     Stop,
 }
 
-/// Loads and builds the project; the site and its title.
-fn build_once(root: &Path, options: &BuildOptions) -> Result<(site::Site, String)> {
+/// Loads and builds the project, reusing what it can of `previous`; the
+/// site and its title.
+fn build_once(
+    root: &Path,
+    options: &BuildOptions,
+    previous: Option<&site::PreviousBuild>,
+) -> Result<(site::Site, String)> {
     let project = Project::load(root)?;
-    let site = site::build(&project, options)?;
+    let site = site::build_with(&project, options, previous)?;
     Ok((site, project.config.title))
 }
 

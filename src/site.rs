@@ -60,8 +60,78 @@ pub struct Site {
     pub figures: Figures,
     /// The briefs published, newest first.
     pub briefs: Vec<String>,
-    /// How many charts were drawn.
+    /// How many charts the site has.
     pub charts: usize,
+    /// How many briefs were rendered this time (the others were reused
+    /// unchanged from the previous build).
+    pub rendered: usize,
+}
+
+/// A brief's manifest entry and its files, reused from an earlier build.
+type ReusedBrief = (BriefEntry, Vec<(String, Vec<u8>)>);
+
+/// Where the files of an earlier build are.
+#[derive(Debug, Clone)]
+pub enum PreviousFiles {
+    /// In memory (`brief serve` keeps its last site).
+    Memory(BTreeMap<String, Vec<u8>>),
+    /// On disk (the output folder).
+    Disk(std::path::PathBuf),
+}
+
+/// An earlier build of the same project: its manifest says which page was
+/// made from which inputs, and its files can be reused where those inputs
+/// have not changed.
+#[derive(Debug, Clone)]
+pub struct PreviousBuild {
+    /// The earlier build's manifest.
+    pub manifest: Manifest,
+    /// Its files.
+    pub files: PreviousFiles,
+}
+
+impl PreviousBuild {
+    /// The build in `dir`, if it has a readable manifest.
+    pub fn from_dir(dir: &std::path::Path) -> Option<PreviousBuild> {
+        let text = std::fs::read_to_string(dir.join(MANIFEST_PATH)).ok()?;
+        Some(PreviousBuild {
+            manifest: Manifest::from_json(&text)?,
+            files: PreviousFiles::Disk(dir.to_path_buf()),
+        })
+    }
+
+    /// A site built in memory.
+    pub fn from_site(site: &Site) -> Option<PreviousBuild> {
+        let text = std::str::from_utf8(site.files.get(MANIFEST_PATH)?).ok()?;
+        Some(PreviousBuild {
+            manifest: Manifest::from_json(text)?,
+            files: PreviousFiles::Memory(site.files.clone()),
+        })
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        crate::output::check_site_path(path).ok()?;
+        match &self.files {
+            PreviousFiles::Memory(files) => files.get(path).cloned(),
+            PreviousFiles::Disk(dir) => std::fs::read(dir.join(path)).ok(),
+        }
+    }
+
+    /// The page and chart files of brief `slug`, if it was built from the
+    /// same inputs (`key`) and every file is still there.
+    fn reusable(&self, slug: &str, key: &str) -> Option<ReusedBrief> {
+        let entry = self.manifest.briefs.get(slug)?;
+        if entry.key != key || key.is_empty() {
+            return None;
+        }
+        let mut files = vec![(entry.page.clone(), self.read(&entry.page)?)];
+        for svg in &entry.charts {
+            let csv = svg.strip_suffix(".svg")?.to_string() + ".csv";
+            files.push((svg.clone(), self.read(svg)?));
+            files.push((csv.clone(), self.read(&csv)?));
+        }
+        Some((entry.clone(), files))
+    }
 }
 
 /// The validated inputs of the model.
@@ -121,6 +191,17 @@ pub fn model(project: &Project, options: &BuildOptions) -> Result<Modelled> {
 
 /// Builds the site of `project` in memory.
 pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
+    build_with(project, options, None)
+}
+
+/// Builds the site of `project` in memory, reusing from `previous` every
+/// brief page (and its charts) whose inputs have not changed. The result is
+/// the same bytes as a clean build.
+pub fn build_with(
+    project: &Project,
+    options: &BuildOptions,
+    previous: Option<&PreviousBuild>,
+) -> Result<Site> {
     let Modelled {
         inputs,
         figures,
@@ -142,15 +223,48 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Site> {
         })?),
         None => None,
     };
-    render_site(
-        project,
-        &inputs,
-        &figures,
-        charts,
-        &briefs,
+    let how = HowToRender {
         options,
-        base_url.as_deref(),
-    )
+        base_url: base_url.as_deref(),
+        previous,
+    };
+    render_site(project, &inputs, &figures, charts, &briefs, &how)
+}
+
+/// The settings of one render: the options, the resolved base URL, and
+/// the earlier build whose unchanged pages may be reused.
+struct HowToRender<'a> {
+    options: &'a BuildOptions,
+    base_url: Option<&'a str>,
+    previous: Option<&'a PreviousBuild>,
+}
+
+/// The key of a brief's page: SHA-256 over everything it can depend on.
+/// Any change to the tool, the options, site.yaml, a template or a data
+/// file changes every key; a change to one brief changes only its own.
+fn brief_key(
+    project: &Project,
+    brief: &Brief,
+    options: &BuildOptions,
+    base_url: Option<&str>,
+) -> String {
+    let mut hash = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    part(VERSION.as_bytes());
+    part(format!("{:?}|{}|{:?}", options.as_of, options.drafts, base_url).as_bytes());
+    let brief_path = slash_path(&brief.path);
+    for (path, bytes) in &project.inputs {
+        let shared =
+            path == "site.yaml" || path.starts_with("templates/") || path.starts_with("data/");
+        if shared || *path == brief_path {
+            part(path.as_bytes());
+            part(bytes);
+        }
+    }
+    hex(&hash.finalize())
 }
 
 /// A brief as a reader reads it: its title and its body as plain text.
@@ -408,9 +522,13 @@ fn render_site(
     figures: &Figures,
     charts: ChartSet,
     briefs: &[Brief],
-    options: &BuildOptions,
-    base_url: Option<&str>,
+    how: &HowToRender,
 ) -> Result<Site> {
+    let HowToRender {
+        options,
+        base_url,
+        previous,
+    } = *how;
     let mut engine = Engine::new();
     engine.add_site_templates(&project.templates)?;
     let charts = Arc::new(charts);
@@ -439,17 +557,30 @@ fn render_site(
 
     let mut files = BTreeMap::new();
     let mut records = BTreeMap::new();
-    // Templates first (the engine is then read-only), then every brief is
+    // Briefs whose inputs are unchanged since the previous build keep their
+    // page and charts; the others are rendered.
+    let mut stale = Vec::new();
+    for brief in briefs {
+        let key = brief_key(project, brief, options, base_url);
+        match previous.and_then(|p| p.reusable(&brief.slug, &key)) {
+            Some((entry, reused)) => {
+                files.extend(reused);
+                records.insert(brief.slug.clone(), entry);
+            }
+            None => stale.push((brief, key)),
+        }
+    }
+    // Templates first (the engine is then read-only), then the briefs are
     // rendered in parallel; results are collected in brief order, so the
     // output is the same bytes whatever the number of threads.
-    let names = briefs
+    let names = stale
         .iter()
-        .map(|brief| add_brief_template(&mut engine, project, brief))
+        .map(|(brief, _)| add_brief_template(&mut engine, project, brief))
         .collect::<Result<Vec<String>>>()?;
-    let rendered = briefs
+    let rendered = stale
         .par_iter()
         .zip(names.par_iter())
-        .map(|(brief, name)| {
+        .map(|((brief, key), name)| {
             let mut context = base.clone();
             context.insert("brief", &BriefPage::of(brief));
             context.insert("root", "../");
@@ -462,12 +593,14 @@ fn render_site(
                 .render(name, &context)
                 .map_err(|e| explain_null_figures(e, figures))?;
             let body_html = markdown::to_html(&body_markdown);
-            let entry = brief_entry(&engine, name, brief, &body_html);
+            let mut entry = brief_entry(&engine, name, brief, &body_html);
+            entry.key = key.clone();
             context.insert("body", &body_html);
             let page = engine.render("brief.html", &context)?;
             Ok((brief.slug.clone(), page, entry))
         })
         .collect::<Result<Vec<_>>>()?;
+    let rendered_count = rendered.len();
     for (slug, page, entry) in rendered {
         files.insert(format!("{slug}/index.html"), page.into_bytes());
         records.insert(slug, entry);
@@ -539,11 +672,16 @@ fn render_site(
     let manifest = Manifest::new(&project.inputs, &files, records, build, VERSION);
     files.insert(MANIFEST_PATH.into(), manifest.to_json().into_bytes());
 
+    let chart_count = files
+        .keys()
+        .filter(|k| k.starts_with("charts/") && k.ends_with(".svg"))
+        .count();
     Ok(Site {
         files,
         figures: figures.clone(),
         briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
-        charts: drawn.len(),
+        charts: chart_count,
+        rendered: rendered_count,
     })
 }
 
@@ -587,6 +725,7 @@ fn brief_entry(engine: &Engine, template: &str, brief: &Brief, body_html: &str) 
         page: format!("{}/index.html", brief.slug),
         charts,
         figures,
+        key: String::new(),
     }
 }
 
@@ -650,7 +789,17 @@ fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, ter
     }
     let year =
         |y: i64| i16::try_from(y).map_err(|_| tera::Error::message(format!("{y} is not a year")));
-    let years = match kwargs.get::<Vec<i64>>("years")? {
+    // Tera's own type errors do not name the argument; say which one.
+    let bad = |name: &'static str, what: &'static str| {
+        move |e: tera::Error| {
+            tera::Error::message(format!("chart() argument “{name}” must be {what} ({e})"))
+        }
+    };
+    let a_year = "a year, e.g. 2024";
+    let years = match kwargs
+        .get::<Vec<i64>>("years")
+        .map_err(bad("years", "a list of years, e.g. [2024, 2025]"))?
+    {
         Some(list) => Some(
             list.into_iter()
                 .map(year)
@@ -659,11 +808,27 @@ fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, ter
         None => None,
     };
     Ok(ChartRequest {
-        name: kwargs.must_get::<String>("name")?,
+        name: kwargs
+            .must_get::<String>("name")
+            .map_err(bad("name", "a chart's name in quotes, e.g. \"cumulative\""))?,
         years,
-        from: kwargs.get::<i64>("from")?.map(year).transpose()?,
-        to: kwargs.get::<i64>("to")?.map(year).transpose()?,
-        highlight: kwargs.get::<i64>("highlight")?.map(year).transpose()?,
-        title: kwargs.get::<String>("title")?,
+        from: kwargs
+            .get::<i64>("from")
+            .map_err(bad("from", a_year))?
+            .map(year)
+            .transpose()?,
+        to: kwargs
+            .get::<i64>("to")
+            .map_err(bad("to", a_year))?
+            .map(year)
+            .transpose()?,
+        highlight: kwargs
+            .get::<i64>("highlight")
+            .map_err(bad("highlight", a_year))?
+            .map(year)
+            .transpose()?,
+        title: kwargs
+            .get::<String>("title")
+            .map_err(bad("title", "text in quotes"))?,
     })
 }

@@ -322,6 +322,40 @@ fn rebuild_flags(options: &BuildOptions) -> String {
     flags
 }
 
+/// Whether the site in `out` was built by this version with these options
+/// from exactly the inputs the project has now, and every file it lists is
+/// still there at its size: then a build has nothing to do. Cheap: the
+/// inputs are hashed, the outputs only looked at.
+pub fn unchanged_since(
+    root: &Path,
+    out: &Path,
+    manifest: &Manifest,
+    options: &BuildOptions,
+) -> bool {
+    let recorded = &manifest.build;
+    let same_options = recorded.as_of == options.as_of
+        && recorded.drafts == options.drafts
+        && recorded.base_url == options.base_url;
+    if !same_options || manifest.tool.version != crate::site::VERSION {
+        return false;
+    }
+    let Ok(inputs) = crate::project::read_inputs(root) else {
+        return false;
+    };
+    let same_inputs = inputs.len() == manifest.inputs.len()
+        && inputs
+            .iter()
+            .zip(&manifest.inputs)
+            .all(|((path, bytes), entry)| *path == entry.path && sha256_hex(bytes) == entry.sha256);
+    same_inputs
+        && out.join(crate::manifest::MANIFEST_PATH).is_file()
+        && manifest.outputs.iter().all(|entry| {
+            crate::output::check_site_path(&entry.path).is_ok()
+                && std::fs::symlink_metadata(out.join(&entry.path))
+                    .is_ok_and(|m| m.is_file() && m.len() == entry.size)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
