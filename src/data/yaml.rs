@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Options};
 
 use crate::error::{Error, Result};
@@ -14,6 +14,13 @@ pub const MAX_YAML_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_YAML_DEPTH: usize = 32;
 /// Most aliases (`*name`) in one file; data files rarely need any.
 pub const MAX_YAML_ALIASES: usize = 1_000;
+/// Most values an alias may bring in again, all aliases of a file together:
+/// a data file that reuses a block now and then stays far below it, while an
+/// alias bomb stops here before it costs time or memory.
+pub const MAX_YAML_ALIAS_EVENTS: usize = 10_000;
+/// Most values (mappings, lists and scalars) in one file: about 35,000
+/// days of `data/crossings.yaml`, a century of data.
+pub const MAX_YAML_NODES: usize = 250_000;
 
 /// Parser settings shared by every YAML file: YAML 1.2 booleans only (so
 /// `NO` stays Norway), duplicate keys refused, and budgets that stop alias
@@ -25,9 +32,15 @@ fn options() -> Options {
     budget.max_aliases = MAX_YAML_ALIASES;
     budget.max_anchors = MAX_YAML_ALIASES;
     budget.max_documents = 1;
+    budget.max_nodes = MAX_YAML_NODES;
     let mut options = Options::default();
     options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EVENTS;
+    options.alias_limits.max_replay_stack_depth = MAX_YAML_DEPTH;
     options.strict_booleans = true;
+    // `007` reaches `Count` as text, to be refused rather than read as 7
+    // (or, by a YAML 1.1 reader, `010` as 8).
+    options.leading_zero_numbers_as_strings = true;
     options.duplicate_keys = DuplicateKeyPolicy::Error;
     options.with_snippet = false;
     options
@@ -55,7 +68,8 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str, line_offset: usize) -
 fn yaml_error(file: &Path, text: &str, line_offset: usize, err: &serde_saphyr::Error) -> Error {
     let inner = err.without_snippet();
     let message = clean_message(&inner.to_string());
-    let mut error = Error::in_file(file, message);
+    let help = help_for(&message);
+    let mut error = Error::in_file(file, message).help(help);
     if let Some(loc) = inner.location() {
         let (line, column) = (loc.line() as usize, loc.column() as usize);
         if line > 0 {
@@ -70,9 +84,109 @@ fn yaml_error(file: &Path, text: &str, line_offset: usize, err: &serde_saphyr::E
 /// The parser's message without its own location suffix (ours is in front).
 fn clean_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
-    match first.rfind(" at line ") {
-        Some(i) => first[..i].to_string(),
+    let first = match first.rfind(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    match first.strip_prefix("budget breached: ") {
+        Some(what) => format!("the YAML is over the loader's limits ({what})"),
         None => first.to_string(),
+    }
+}
+
+/// What was expected, for the parser's messages that do not say.
+fn help_for(message: &str) -> String {
+    let has = |words: &[&str]| words.iter().any(|w| message.contains(w));
+    if has(&["limits", "recursion limit", "depth", "alias", "replay"]) {
+        format!(
+            "expected at most {MAX_YAML_DEPTH} levels of nesting, {MAX_YAML_ALIASES} aliases bringing in {MAX_YAML_ALIAS_EVENTS} values, and {MAX_YAML_NODES} values in one file; split the data or trim it"
+        )
+    } else if has(&["tab"]) {
+        "expected spaces for indentation: YAML does not allow tabs there".into()
+    } else if has(&["unknown field"]) {
+        "remove the field or correct its spelling".into()
+    } else if has(&["missing field"]) {
+        "expected every required field; see the bundled project for an example".into()
+    } else if has(&["boolean"]) {
+        "expected true or false (yes, no, on and off are not booleans in YAML 1.2)".into()
+    } else if has(&["date", "year", "month", "day", "hour"]) {
+        "expected a calendar date as YYYY-MM-DD, e.g. 2025-08-06".into()
+    } else if has(&["expected a count"]) {
+        "a count is written as digits only: 0, 7, 1250".into()
+    } else {
+        "expected YAML: `key: value` lines indented with spaces, lists as `- item` or `[a, b]`, quotes and brackets closed".into()
+    }
+}
+
+/// A count of people, boats or returns, as written in a data file: a whole
+/// number of 0 or more in plain digits. `yes`, `12.5`, `-3`, `007` and
+/// numbers too large for a count are refused where they stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count(pub u64);
+
+impl<'de> serde::Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Count, D::Error> {
+        deserializer.deserialize_any(CountVisitor)
+    }
+}
+
+struct CountVisitor;
+
+/// The error for a value that is not a count.
+fn not_a_count<E: de::Error>(found: impl std::fmt::Display) -> E {
+    E::custom(format!(
+        "expected a count (a whole number, 0 or more, without leading zeros), found {found}"
+    ))
+}
+
+impl Visitor<'_> for CountVisitor {
+    type Value = Count;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a count: a whole number, 0 or more, without leading zeros")
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Count, E> {
+        Ok(Count(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Count, E> {
+        u64::try_from(v)
+            .map(Count)
+            .map_err(|_| not_a_count(format!("{v}, which is negative")))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> std::result::Result<Count, E> {
+        u64::try_from(v)
+            .map(Count)
+            .map_err(|_| not_a_count(format!("{v}, which is too large")))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> std::result::Result<Count, E> {
+        u64::try_from(v)
+            .map(Count)
+            .map_err(|_| not_a_count(format!("{v}, which is out of range")))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Count, E> {
+        if v.abs() >= u64::MAX as f64 {
+            Err(not_a_count("a number too large for a count"))
+        } else if v.fract() == 0.0 {
+            Err(not_a_count(format!("{v} written as a decimal")))
+        } else {
+            Err(not_a_count(format!("{v}, which is not a whole number")))
+        }
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Count, E> {
+        Err(not_a_count(format!("the boolean {v}")))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Count, E> {
+        let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+        if digits && v.starts_with('0') {
+            Err(not_a_count(format!("`{v}`, which has a leading zero")))
+        } else if digits {
+            Err(not_a_count(format!("`{v}`, which is too large")))
+        } else {
+            Err(not_a_count(format!("`{v}`")))
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Count, E> {
+        Err(not_a_count("nothing"))
     }
 }
 
