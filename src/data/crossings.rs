@@ -7,8 +7,13 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use super::yaml::Count;
 use crate::error::{Error, Result};
 use crate::model::{DailyArrivals, Series};
+
+/// Most people (or boats) one day may record. The record day is under two
+/// thousand; a bound keeps every sum and chart far from overflowing.
+pub const MAX_DAILY_COUNT: u64 = 1_000_000;
 
 /// Where the series comes from: the release it was imported from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -31,8 +36,8 @@ pub struct SourceBlock {
 #[serde(deny_unknown_fields)]
 struct DayRow {
     date: Date,
-    people: u64,
-    boats: u64,
+    people: Count,
+    boats: Count,
 }
 
 /// The file as parsed, before the series rules are checked.
@@ -70,13 +75,20 @@ pub fn parse_crossings(file: &Path, text: &str) -> Result<Crossings> {
     let mut previous = first.value.date;
     for (i, row) in parsed.days.iter().enumerate() {
         let day = &row.value;
-        if day.boats > day.people {
+        let (people, boats) = (day.people.0, day.boats.0);
+        if people.max(boats) > MAX_DAILY_COUNT {
             return Err(at(
                 row,
-                format!(
-                    "{} has {} boats but only {} people",
-                    day.date, day.boats, day.people
+                format!("{} has {people} people and {boats} boats", day.date),
+                &format!(
+                    "expected at most {MAX_DAILY_COUNT} a day; is the number pasted correctly?"
                 ),
+            ));
+        }
+        if boats > people {
+            return Err(at(
+                row,
+                format!("{} has {boats} boats but only {people} people", day.date),
                 "expected boats ≤ people: every boat carries at least one person",
             ));
         }
@@ -95,6 +107,21 @@ pub fn parse_crossings(file: &Path, text: &str) -> Result<Crossings> {
             return Err(at(
                 row,
                 format!("{} comes after {}", day.date, previous),
+                "expected days in date order",
+            ));
+        }
+        if day.date != expected
+            && let Some(later) = parsed.days[i + 1..]
+                .iter()
+                .find(|r| r.value.date == expected)
+        {
+            return Err(at(
+                row,
+                format!(
+                    "{} comes before {expected}, which is further down (line {})",
+                    day.date,
+                    later.referenced.line()
+                ),
                 "expected days in date order",
             ));
         }
@@ -118,8 +145,8 @@ pub fn parse_crossings(file: &Path, text: &str) -> Result<Crossings> {
         .into_iter()
         .map(|row| DailyArrivals {
             date: row.value.date,
-            people: row.value.people,
-            boats: row.value.boats,
+            people: row.value.people.0,
+            boats: row.value.boats.0,
         })
         .collect();
     let series =
