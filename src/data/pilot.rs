@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use super::yaml::Count;
 use crate::error::{Error, Result};
 use crate::model::{PilotParameters, ReportedCount, Scenario, ScheduleStep, Series};
 
@@ -14,8 +15,8 @@ use crate::model::{PilotParameters, ReportedCount, Scenario, ScheduleStep, Serie
 #[serde(deny_unknown_fields)]
 struct PilotFile {
     name: String,
-    announced: Option<Date>,
-    signed: Option<Date>,
+    announced: Option<Spanned<Date>>,
+    signed: Option<Spanned<Date>>,
     first_return: Option<Date>,
     first_admission: Option<Date>,
     starts: Spanned<Date>,
@@ -50,8 +51,8 @@ struct StepRow {
 #[serde(deny_unknown_fields)]
 struct ReportRow {
     date: Date,
-    returned: u64,
-    admitted: Option<u64>,
+    returned: Count,
+    admitted: Option<Count>,
     source: String,
     note: Option<String>,
 }
@@ -127,6 +128,16 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
                 "expected schedule steps in date order, one per date".into(),
             ));
         }
+        if i == 0 && s.from < starts {
+            return Err(fail(
+                step.referenced,
+                format!(
+                    "the schedule starts on {}, before the pilot starts ({starts})",
+                    s.from
+                ),
+                "expected the first step on or after the start".into(),
+            ));
+        }
         if !(s.per_week.is_finite() && s.per_week >= 0.0) {
             return Err(fail(
                 step.referenced,
@@ -174,8 +185,8 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
         }
         reports.push(ReportedCount {
             date: r.date,
-            returned: r.returned,
-            admitted: r.admitted,
+            returned: r.returned.0,
+            admitted: r.admitted.map(|a| a.0),
             source: r.source.clone(),
             note: r.note.clone(),
         });
@@ -197,17 +208,15 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
     }
     // These dates are for the briefs, which read them as `data.pilot`; they
     // must still be dates, and the pilot cannot be signed after it starts.
-    for (label, date) in [("announced", p.announced), ("signed", p.signed)] {
+    for (label, date) in [("announced", &p.announced), ("signed", &p.signed)] {
         if let Some(d) = date
-            && d > starts
+            && d.value > starts
         {
-            return Err(Error::in_file(
-                file,
-                format!("`{label}` ({d}) is after the start ({starts})"),
-            )
-            .help(format!(
-                "expected the pilot to be {label} on or before it starts"
-            )));
+            return Err(fail(
+                d.referenced,
+                format!("`{label}` ({}) is after the start ({starts})", d.value),
+                format!("expected the pilot to be {label} on or before it starts"),
+            ));
         }
     }
     let _ = (&p.name, p.first_return, p.first_admission, p.renewal_due);
