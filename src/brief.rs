@@ -64,11 +64,11 @@ const STARTER: &str = include_str!("starter.md");
 /// `SOURCE_DATE_EPOCH`), as a draft. Refuses a slug that is not a plain name
 /// and a file that already exists.
 pub fn create_brief(root: &Path, slug: &str) -> Result<std::path::PathBuf> {
+    let rel = Path::new("briefs").join(format!("{slug}.md"));
     if !check_slug(slug) {
-        return Err(Error::new(format!("“{slug}” is not a usable brief name"))
+        return Err(Error::in_file(&rel, format!("“{slug}” is not a usable brief name"))
             .help("expected lowercase letters, digits and single hyphens, e.g. `weekly-update`; the name becomes the page's address"));
     }
-    let rel = Path::new("briefs").join(format!("{slug}.md"));
     let dir = root.join("briefs");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("briefs", "create the folder", &e))?;
     let title = slug
@@ -129,6 +129,17 @@ pub fn parse_brief(file: &SourceFile) -> Result<Brief> {
     }
     let (front_text, body, body_offset) = split_front_matter(path, &file.text)?;
     let front: FrontMatter = crate::data::yaml::parse(path, front_text, 1)?;
+    for (field, value) in [("title", &front.title), ("summary", &front.summary)] {
+        if value.trim().is_empty() {
+            let line = file
+                .text
+                .lines()
+                .position(|l| l.starts_with(&format!("{field}:")));
+            return Err(Error::in_file(path, format!("`{field}` is empty"))
+                .at(line.map_or(2, |l| l + 1), 1, Some(&file.text))
+                .help(format!("expected the brief's {field}: readers see it on the index, the page and the feed")));
+        }
+    }
     if front.authors.is_empty() {
         return Err(Error::in_file(path, "`authors` is empty")
             .at(2, 1, Some(&file.text))
