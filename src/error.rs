@@ -115,10 +115,11 @@ impl fmt::Display for Error {
         if let (Some(snippet), Some(line)) = (&self.snippet, self.line) {
             let number = line.to_string();
             let pad = " ".repeat(number.len());
+            let (snippet, column) = snippet_window(snippet, self.column.unwrap_or(1));
             // The caret counts characters, not bytes, and keeps tabs so it lines up.
             let caret: String = snippet
                 .chars()
-                .take(self.column.unwrap_or(1).saturating_sub(1))
+                .take(column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             write!(f, "\n{pad} |\n{number} | {snippet}\n{pad} | {caret}^")?;
@@ -131,6 +132,32 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Most characters of a source line shown under a message.
+const SNIPPET_CHARS: usize = 160;
+
+/// A long source line cut to the part around `column` (1-based), with `…`
+/// where it was cut, and the column within what is shown.
+fn snippet_window(line: &str, column: usize) -> (String, usize) {
+    let count = line.chars().count();
+    if count <= SNIPPET_CHARS {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(1 + SNIPPET_CHARS / 2)
+        .min(count - SNIPPET_CHARS);
+    let end = start + SNIPPET_CHARS;
+    let mut shown: String = line.chars().skip(start).take(SNIPPET_CHARS).collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if end < count {
+        shown.push('…');
+    }
+    (shown, column)
+}
 
 #[cfg(test)]
 mod tests {
@@ -148,5 +175,23 @@ mod tests {
         let caret_line = text.lines().find(|l| l.ends_with('^')).unwrap();
         assert_eq!(caret_line.find('^'), Some(4 + 32));
         assert!(text.ends_with("= expected a count of 0 or more"));
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let line = "[".repeat(10_000);
+        let err = Error::in_file("d.yaml", "too deep").at(1, 256, Some(&line));
+        let text = err.to_string();
+        let shown = text.lines().nth(2).unwrap();
+        assert!(shown.len() < 4 * SNIPPET_CHARS, "{shown}");
+        assert!(
+            shown.starts_with("1 | …[") && shown.ends_with("[…"),
+            "{shown}"
+        );
+        let caret = text.lines().nth(3).unwrap();
+        let at = caret.chars().position(|c| c == '^').unwrap();
+        assert_eq!(shown.chars().nth(at), Some('['));
+        // Column 256, less the 175 characters cut, plus the `…`.
+        assert_eq!(at - "1 | ".len() + 1, 256 - 175 + 1);
     }
 }
