@@ -180,8 +180,13 @@ fn hint(message: &str) -> String {
         "expected a filter such as thousands, pct, uk_date, about, rank_words, ordinal, signed, in_words, or one of Tera's own".into()
     } else if message.starts_with("Unknown function") {
         "expected chart(name=…) or one of Tera's own functions".into()
-    } else if message.contains("not found in context") || message.contains("undefined") {
+    } else if message.contains("not found in context")
+        || message.contains("undefined")
+        || message.contains("not defined")
+    {
         "expected a figure or data name: see output/figures.json for the figures, `data.<file>` for data/*.yaml".into()
+    } else if message.contains("chart") {
+        "expected chart(name=\"…\") with one of the charts and its options, e.g. chart(name=\"cumulative\", years=[2024, 2025])".into()
     } else if message.contains("null") || message.contains("None") {
         "this figure is null for this as-of date; guard it with {% if … %}".into()
     } else {
