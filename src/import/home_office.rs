@@ -23,6 +23,12 @@ pub const ADDRESS: &str = "https://www.gov.uk/government/publications/migrants-d
 pub const LICENCE: &str = "Open Government Licence v3.0";
 /// Largest release file accepted; the real one is under 100 KB.
 pub const MAX_RELEASE_BYTES: usize = 20 * 1024 * 1024;
+/// Most bytes a release may unpack to, all its parts together; the real
+/// one unpacks to a few megabytes.
+pub const MAX_UNPACKED_BYTES: u64 = 200 * 1024 * 1024;
+/// Most times a part (over a megabyte) may unpack beyond its packed size:
+/// spreadsheet XML packs perhaps 20 to 1; deflate's own limit is about 1,030.
+pub const MAX_PACKING_RATIO: u64 = 500;
 
 /// What a release holds that `brief` keeps.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +51,7 @@ pub fn read_release(file: &Path, bytes: &[u8], released: Option<Date>) -> Result
             )),
         );
     }
+    check_unpacked_sizes(file, bytes, expected)?;
     let mut book: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
         Error::in_file(
             file,
@@ -83,6 +90,38 @@ pub fn read_release(file: &Path, bytes: &[u8], released: Option<Date>) -> Result
         },
         days,
     })
+}
+
+/// Refuses a zip bomb before calamine unpacks it: the sizes each part
+/// declares in the zip directory (which the zip reader holds it to) must be
+/// modest, in total and against their packed sizes. A file that is not a
+/// zip is left for calamine to report.
+fn check_unpacked_sizes(file: &Path, bytes: &[u8], expected: &str) -> Result<()> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (part.size(), part.compressed_size().max(1));
+        total = total.saturating_add(size);
+        let ratio = size / packed;
+        if total > MAX_UNPACKED_BYTES || (size > 1024 * 1024 && ratio > MAX_PACKING_RATIO) {
+            return Err(Error::in_file(
+                file,
+                format!(
+                    "{} would unpack to {size} bytes, {ratio} times its packed size: this looks like a zip bomb",
+                    part.name().unwrap_or_default()
+                ),
+            )
+            .help(format!(
+                "{expected}; a release unpacks to at most {MAX_UNPACKED_BYTES} bytes"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The `meta:creation-date` of the document, as a date.
