@@ -1,0 +1,484 @@
+//! The bad-input corpus: each case spoils the fixture project one way, runs
+//! the real binary, and asserts that it fails cleanly:
+//!
+//! - exit code 1 (2 for a malformed argument: clap's usage error);
+//! - no panic;
+//! - stderr starts with `error: <file>:<line>` (the exact location, as far
+//!   as the input has one) and contains the expected words;
+//! - it says what was expected (a `= …` help line or "expected");
+//! - nothing in the project changed: `output/` (built before the case),
+//!   `data/`, `briefs/` and every other file are byte-identical.
+//!
+//! Inputs that could exhaust time or memory (alias bombs, deep nesting, a
+//! zip bomb, a series over the parser's budget) run under a 1 GiB address
+//! space limit and must fail within a second.
+//!
+//! Run one case with `CORPUS=<name> cargo test --test corpus`; print every
+//! case's message with `CORPUS_SHOW=1`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Cursor, Write};
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use common::{Project, brief_text, copy_dir, line_of, snapshot};
+
+/// The fixture brief: front matter on lines 1–6, the body from line 7.
+const BRIEF: &str = "fixture";
+const BODY: &str =
+    "So far {{ ytd.people | thousands }} people.\n\n{{ chart(name=\"cumulative\") }}\n";
+
+/// Where a case's input came from, for the `.ods` cases.
+fn corpus_file(name: &str) -> Vec<u8> {
+    fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/corpus")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// The repository's `templates/brief.html`, to find its lines.
+fn brief_template() -> String {
+    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/brief.html")).unwrap()
+}
+
+/// One bad input.
+struct Case {
+    /// A short name, unique.
+    name: &'static str,
+    /// The command, after `--root <project>`; run in the project folder.
+    args: &'static [&'static str],
+    /// Spoils the project.
+    mutate: fn(&Project),
+    /// What stderr starts with after `error: `: `file:line` (or `file`),
+    /// followed by `:`.
+    at: String,
+    /// Words the message must contain.
+    says: &'static str,
+    /// The exit code (1, or 2 for a usage error).
+    status: i32,
+    /// Run under a memory limit and a one-second deadline.
+    bounded: bool,
+}
+
+fn case(
+    name: &'static str,
+    args: &'static [&'static str],
+    mutate: fn(&Project),
+    at: impl Into<String>,
+    says: &'static str,
+) -> Case {
+    Case {
+        name,
+        args,
+        mutate,
+        at: at.into(),
+        says,
+        status: 1,
+        bounded: false,
+    }
+}
+
+impl Case {
+    fn bounded(mut self) -> Case {
+        self.bounded = true;
+        self
+    }
+    fn usage(mut self) -> Case {
+        self.status = 2;
+        self
+    }
+}
+
+const BUILD: &[&str] = &["build"];
+const IMPORT: &[&str] = &["import", "home-office", "release.ods"];
+
+// ---------------------------------------------------------------------------
+// Mutations
+
+/// Replaces the first `from` in `file` with `to`; `from` must be there.
+fn edit(p: &Project, file: &str, from: &str, to: &str) {
+    let text = p.read(file);
+    assert!(text.contains(from), "{file} has no {from:?}");
+    p.write(file, text.replacen(from, to, 1));
+}
+
+/// Rewrites the crossings line of `date` with `f`.
+fn edit_day(p: &Project, date: &str, f: impl Fn(&str) -> String) {
+    let text = p.read("data/crossings.yaml");
+    let needle = format!("{{date: {date},");
+    let out: String = text
+        .split_inclusive('\n')
+        .map(|l| {
+            if l.contains(&needle) {
+                f(l)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert_ne!(out, text, "no line for {date}");
+    p.write("data/crossings.yaml", out);
+}
+
+/// Sets `field: <number>` on the crossings line of `date` to `value`.
+fn set_count(p: &Project, date: &str, field: &str, value: &str) {
+    edit_day(p, date, |line| {
+        let start = line.find(&format!("{field}: ")).unwrap() + field.len() + 2;
+        let end = start + line[start..].find([',', '}']).unwrap();
+        format!("{}{value}{}", &line[..start], &line[end..])
+    });
+}
+
+/// Replaces the fixture brief's body.
+fn body(p: &Project, body: &str) {
+    p.brief(BRIEF, &brief_text("Fixture", "2023-03-20", body));
+}
+
+/// Writes `bytes` as `release.ods` in the project folder.
+fn release(p: &Project, bytes: &[u8]) {
+    p.write("release.ods", bytes);
+}
+
+/// A folder outside the project with one file, for the symbolic links.
+fn outside() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("secret.md"),
+            brief_text("Secret", "2023-03-01", "Not ours.\n"),
+        )
+        .unwrap();
+        fs::write(dir.path().join("pilot.yaml"), common::PILOT_YAML).unwrap();
+        dir
+    })
+    .path()
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+/// A zip that is not a spreadsheet.
+fn plain_zip() -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file("hello.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(b"hello").unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// The crossings file with `n` days from 1 January 1900 (no source check
+/// reaches them: the parser's budget stops first).
+fn many_days(n: usize) -> String {
+    let mut text = common::crossings_yaml(&[], common::RELEASED);
+    let mut d = jiff::civil::date(1900, 1, 1);
+    for _ in 0..n {
+        text.push_str(&format!("  - {{date: {d}, people: 1, boats: 1}}\n"));
+        d = d.tomorrow().unwrap();
+    }
+    text
+}
+
+/// A billion laughs: ten aliases of ten aliases, twelve deep.
+fn alias_bomb() -> String {
+    let mut bomb = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..13 {
+        let p = format!("*a{}", i - 1);
+        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![p; 10].join(", ")));
+    }
+    bomb
+}
+
+// ---------------------------------------------------------------------------
+// The corpus
+
+/// Crossings lines: the header takes lines 1–8, 2019-01-DD is line 8 + DD.
+const C: &str = "data/crossings.yaml";
+/// Pilot lines: 5 starts, 6 ends, 7 share, 9–10 schedule, 12–13 reports,
+/// 15–17 scenarios.
+const P: &str = "data/pilot.yaml";
+const B: &str = "briefs/fixture.md";
+
+#[rustfmt::skip]
+fn corpus() -> Vec<Case> {
+    let t = brief_template();
+    let content_line = line_of(&t, "{% block content %}");
+    vec![
+        // YAML syntax
+        case("crossings-tab-indentation", BUILD, |p| edit(p, C, "\n  released:", "\n\treleased:"), format!("{C}:7"), "tab"),
+        case("crossings-unclosed-brace", BUILD, |p| edit_day(p, "2019-01-03", |l| l.replace('}', "")), format!("{C}:13"), "only valid inside a block"),
+        case("crossings-unclosed-quote", BUILD, |p| edit(p, C, "v3.0\"", "v3.0"), format!("{C}:6"), "quote"),
+        case("pilot-bad-indentation", BUILD, |p| edit(p, P, "\nends: ~", "\n   ends: ~"), format!("{P}:5"), "date"),
+        case("site-bad-indentation", BUILD, |p| edit(p, "site.yaml", "\ndescription:", "\n description:"), "site.yaml:2", "mapping"),
+        case("front-matter-unclosed-bracket", BUILD, |p| edit(p, &format!("briefs/{BRIEF}.md"), "[Test Desk]", "[Test Desk"), format!("{B}:5"), "unclosed bracket"),
+        // YAML 1.1 surprises
+        case("count-yes", BUILD, |p| set_count(p, "2019-01-03", "people", "yes"), format!("{C}:11"), "yes"),
+        case("count-no-capitals", BUILD, |p| set_count(p, "2019-01-03", "boats", "NO"), format!("{C}:11"), "NO"),
+        case("count-leading-zeros", BUILD, |p| set_count(p, "2019-01-03", "people", "007"), format!("{C}:11"), "007"),
+        case("count-octal-looking", BUILD, |p| set_count(p, "2019-01-03", "people", "010"), format!("{C}:11"), "010"),
+        case("count-float", BUILD, |p| set_count(p, "2019-01-03", "people", "12.5"), format!("{C}:11"), "12.5"),
+        case("pilot-returned-fraction", BUILD, |p| edit(p, P, "returned: 100,", "returned: 100.5,"), format!("{P}:12"), "100.5"),
+        case("front-matter-draft-yes", BUILD, |p| edit(p, B, "authors: [Test Desk]\n", "authors: [Test Desk]\ndraft: yes\n"), format!("{B}:6"), "yes"),
+        case("site-reference-years-no", BUILD, |p| edit(p, "site.yaml", "reference_years: 3", "reference_years: no"), "site.yaml:5", "no"),
+        // Unknown and missing fields
+        case("crossings-unknown-day-field", BUILD, |p| edit_day(p, "2019-01-03", |l| l.replace('}', ", deaths: 0}")), format!("{C}:11"), "deaths"),
+        case("crossings-missing-boats", BUILD, |p| edit_day(p, "2019-01-03", |l| l.replace(", boats: 1", "")), format!("{C}:11"), "boats"),
+        case("crossings-unknown-top-field", BUILD, |p| edit(p, C, "source:\n", "notes: hand-edited\nsource:\n"), format!("{C}:2"), "notes"),
+        case("crossings-missing-source", BUILD, |p| { let t = p.read(C); let from = t.find("source:").unwrap(); let to = t.find("days:").unwrap(); p.write(C, format!("{}{}", &t[..from], &t[to..])); }, format!("{C}:2"), "missing field `source`"),
+        case("pilot-unknown-field", BUILD, |p| edit(p, P, "name: Test returns pilot\n", "name: Test returns pilot\ncolour: red\n"), format!("{P}:3"), "colour"),
+        case("pilot-missing-starts", BUILD, |p| edit(p, P, "starts: 2022-06-01\n", ""), format!("{P}:13"), "missing field `starts`"),
+        case("site-unknown-field", BUILD, |p| edit(p, "site.yaml", "language: en-GB\n", "language: en-GB\ntheme: dark\n"), "site.yaml:5", "theme"),
+        case("site-missing-title", BUILD, |p| edit(p, "site.yaml", "title: Test briefs\n", ""), "site.yaml:4", "missing field `title`"),
+        case("front-matter-unknown-field", BUILD, |p| edit(p, B, "authors: [Test Desk]\n", "authors: [Test Desk]\nauthor: Someone\n"), format!("{B}:6"), "author"),
+        case("front-matter-missing-summary", BUILD, |p| edit(p, B, "summary: Summary of Fixture.\n", ""), format!("{B}:4"), "missing field `summary`"),
+        // The series
+        case("crossings-duplicate-day", BUILD, |p| edit(p, C, "{date: 2019-01-04,", "{date: 2019-01-03,"), format!("{C}:12"), "appears twice"),
+        case("crossings-missing-day", BUILD, |p| edit_day(p, "2019-01-03", |_| String::new()), format!("{C}:11"), "2019-01-03 is missing"),
+        case("crossings-days-swapped", BUILD, |p| { edit(p, C, "{date: 2019-01-03,", "{date: 2019-01-0X,"); edit(p, C, "{date: 2019-01-04,", "{date: 2019-01-03,"); edit(p, C, "{date: 2019-01-0X,", "{date: 2019-01-04,"); }, format!("{C}:11"), "date order"),
+        case("crossings-negative-count", BUILD, |p| set_count(p, "2019-01-03", "people", "-5"), format!("{C}:11"), "-5"),
+        case("crossings-overflowing-count", BUILD, |p| set_count(p, "2019-01-03", "people", "99999999999999999999999"), format!("{C}:11"), "too large for a count"),
+        case("crossings-absurd-count", BUILD, |p| { set_count(p, "2019-01-03", "people", "18446744073709551615"); set_count(p, "2019-01-04", "people", "18446744073709551615"); }, format!("{C}:11"), "18446744073709551615"),
+        case("crossings-boats-greater-than-people", BUILD, |p| { set_count(p, "2019-01-03", "people", "2"); set_count(p, "2019-01-03", "boats", "3"); }, format!("{C}:11"), "3 boats but only 2 people"),
+        case("crossings-30-february", BUILD, |p| edit(p, C, "{date: 2019-02-28,", "{date: 2019-02-30,"), format!("{C}:67"), "2019-02-30"),
+        case("crossings-month-13", BUILD, |p| edit(p, C, "{date: 2019-01-03,", "{date: 2019-13-03,"), format!("{C}:11"), "2019-13-03"),
+        case("crossings-no-days", BUILD, |p| p.write(C, common::crossings_yaml(&[], common::RELEASED).replace("days:\n", "days: []\n")), C, "empty"),
+        // --as-of
+        case("as-of-after-the-series", &["build", "--as-of", "2024-01-01"], |_| {}, C, "outside the data"),
+        case("as-of-before-the-series", &["build", "--as-of", "2018-12-31"], |_| {}, C, "outside the data"),
+        case("as-of-malformed", &["build", "--as-of", "2023-02-30"], |_| {}, "invalid value '2023-02-30' for '--as-of <YYYY-MM-DD>'", "is not a calendar day").usage(),
+        // The pilot
+        case("pilot-schedule-out-of-order", BUILD, |p| edit(p, P, "from: 2022-10-01", "from: 2022-05-01"), format!("{P}:10"), "schedule step"),
+        case("pilot-schedule-before-start", BUILD, |p| edit(p, P, "from: 2022-06-01", "from: 2018-06-01"), format!("{P}:9"), "before"),
+        case("pilot-reports-out-of-order", BUILD, |p| edit(p, P, "date: 2023-01-10", "date: 2022-08-01"), format!("{P}:13"), "does not come after"),
+        case("pilot-report-after-the-series", BUILD, |p| edit(p, P, "date: 2023-01-10", "date: 2023-06-01"), format!("{P}:13"), "outside"),
+        case("pilot-report-before-start", BUILD, |p| edit(p, P, "date: 2022-08-15", "date: 2022-05-01"), format!("{P}:12"), "outside"),
+        case("pilot-starts-before-the-series", BUILD, |p| edit(p, P, "starts: 2022-06-01", "starts: 2018-06-01"), format!("{P}:5"), "outside the crossings data"),
+        case("pilot-ends-before-start", BUILD, |p| edit(p, P, "ends: ~", "ends: 2022-01-01"), format!("{P}:6"), "before it starts"),
+        case("pilot-signed-after-start", BUILD, |p| edit(p, P, "signed: 2022-05-25", "signed: 2022-07-01"), format!("{P}:4"), "signed"),
+        case("pilot-share-above-one", BUILD, |p| edit(p, P, "eligible_share: 1.0", "eligible_share: 1.5"), format!("{P}:7"), "eligible_share"),
+        case("pilot-negative-rate", BUILD, |p| edit(p, P, "per_week: 250", "per_week: -250"), format!("{P}:16"), "-250"),
+        // Front matter
+        case("front-matter-missing", BUILD, |p| p.brief(BRIEF, "# Fixture\n\nNo front matter.\n"), format!("{B}:1"), "no front matter"),
+        case("front-matter-unclosed", BUILD, |p| p.brief(BRIEF, "---\ntitle: Fixture\nsummary: S.\n"), format!("{B}:1"), "never closed"),
+        case("front-matter-wrong-type", BUILD, |p| edit(p, B, "date: 2023-03-20", "date: soon"), format!("{B}:4"), "soon"),
+        case("front-matter-30-february", BUILD, |p| edit(p, B, "date: 2023-03-20", "date: 2023-02-30"), format!("{B}:4"), "2023-02-30"),
+        case("front-matter-authors-not-a-list", BUILD, |p| edit(p, B, "authors: [Test Desk]", "authors: Test Desk"), format!("{B}:5"), "authors"),
+        case("front-matter-empty-title", BUILD, |p| edit(p, B, "title: Fixture", "title: \"\""), format!("{B}:2"), "title"),
+        // Templates
+        case("brief-tera-syntax", BUILD, |p| body(p, "So far {{ ytd.people | }}.\n"), format!("{B}:7"), "syntax"),
+        case("brief-undefined-variable", BUILD, |p| body(p, "So far {{ no_such_figure }}.\n"), format!("{B}:7"), "no_such_figure"),
+        case("brief-unknown-filter", BUILD, |p| body(p, "So far {{ ytd.people | frobnicate }}.\n"), format!("{B}:7"), "frobnicate"),
+        case("brief-unknown-chart", BUILD, |p| body(p, "Chart:\n\n{{ chart(name=\"nonsense\") }}\n"), format!("{B}:9"), "nonsense"),
+        case("brief-unknown-chart-option", BUILD, |p| body(p, "Chart:\n\n{{ chart(name=\"cumulative\", colour=\"red\") }}\n"), format!("{B}:9"), "colour"),
+        case("brief-chart-option-wrong-type", BUILD, |p| body(p, "Chart:\n\n{{ chart(name=\"cumulative\", years=\"2020\") }}\n"), format!("{B}:9"), "years"),
+        case("template-syntax-error", BUILD, |p| edit(p, "templates/brief.html", "{% block content %}", "{% block content %}{% if %}"), format!("templates/brief.html:{content_line}"), "syntax"),
+        case("template-undefined-variable", BUILD, |p| edit(p, "templates/brief.html", "{% block content %}", "{% block content %}{{ no_such_thing.x }}"), format!("templates/brief.html:{content_line}"), "no_such_thing"),
+        case("template-missing", BUILD, |p| fs::remove_file(p.path("templates/brief.html")).unwrap(), "templates/brief.html", "missing"),
+        case("template-parent-missing", BUILD, |p| fs::remove_file(p.path("templates/base.html")).unwrap(), "templates/brief.html", "base.html"),
+        // Encodings and empty files
+        case("brief-not-utf8", BUILD, |p| p.brief_bytes(BRIEF, &[brief_text("Fixture", "2023-03-20", "First.\n").as_bytes(), b"Caf\xe9.\n"].concat()), format!("{B}:8:4"), "UTF-8"),
+        case("crossings-not-utf8", BUILD, |p| { let mut b = p.read_bytes(C); let i = b.windows(10).position(|w| w == b"2019-01-03").unwrap(); b[i + 4] = 0xff; p.write(C, b); }, format!("{C}:11:16"), "UTF-8"),
+        case("template-not-utf8", BUILD, |p| { let mut b = b"\xfe".to_vec(); b.extend(p.read_bytes("templates/index.html")); p.write("templates/index.html", b); }, "templates/index.html:1:1", "UTF-8"),
+        case("site-not-utf8", BUILD, |p| p.write("site.yaml", b"title: Caf\xe9\n"), "site.yaml:1:11", "UTF-8"),
+        case("crossings-empty", BUILD, |p| p.write(C, ""), C, "empty"),
+        case("pilot-empty", BUILD, |p| p.write(P, "\n\n"), P, "empty"),
+        case("site-empty", BUILD, |p| p.write("site.yaml", ""), "site.yaml", "empty"),
+        case("brief-empty", BUILD, |p| p.brief(BRIEF, ""), format!("{B}:1"), "no front matter"),
+        // Size, budgets, bombs
+        case("crossings-too-large", BUILD, |p| p.write(C, "#".repeat(16 * 1024 * 1024 + 1)), C, "bytes").bounded(),
+        case("crossings-over-the-node-budget", BUILD, |p| p.write(C, many_days(40_000)), format!("{C}:35721"), "over the loader's limits"),
+        case("data-alias-bomb", BUILD, |p| p.write("data/bomb.yaml", alias_bomb()), "data/bomb.yaml", "alias").bounded(),
+        case("pilot-alias-bomb", BUILD, |p| p.write(P, format!("{}{}", common::PILOT_YAML, alias_bomb().replace("a0:", "x0:"))), format!("{P}:18"), "x0").bounded(),
+        case("data-deep-nesting", BUILD, |p| p.write("data/deep.yaml", "[".repeat(10_000) + &"]".repeat(10_000)), "data/deep.yaml:1", "nesting").bounded(),
+        case("data-deep-block-nesting", BUILD, |p| p.write("data/deep.yaml", (0..100).map(|i| format!("{}a:\n", "  ".repeat(i))).collect::<String>()), "data/deep.yaml:33", "nesting").bounded(),
+        case("pilot-deep-nesting", BUILD, |p| p.write(P, "[".repeat(10_000) + &"]".repeat(10_000)), format!("{P}:1"), "nesting").bounded(),
+        case("front-matter-deep-nesting", BUILD, |p| p.brief(BRIEF, &format!("---\ntitle: {}\n---\nBody.\n", "{a: ".repeat(10_000))), format!("{B}:2"), "expected").bounded(),
+        // Names and links that would reach outside the project
+        case("brief-name-with-space", BUILD, |p| p.write("briefs/Bad Name.md", brief_text("Bad", "2023-03-01", "Body.\n")), "briefs/Bad Name.md", "not a usable page name"),
+        case("brief-name-dots", BUILD, |p| p.write("briefs/..md", brief_text("Dots", "2023-03-01", "Body.\n")), "briefs/..md", "not a usable page name"),
+        case("new-brief-escaping", &["new", "../escape"], |_| {}, "briefs/../escape.md", "not a usable brief name"),
+        case("new-brief-existing", &["new", "fixture"], |_| {}, B, "already exists"),
+        case("symlink-brief-outside", BUILD, |p| symlink(&outside().join("secret.md"), &p.path("briefs/secret.md")), "briefs/secret.md", "symbolic link"),
+        case("symlink-data-file-outside", BUILD, |p| { fs::remove_file(p.path(P)).unwrap(); symlink(&outside().join("pilot.yaml"), &p.path(P)); }, P, "symbolic link"),
+        case("symlink-data-folder-outside", BUILD, |p| { let c = p.read_bytes(C); fs::remove_dir_all(p.path("data")).unwrap(); let d = outside().join(format!("data-{}", std::process::id())); fs::create_dir_all(&d).unwrap(); fs::write(d.join("crossings.yaml"), c).unwrap(); symlink(&d, &p.path("data")); }, "data", "symbolic link"),
+        // Releases
+        case("ods-not-a-release", IMPORT, |p| release(p, &corpus_file("no-sb01.ods")), "release.ods", "no table SB_01"),
+        case("ods-plain-zip", IMPORT, |p| release(p, &plain_zip()), "release.ods", "not an OpenDocument spreadsheet"),
+        case("ods-truncated", IMPORT, |p| { let b = corpus_file("release.ods"); release(p, &b[..b.len() / 2]); }, "release.ods", "not an OpenDocument spreadsheet"),
+        case("ods-text-file", IMPORT, |p| release(p, b"Date,Migrants arrived\n01/01/2018,5\n"), "release.ods", "not an OpenDocument spreadsheet"),
+        case("ods-empty-file", IMPORT, |p| release(p, b""), "release.ods", "not an OpenDocument spreadsheet"),
+        case("ods-missing-file", IMPORT, |_| {}, "release.ods", "could not read"),
+        case("ods-zip-bomb", IMPORT, |p| release(p, &corpus_file("zip-bomb.ods")), "release.ods", "content.xml").bounded(),
+    ]
+}
+
+// ---------------------------------------------------------------------------
+// Running
+
+/// The output/ of the fixture, built once.
+fn built_output() -> &'static Path {
+    static FIXTURE: OnceLock<Project> = OnceLock::new();
+    FIXTURE
+        .get_or_init(|| {
+            let p = fixture();
+            p.build_ok(&[]);
+            p
+        })
+        .root()
+}
+
+/// The fixture project: the common one plus one brief with a chart.
+fn fixture() -> Project {
+    let p = Project::new();
+    p.brief(BRIEF, &brief_text("Fixture", "2023-03-20", BODY));
+    p
+}
+
+/// Runs `brief --root <root> args` in `root`; a bounded run gets 1 GiB of
+/// address space.
+fn run(root: &Path, args: &[&str], bounded: bool) -> (common::Output, Duration) {
+    let bin = env!("CARGO_BIN_EXE_brief");
+    let mut cmd = if bounded {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+            .arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.arg("--root").arg(root).args(args).current_dir(root);
+    let started = Instant::now();
+    let out = cmd.env_remove("RUST_LOG").output().unwrap();
+    let took = started.elapsed();
+    (
+        common::Output {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        },
+        took,
+    )
+}
+
+/// Every file of the project (links followed), and the names of its folders.
+fn state(root: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
+    let mut names: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    (snapshot(root), names)
+}
+
+/// Runs one case; returns what went wrong, if anything.
+fn check(case: &Case) -> Result<(), String> {
+    let p = fixture();
+    copy_dir(&built_output().join("output"), &p.path("output"));
+    (case.mutate)(&p);
+    let before = state(p.root());
+    let (out, took) = run(p.root(), case.args, case.bounded);
+    if std::env::var_os("CORPUS_SHOW").is_some() {
+        eprintln!(
+            "--- {} ({} ms)\n{}",
+            case.name,
+            took.as_millis(),
+            out.stderr
+        );
+    }
+    let err = &out.stderr;
+    let mut problems = Vec::new();
+    if out.status != case.status {
+        problems.push(format!(
+            "exit code {} (expected {})",
+            out.status, case.status
+        ));
+    }
+    if err.contains("panicked") {
+        problems.push("it panicked".into());
+    }
+    let prefix = format!("error: {}:", case.at);
+    if !err.starts_with(&prefix) {
+        problems.push(format!("stderr does not start with {prefix:?}"));
+    }
+    if !err.contains(case.says) {
+        problems.push(format!("stderr does not say {:?}", case.says));
+    }
+    if !err.contains("\n  = ") && !err.contains("expected") {
+        problems.push("stderr does not say what was expected".into());
+    }
+    if case.bounded && took > Duration::from_secs(1) {
+        problems.push(format!("took {} ms", took.as_millis()));
+    }
+    if state(p.root()) != before {
+        problems.push("the project changed (output/, data/ or another file)".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: {}\nstdout:\n{}stderr:\n{}",
+            case.name,
+            problems.join("; "),
+            out.stdout,
+            err
+        ))
+    }
+}
+
+#[test]
+fn the_corpus_has_enough_distinct_cases() {
+    let cases = corpus();
+    assert!(cases.len() >= 45, "{} cases", cases.len());
+    let mut names: Vec<&str> = cases.iter().map(|c| c.name).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), cases.len(), "case names are unique");
+}
+
+#[test]
+fn every_bad_input_fails_cleanly_where_it_is() {
+    let only = std::env::var("CORPUS").ok();
+    let cases: Vec<Case> = corpus()
+        .into_iter()
+        .filter(|c| only.as_deref().is_none_or(|o| c.name == o))
+        .collect();
+    assert!(!cases.is_empty(), "no case named {only:?}");
+    built_output();
+    let next = Mutex::new(0usize);
+    let failures = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                loop {
+                    let i = {
+                        let mut n = next.lock().unwrap();
+                        *n += 1;
+                        *n - 1
+                    };
+                    let Some(case) = cases.get(i) else { break };
+                    if let Err(e) = check(case) {
+                        failures.lock().unwrap().push(e);
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}

@@ -1,0 +1,31 @@
+"""Writes the .ods files of the bad-input corpus (tests/corpus.rs):
+
+    python3 tests/corpus/make-ods.py
+
+release.ods          a small, good Home Office-style release (21 days)
+no-sb01.ods          a good spreadsheet whose tables are not SB_01/SB_02
+zip-bomb.ods         a real ODS zip whose content.xml inflates to 300 MB of
+                     zeros (about 290 KB on disk)
+"""
+import os
+import sys
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "fuzz", "seeds"))
+import make_release  # noqa: E402
+
+make_release.write(os.path.join(HERE, "release.ods"), zipfile.ZIP_DEFLATED)
+make_release.write(os.path.join(HERE, "no-sb01.ods"), zipfile.ZIP_DEFLATED, ("Daily", "Weekly"))
+
+ZEROS = 300_000_000
+with zipfile.ZipFile(os.path.join(HERE, "zip-bomb.ods"), "w", compression=zipfile.ZIP_DEFLATED,
+                     compresslevel=9) as z:
+    z.writestr("mimetype", make_release.MIMETYPE, compress_type=zipfile.ZIP_STORED)
+    z.writestr("META-INF/manifest.xml", make_release.MANIFEST)
+    info = zipfile.ZipInfo("content.xml")
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with z.open(info, "w") as f:
+        chunk = bytes(1_000_000)
+        for _ in range(ZEROS // len(chunk)):
+            f.write(chunk)
