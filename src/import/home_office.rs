@@ -29,6 +29,11 @@ pub const MAX_UNPACKED_BYTES: u64 = 200 * 1024 * 1024;
 /// Most times a part (over a megabyte) may unpack beyond its packed size:
 /// spreadsheet XML packs perhaps 20 to 1; deflate's own limit is about 1,030.
 pub const MAX_PACKING_RATIO: u64 = 500;
+/// Most cells the tables of a release may spread over, counting repeated
+/// rows and columns as calamine fills them in; the real release has a few
+/// tens of thousands. Calamine allows 100 million, many gigabytes, to a
+/// file of a few hundred bytes that repeats one cell.
+pub const MAX_RELEASE_CELLS: u64 = 2_000_000;
 
 /// What a release holds that `brief` keeps.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +105,40 @@ fn check_unpacked_sizes(file: &Path, bytes: &[u8], expected: &str) -> Result<()>
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
+    check_zip_sizes(file, &mut archive, expected)?;
+    let Ok(content) = archive.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut xml = Vec::new();
+    // The sizes are checked: this reads at most MAX_UNPACKED_BYTES.
+    if std::io::Read::read_to_end(
+        &mut std::io::Read::take(content, MAX_UNPACKED_BYTES),
+        &mut xml,
+    )
+    .is_err()
+    {
+        return Ok(());
+    }
+    let cells = spread_cells(&xml);
+    if cells > MAX_RELEASE_CELLS {
+        return Err(Error::in_file(
+            file,
+            format!("its tables repeat rows and columns over {cells} cells"),
+        )
+        .help(format!(
+            "{expected}; a release spreads over at most {MAX_RELEASE_CELLS} cells"
+        )));
+    }
+    Ok(())
+}
+
+/// The sizes the parts of a zip declare, in total and against their packed
+/// sizes.
+fn check_zip_sizes(
+    file: &Path,
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    expected: &str,
+) -> Result<()> {
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let Ok(part) = archive.by_index_raw(i) else {
@@ -122,6 +161,81 @@ fn check_unpacked_sizes(file: &Path, bytes: &[u8], expected: &str) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// How many cells calamine would fill in for the tables of `content.xml`,
+/// or more: for each table, the rows from its first to its last row with a
+/// value (repeats counted) times its widest row up to its last value. Empty
+/// cells and rows at the end of a table, which every release has by the
+/// million, cost calamine nothing and count nothing here.
+fn spread_cells(xml: &[u8]) -> u64 {
+    let attr = |tag: &[u8], name: &[u8]| -> u64 {
+        tag.windows(name.len())
+            .position(|w| w == name)
+            .and_then(|i| {
+                let rest = &tag[i + name.len()..];
+                let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+                std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+            })
+            .unwrap_or(1)
+    };
+    let (mut total, mut span, mut pending, mut widest) = (0u64, 0u64, 0u64, 0u64);
+    let (mut row_repeats, mut column, mut width) = (1u64, 0u64, 0u64);
+    let mut rest = xml;
+    while let Some(start) = rest.iter().position(|&b| b == b'<') {
+        rest = &rest[start + 1..];
+        let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        let name_len = tag
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .unwrap_or(tag.len());
+        match &tag[..name_len] {
+            b"table:table" => (span, pending, widest) = (0, 0, 0),
+            b"table:table-row" => {
+                row_repeats = attr(tag, b"table:number-rows-repeated=\"");
+                (column, width) = (0, 0);
+                // An empty row written `<table:table-row …/>` ends here.
+                if tag.ends_with(b"/") && span > 0 {
+                    pending = pending.saturating_add(row_repeats);
+                }
+            }
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                column = column.saturating_add(attr(tag, b"table:number-columns-repeated=\""));
+                let typed = tag.windows(17).any(|w| w == b"office:value-type");
+                let inner = if tag.ends_with(b"/") {
+                    &[][..]
+                } else {
+                    let after = &rest[end.min(rest.len())..];
+                    let close = after
+                        .windows(18)
+                        .position(|w| w == b"</table:table-cell")
+                        .unwrap_or(after.len());
+                    &after[..close]
+                };
+                let has_text = inner.windows(6).any(|w| w == b"<text:");
+                if typed || has_text {
+                    width = column;
+                }
+            }
+            b"" if tag.starts_with(b"/table:table-row") => {
+                if width > 0 {
+                    span = span.saturating_add(pending).saturating_add(row_repeats);
+                    pending = 0;
+                    widest = widest.max(width);
+                } else if span > 0 {
+                    pending = pending.saturating_add(row_repeats);
+                }
+            }
+            b"" if tag.starts_with(b"/table:table") && !tag.starts_with(b"/table:table-") => {
+                total = total.saturating_add(span.saturating_mul(widest));
+                (span, pending, widest) = (0, 0, 0);
+            }
+            _ => {}
+        }
+        rest = &rest[end.min(rest.len())..];
+    }
+    total.saturating_add(span.saturating_mul(widest))
 }
 
 /// The `meta:creation-date` of the document, as a date.
@@ -314,4 +428,44 @@ fn check_weekly(file: &Path, range: &Range<Data>, days: &[DailyArrivals]) -> Res
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &str) -> Vec<u8> {
+        format!("<office:spreadsheet><table:table table:name=\"SB_01\"><table:table-column table:number-columns-repeated=\"5\"/>{rows}</table:table></office:spreadsheet>").into_bytes()
+    }
+
+    const VALUE: &str = "<table:table-cell office:value-type=\"float\" office:value=\"1\"><text:p>1</text:p></table:table-cell>";
+
+    #[test]
+    fn trailing_empty_rows_and_columns_cost_nothing() {
+        let row = format!(
+            "<table:table-row>{VALUE}{VALUE}<table:table-cell table:number-columns-repeated=\"16382\"/></table:table-row>"
+        );
+        let xml = table(&format!(
+            "{}<table:table-row table:number-rows-repeated=\"1048000\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>",
+            row.repeat(3)
+        ));
+        assert_eq!(spread_cells(&xml), 3 * 2);
+    }
+
+    #[test]
+    fn repeated_values_and_empty_rows_between_them_count() {
+        // A few hundred bytes that calamine would fill in with 96 million cells.
+        let bomb = table(
+            "<table:table-row table:number-rows-repeated=\"6000\"><table:table-cell office:value-type=\"float\" office:value=\"1\" table:number-columns-repeated=\"16000\"/></table:table-row>",
+        );
+        assert_eq!(spread_cells(&bomb), 96_000_000);
+        let gap = table(&format!(
+            "<table:table-row>{VALUE}</table:table-row><table:table-row table:number-rows-repeated=\"1000000\"/><table:table-row>{VALUE}</table:table-row>"
+        ));
+        assert_eq!(spread_cells(&gap), 1_000_002);
+        let text = table(
+            "<table:table-row><table:table-cell table:number-columns-repeated=\"9\"><text:p>x</text:p></table:table-cell></table:table-row>",
+        );
+        assert_eq!(spread_cells(&text), 9);
+    }
 }
