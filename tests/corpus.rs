@@ -318,6 +318,7 @@ fn corpus() -> Vec<Case> {
         case("ods-empty-file", IMPORT, |p| release(p, b""), "release.ods", "not an OpenDocument spreadsheet"),
         case("ods-missing-file", IMPORT, |_| {}, "release.ods", "could not read"),
         case("ods-zip-bomb", IMPORT, |p| release(p, &corpus_file("zip-bomb.ods")), "release.ods", "content.xml").bounded(),
+        case("ods-repeat-bomb", IMPORT, |p| release(p, &corpus_file("repeat-bomb.ods")), "release.ods", "96000000 cells").bounded(),
     ]
 }
 
