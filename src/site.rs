@@ -643,18 +643,17 @@ fn render_site(
         feed::sitemap(base_url, &entries).into_bytes(),
     );
 
-    // The charts the briefs placed, each once, with the data it draws.
-    let drawn = charts.drawn();
-    for placed in &drawn {
-        let chart = &placed.chart;
-        files.insert(
-            format!("charts/{}.svg", chart.name),
-            chart.svg.clone().into_bytes(),
-        );
-        files.insert(
-            format!("charts/{}.csv", chart.name),
-            chart.csv.clone().into_bytes(),
-        );
+    // The charts the briefs placed, each once, with the data it draws. The
+    // engine holds the chart function, which holds the set: drop it first.
+    drop(engine);
+    let drawn = match Arc::try_unwrap(charts) {
+        Ok(set) => set.into_drawn(),
+        Err(shared) => shared.drawn(),
+    };
+    for placed in drawn {
+        let chart = placed.chart;
+        files.insert(format!("charts/{}.svg", chart.name), chart.svg.into_bytes());
+        files.insert(format!("charts/{}.csv", chart.name), chart.csv.into_bytes());
     }
     for (path, bytes) in &project.assets {
         files.insert(format!("assets/{path}"), bytes.clone());

@@ -6,7 +6,7 @@
 //! with the prose around it.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -90,7 +90,7 @@ pub struct ChartSet {
     series: Series,
     pilot: Option<PilotParameters>,
     source: String,
-    drawn: Mutex<BTreeMap<String, PlacedChart>>,
+    drawn: Mutex<BTreeMap<String, Arc<PlacedChart>>>,
 }
 
 /// "20 August 2026".
@@ -118,22 +118,32 @@ impl ChartSet {
 
     /// The chart for `request`, drawn on first use. The error says what is
     /// wrong with the request, for the brief's error message.
-    pub fn place(&self, request: &ChartRequest) -> Result<PlacedChart, String> {
+    pub fn place(&self, request: &ChartRequest) -> Result<Arc<PlacedChart>, String> {
         let stem = request.file_stem();
         if let Some(placed) = self.lock().get(&stem) {
-            return Ok(placed.clone());
+            return Ok(Arc::clone(placed));
         }
-        let placed = self.draw(request, &stem)?;
-        self.lock().insert(stem, placed.clone());
+        let placed = Arc::new(self.draw(request, &stem)?);
+        self.lock().insert(stem, Arc::clone(&placed));
         Ok(placed)
     }
 
-    /// Every chart drawn so far, by file stem.
-    pub fn drawn(&self) -> Vec<PlacedChart> {
-        self.lock().values().cloned().collect()
+    /// Every chart drawn, by file stem; the set is used up, so the charts
+    /// move out rather than being copied (a large site draws thousands).
+    pub fn into_drawn(self) -> Vec<PlacedChart> {
+        let drawn = self.drawn.into_inner().unwrap_or_else(|e| e.into_inner());
+        drawn
+            .into_values()
+            .map(|placed| Arc::try_unwrap(placed).unwrap_or_else(|shared| (*shared).clone()))
+            .collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, PlacedChart>> {
+    /// Every chart drawn so far, by file stem, copied.
+    pub fn drawn(&self) -> Vec<PlacedChart> {
+        self.lock().values().map(|p| (**p).clone()).collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Arc<PlacedChart>>> {
         // A panic while drawing cannot leave the map half-written, so a
         // poisoned lock still holds good charts.
         self.drawn.lock().unwrap_or_else(|e| e.into_inner())
