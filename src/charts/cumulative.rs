@@ -28,13 +28,21 @@ pub fn cumulative(input: &Cumulative) -> Chart {
     cumulative_with(input, &Theme::default())
 }
 
-/// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
-pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
+/// Only the SVG of the chart with `theme`: for the narrow drawing, whose
+/// data is the wide chart's.
+pub fn cumulative_svg(input: &Cumulative, theme: &Theme) -> String {
     let lines = clean(&input.lines);
     let description = describe(&lines, input.highlight);
-    let svg = render(theme, &input.name, &input.title, &description, |area| {
+    render(theme, &input.name, &input.title, &description, |area| {
         draw(area, theme, input, &lines)
-    });
+    })
+}
+
+/// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
+pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
+    let svg = cumulative_svg(input, theme);
+    let lines = clean(&input.lines);
+    let description = describe(&lines, input.highlight);
     let mut rows = Vec::new();
     for l in &lines {
         for (d, v) in &l.points {

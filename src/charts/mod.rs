@@ -32,9 +32,13 @@ pub mod theme;
 
 pub use annual::{AnnualBars, annual_bars, annual_bars_with};
 pub use backtest::{BacktestErrors, backtest_errors, backtest_errors_with};
-pub use cumulative::{Cumulative, YearLine, cumulative, cumulative_with};
-pub use pilot::{PILOT_SCALE_NOTE, PilotReturns, pilot_returns, pilot_returns_with};
-pub use projection::{ProjectionRange, projection_range, projection_range_with};
+pub use cumulative::{Cumulative, YearLine, cumulative, cumulative_svg, cumulative_with};
+pub use pilot::{
+    PILOT_SCALE_NOTE, PilotReturns, pilot_returns, pilot_returns_svg, pilot_returns_with,
+};
+pub use projection::{
+    ProjectionRange, projection_range, projection_range_svg, projection_range_with,
+};
 pub use set::{CHART_KINDS, ChartRequest, ChartSet, PlacedChart};
 pub use theme::Theme;
 

@@ -70,14 +70,22 @@ pub fn projection_range(input: &ProjectionRange) -> Chart {
     projection_range_with(input, &Theme::default())
 }
 
+/// Only the SVG of the chart with `theme`: for the narrow drawing, whose
+/// data is the wide chart's.
+pub fn projection_range_svg(input: &ProjectionRange, theme: &Theme) -> String {
+    let c = clean(input);
+    let description = describe(input.year, &c);
+    render(theme, &input.name, &input.title, &description, |area| {
+        draw(area, theme, input, &c)
+    })
+}
+
 /// Draws the year so far and the projected range with `theme`, e.g.
 /// [`Theme::narrow`].
 pub fn projection_range_with(input: &ProjectionRange, theme: &Theme) -> Chart {
+    let svg = projection_range_svg(input, theme);
     let c = clean(input);
     let description = describe(input.year, &c);
-    let svg = render(theme, &input.name, &input.title, &description, |area| {
-        draw(area, theme, input, &c)
-    });
     let y = input.year;
     let mut rows: Vec<Vec<String>> = c
         .so_far

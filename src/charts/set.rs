@@ -16,8 +16,8 @@ use crate::model::{Figures, PilotParameters, Series, planned_by};
 use super::theme::fmt_count;
 use super::{
     AnnualBars, BacktestErrors, Chart, Cumulative, PILOT_SCALE_NOTE, PilotReturns, ProjectionRange,
-    Theme, YearLine, annual_bars_with, backtest_errors_with, cumulative_with, pilot_returns_with,
-    projection_range_with,
+    Theme, YearLine, annual_bars_with, backtest_errors_with, cumulative_svg, cumulative_with,
+    pilot_returns_svg, pilot_returns_with, projection_range_svg, projection_range_with,
 };
 
 /// A chart ready to place: drawn wide and narrow (for phones), with the
@@ -351,7 +351,7 @@ impl ChartSet {
             lines,
             highlight,
         };
-        Ok(both(&input, cumulative_with, subtitle))
+        Ok(both_svg(&input, cumulative_with, cumulative_svg, subtitle))
     }
 
     fn projection(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
@@ -401,7 +401,12 @@ impl ChartSet {
                 .map(|r| (r.year, r.total))
                 .collect(),
         };
-        Ok(both(&input, projection_range_with, subtitle))
+        Ok(both_svg(
+            &input,
+            projection_range_with,
+            projection_range_svg,
+            subtitle,
+        ))
     }
 
     fn backtest(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
@@ -499,7 +504,12 @@ impl ChartSet {
             planned,
             reported,
         };
-        Ok(both(&input, pilot_returns_with, subtitle))
+        Ok(both_svg(
+            &input,
+            pilot_returns_with,
+            pilot_returns_svg,
+            subtitle,
+        ))
     }
 }
 
@@ -508,6 +518,21 @@ fn both<I>(input: &I, draw: fn(&I, &Theme) -> Chart, subtitle: String) -> Placed
     PlacedChart {
         chart: draw(input, &Theme::default()),
         narrow_svg: draw(input, &Theme::narrow()).svg,
+        subtitle,
+    }
+}
+
+/// Draws `input` wide (with its data) and, SVG only, narrow: for the kinds
+/// with a row per day, whose data is costly to write twice.
+fn both_svg<I>(
+    input: &I,
+    draw: fn(&I, &Theme) -> Chart,
+    narrow: fn(&I, &Theme) -> String,
+    subtitle: String,
+) -> PlacedChart {
+    PlacedChart {
+        chart: draw(input, &Theme::default()),
+        narrow_svg: narrow(input, &Theme::narrow()),
         subtitle,
     }
 }
