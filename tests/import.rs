@@ -509,3 +509,65 @@ fn more_boats_than_people_in_a_release_is_reported_in_the_release() {
     assert!(!err.contains("data/crossings.yaml"), "{err}");
     assert!(err.contains("SB_01!C42"), "the cell is named: {err}");
 }
+
+#[test]
+fn an_import_killed_at_any_moment_leaves_the_old_file_or_the_new() {
+    let p = Project::new();
+    // Two releases of six years of days, the second a week longer.
+    let first = days_between(date(2018, 1, 1), date(2023, 12, 24));
+    let second = days_between(date(2018, 1, 1), date(2023, 12, 31));
+    let (a, b) = (Release::of(&first).ods(), Release::of(&second).ods());
+    p.write("a.ods", &a);
+    p.write("b.ods", &b);
+    let mut texts = Vec::new();
+    for name in ["a.ods", "b.ods"] {
+        let file = p.path(name);
+        let out = p.run(&["import", "home-office", file.to_str().unwrap()]);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        texts.push(p.read("data/crossings.yaml"));
+    }
+    assert_ne!(texts[0], texts[1]);
+    // Time one whole import, then kill imports at points spread over it.
+    let started = std::time::Instant::now();
+    let file_a = p.path("a.ods");
+    assert_eq!(
+        p.run(&["import", "home-office", file_a.to_str().unwrap()])
+            .status,
+        0
+    );
+    let full = started.elapsed().as_millis() as u64;
+    let mut seen = [0, 0];
+    for (round, delay) in (0..=10)
+        .map(|i| full * i / 10)
+        .chain([2 * full, 3 * full])
+        .enumerate()
+    {
+        let target = if round % 2 == 0 { "b.ods" } else { "a.ods" };
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .arg("--root")
+            .arg(p.root())
+            .args(["import", "home-office"])
+            .arg(p.path(target))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = p.read("data/crossings.yaml");
+        let which = texts.iter().position(|t| *t == now);
+        assert!(
+            which.is_some(),
+            "after a kill at {delay} ms the file is neither release"
+        );
+        seen[which.unwrap()] += 1;
+        let leftovers: Vec<_> = std::fs::read_dir(p.path("data"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".yaml"))
+            .collect();
+        assert!(leftovers.len() <= 3, "no stray .yaml files appear in data/");
+    }
+    assert!(seen[0] > 0 && seen[1] > 0, "{seen:?}");
+}
