@@ -193,16 +193,7 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
         no_data(area, theme, plot);
         return;
     };
-    let ys = Scale::new(0.0, top.max(1.0), plot.bottom, plot.top);
-    let xs = Scale::new(1.0, 366.0, plot.left, plot.right);
-    y_grid(area, theme, plot, &ys, &tick_labels);
-    line(
-        area,
-        &[(plot.left, plot.bottom), (plot.right, plot.bottom)],
-        theme.baseline,
-        1,
-    );
-    month_axis(area, theme, plot, &xs);
+    let (ys, xs) = day_of_year_axes(area, theme, plot, top, &tick_labels);
 
     // Reference totals: light dashed lines with labels at the left.
     let ref_px = theme.tick_size;

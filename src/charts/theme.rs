@@ -643,6 +643,29 @@ pub fn wrap(text: &str, px: u32, max_px: i32) -> Vec<String> {
     lines
 }
 
+/// The axes of a chart by day of the year: the y scale from 0 to `top`
+/// with its grid, the baseline, and months along the bottom. Returns the
+/// y and x scales.
+pub fn day_of_year_axes(
+    area: &Area,
+    theme: &Theme,
+    plot: Plot,
+    top: f64,
+    tick_labels: &[(f64, String)],
+) -> (Scale, Scale) {
+    let ys = Scale::new(0.0, top.max(1.0), plot.bottom, plot.top);
+    let xs = Scale::new(1.0, 366.0, plot.left, plot.right);
+    y_grid(area, theme, plot, &ys, tick_labels);
+    line(
+        area,
+        &[(plot.left, plot.bottom), (plot.right, plot.bottom)],
+        theme.baseline,
+        1,
+    );
+    month_axis(area, theme, plot, &xs);
+    (ys, xs)
+}
+
 /// Month abbreviations.
 pub const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
+use crate::charts::theme::{MONTH_NAMES, MONTHS};
 use crate::error::{Error, Result};
 use crate::model::{DailyArrivals, Figures};
 use crate::project::Project;
@@ -408,33 +409,6 @@ fn compare_briefs(before: &[BriefText], after: &[BriefText]) -> Vec<BriefChange>
     out
 }
 
-const MONTHS: [&str; 24] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-];
-
 /// The changed stretches of text that hold a figure, word by word.
 pub fn number_changes(old: &str, new: &str) -> Vec<NumberChange> {
     let old_words: Vec<&str> = old.split_whitespace().collect();
@@ -482,7 +456,8 @@ pub fn number_changes(old: &str, new: &str) -> Vec<NumberChange> {
 }
 
 fn is_month(word: &str) -> bool {
-    MONTHS.contains(&word.trim_end_matches([',', '.', ';', ':']))
+    let word = word.trim_end_matches([',', '.', ';', ':']);
+    MONTH_NAMES.contains(&word) || MONTHS.contains(&word)
 }
 
 fn is_year(word: &str) -> bool {
