@@ -10,8 +10,8 @@
 //!   `data/`, `briefs/` and every other file are byte-identical.
 //!
 //! Inputs that could exhaust time or memory (alias bombs, deep nesting, a
-//! zip bomb, a series over the parser's budget) run under a 1 GiB address
-//! space limit and must fail within a second.
+//! file over the size limit, a zip bomb, a repeated-cell bomb) run under a
+//! 1 GiB address space limit and must fail within a second.
 //!
 //! Run one case with `CORPUS=<name> cargo test --test corpus`; print every
 //! case's message with `CORPUS_SHOW=1`.
