@@ -46,7 +46,7 @@ pub fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     let staging = parent.join(format!(".{name}.new-{pid}"));
     let retired = parent.join(format!(".{name}.old-{pid}"));
     let _ = fs::remove_dir_all(&staging);
-    let written = write_tree(&staging, files);
+    let written = write_tree(&staging, files, out);
     if let Err(e) = written {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
@@ -95,12 +95,23 @@ fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<()> {
 }
 
 /// Writes every file under `root`.
-fn write_tree(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+/// A file already in `old` with exactly these bytes is hard-linked rather
+/// than written again: a rebuild that changes one page of thousands then
+/// writes one page. The old site is never modified, only linked to.
+fn write_tree(root: &Path, files: &BTreeMap<String, Vec<u8>>, old: &Path) -> Result<()> {
     fs::create_dir_all(root).map_err(|e| Error::io(root, "create the folder", &e))?;
     for (path, bytes) in files {
-        let target = root.join(check_site_path(path)?);
+        let relative = check_site_path(path)?;
+        let target = root.join(&relative);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", &e))?;
+        }
+        let previous = old.join(&relative);
+        let same = fs::symlink_metadata(&previous)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && fs::read(&previous).is_ok_and(|b| b == *bytes);
+        if same && fs::hard_link(&previous, &target).is_ok() {
+            continue;
         }
         fs::write(&target, bytes).map_err(|e| Error::io(&target, "write", &e))?;
     }
@@ -146,5 +157,25 @@ mod tests {
         write_site(&out, &files).unwrap();
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read(out.join("new/index.html")).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_not_written_again() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let mut files = BTreeMap::new();
+        files.insert("same.html".to_string(), b"same".to_vec());
+        files.insert("changed.html".to_string(), b"old".to_vec());
+        write_site(&out, &files).unwrap();
+        let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        let before = (inode("same.html"), inode("changed.html"));
+        files.insert("changed.html".to_string(), b"new".to_vec());
+        write_site(&out, &files).unwrap();
+        assert_eq!(inode("same.html"), before.0, "linked from the old site");
+        assert_ne!(inode("changed.html"), before.1);
+        assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"new");
+        assert_eq!(fs::metadata(out.join("same.html")).unwrap().nlink(), 1);
     }
 }
