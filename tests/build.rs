@@ -37,19 +37,6 @@ fn project_with_briefs() -> Project {
     p
 }
 
-/// `n` with thousands separators, as a reader would write it.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------
 // The independent computation (MODEL.md §1, §2, §4), written out plainly.
 
@@ -357,12 +344,15 @@ fn brief_page_shows_rendered_numbers_and_an_inline_chart() {
     let page = p.read("output/so-far/index.html");
     let e = expected(&common::series(), LAST);
     assert!(e.ytd_people >= 1000, "the fixture should need a separator");
-    let want = format!("Arrivals so far this year: {}.", thousands(e.ytd_people));
+    let want = format!(
+        "Arrivals so far this year: {}.",
+        common::thousands(e.ytd_people)
+    );
     assert!(page.contains(&want), "{want:?} not in the page");
     let pilot = e.pilot.unwrap();
     let want = format!(
         "Arrivals since the pilot began: {}.",
-        thousands(pilot.arrivals)
+        common::thousands(pilot.arrivals)
     );
     assert!(page.contains(&want), "{want:?} not in the page");
     assert!(page.contains("<svg"), "no inline chart");
@@ -405,7 +395,10 @@ fn as_of_inside_the_series_changes_as_of_and_ytd() {
     check_figures(&f, date(2022, 8, 20));
     let page = p.read("output/so-far/index.html");
     let e = expected(&common::series(), date(2022, 8, 20));
-    let want = format!("Arrivals so far this year: {}.", thousands(e.ytd_people));
+    let want = format!(
+        "Arrivals so far this year: {}.",
+        common::thousands(e.ytd_people)
+    );
     assert!(page.contains(&want), "{want:?} not in the page");
 }
 

@@ -86,17 +86,7 @@ fn each_briefs_changed_figures_read_as_in_the_brief() {
     let new = p.figures();
     let out = p.run(&["diff", "--base", "HEAD"]);
     assert!(out.status == 0, "{}", out.stderr);
-    let thousands = |v: &serde_json::Value| {
-        let n = v.as_u64().unwrap().to_string();
-        let mut s = String::new();
-        for (i, c) in n.chars().enumerate() {
-            if i > 0 && (n.len() - i).is_multiple_of(3) {
-                s.push(',');
-            }
-            s.push(c);
-        }
-        s
-    };
+    let thousands = |v: &serde_json::Value| common::thousands(v.as_u64().unwrap());
     let (a, b) = (
         thousands(&old["ytd"]["people"]),
         thousands(&new["ytd"]["people"]),

@@ -32,15 +32,7 @@ fn ytd_people() -> String {
         .filter(|d| d.date.year() == LAST.year())
         .map(|d| d.people)
         .sum();
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    common::thousands(n)
 }
 
 /// A running `brief serve`, killed when dropped.

@@ -302,3 +302,18 @@ pub fn assert_error_at(out: &Output, file: &str, line: usize) {
         out.stderr
     );
 }
+
+/// `n` with thousands separators, as a reader would write it (written out
+/// here rather than taken from the crate, so the tests check the crate).
+#[allow(dead_code)]
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
