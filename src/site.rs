@@ -239,32 +239,42 @@ struct HowToRender<'a> {
     previous: Option<&'a PreviousBuild>,
 }
 
-/// The key of a brief's page: SHA-256 over everything it can depend on.
-/// Any change to the tool, the options, site.yaml, a template or a data
-/// file changes every key; a change to one brief changes only its own.
-fn brief_key(
-    project: &Project,
-    brief: &Brief,
-    options: &BuildOptions,
-    base_url: Option<&str>,
-) -> String {
+/// The part of every brief's key that all briefs share: SHA-256 over the
+/// tool version, the options, `site.yaml`, the templates and the data.
+/// Hashed once per build, not once per brief.
+fn shared_key(project: &Project, options: &BuildOptions, base_url: Option<&str>) -> [u8; 32] {
     let mut hash = Sha256::new();
-    let mut part = |bytes: &[u8]| {
-        hash.update((bytes.len() as u64).to_le_bytes());
-        hash.update(bytes);
-    };
-    part(VERSION.as_bytes());
-    part(format!("{:?}|{}|{:?}", options.as_of, options.drafts, base_url).as_bytes());
-    let brief_path = slash_path(&brief.path);
+    hash_part(&mut hash, VERSION.as_bytes());
+    let settings = format!("{:?}|{}|{:?}", options.as_of, options.drafts, base_url);
+    hash_part(&mut hash, settings.as_bytes());
     for (path, bytes) in &project.inputs {
-        let shared =
-            path == "site.yaml" || path.starts_with("templates/") || path.starts_with("data/");
-        if shared || *path == brief_path {
-            part(path.as_bytes());
-            part(bytes);
+        if path == "site.yaml" || path.starts_with("templates/") || path.starts_with("data/") {
+            hash_part(&mut hash, path.as_bytes());
+            hash_part(&mut hash, bytes);
         }
     }
+    hash.finalize().into()
+}
+
+/// The key of a brief's page: SHA-256 over the shared key and the brief's
+/// file. Any change to the tool, the options, site.yaml, a template or a
+/// data file changes every key; a change to one brief changes only its own.
+fn brief_key(shared: &[u8; 32], project: &Project, brief: &Brief) -> String {
+    let mut hash = Sha256::new();
+    hash_part(&mut hash, shared);
+    let path = slash_path(&brief.path);
+    hash_part(&mut hash, path.as_bytes());
+    if let Some(bytes) = project.inputs.get(&path) {
+        hash_part(&mut hash, bytes);
+    }
     hex(&hash.finalize())
+}
+
+/// Adds `bytes` to `hash` after their length, so that parts cannot run
+/// into each other.
+fn hash_part(hash: &mut Sha256, bytes: &[u8]) {
+    hash.update((bytes.len() as u64).to_le_bytes());
+    hash.update(bytes);
 }
 
 /// A brief as a reader reads it: its title and its body as plain text.
@@ -317,13 +327,14 @@ pub fn brief_texts(
     base.insert("figures", figures);
     base.insert("data", &untyped_data(project)?);
     base.insert("site", &project.config);
+    let briefs = published_briefs(project, drafts)?;
+    let names = add_brief_templates(&mut engine, project, &briefs.iter().collect::<Vec<_>>())?;
     let mut texts = Vec::new();
-    for brief in published_briefs(project, drafts)? {
-        let name = add_brief_template(&mut engine, project, &brief)?;
+    for (brief, name) in briefs.iter().zip(&names) {
         let mut context = base.clone();
-        context.insert("brief", &BriefPage::of(&brief));
+        context.insert("brief", &BriefPage::of(brief));
         context.insert("root", "../");
-        let body = engine.render(&name, &context)?;
+        let body = engine.render(name, &context)?;
         let html = markdown::to_html(&body);
         texts.push(BriefText {
             slug: brief.slug.clone(),
@@ -337,24 +348,36 @@ pub fn brief_texts(
     Ok(texts)
 }
 
-/// Adds a brief's body to the engine as a template named by its path.
-fn add_brief_template(engine: &mut Engine, project: &Project, brief: &Brief) -> Result<String> {
-    let name = slash_path(&brief.path);
-    engine.add_template(
-        &name,
-        &brief.body,
-        TemplateOrigin {
-            path: brief.path.clone(),
-            line_offset: brief.body_offset,
-            file_text: project
-                .briefs
-                .iter()
-                .find(|f| f.path == brief.path)
-                .map(|f| f.text.clone())
-                .unwrap_or_default(),
-        },
-    )?;
-    Ok(name)
+/// Adds the briefs' bodies to the engine as templates named by their
+/// paths, and gives the names in the briefs' order.
+fn add_brief_templates(
+    engine: &mut Engine,
+    project: &Project,
+    briefs: &[&Brief],
+) -> Result<Vec<String>> {
+    let texts: BTreeMap<&std::path::Path, &str> = project
+        .briefs
+        .iter()
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect();
+    let names: Vec<String> = briefs.iter().map(|b| slash_path(&b.path)).collect();
+    let templates = briefs
+        .iter()
+        .zip(&names)
+        .map(|(brief, name)| {
+            let origin = TemplateOrigin {
+                path: brief.path.clone(),
+                line_offset: brief.body_offset,
+                file_text: texts
+                    .get(brief.path.as_path())
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+            };
+            (name.clone(), brief.body.clone(), origin)
+        })
+        .collect();
+    engine.add_templates(templates)?;
+    Ok(names)
 }
 
 /// Rendered HTML as text: tags dropped, block ends as line breaks, the
@@ -560,8 +583,9 @@ fn render_site(
     // Briefs whose inputs are unchanged since the previous build keep their
     // page and charts; the others are rendered.
     let mut stale = Vec::new();
+    let shared = shared_key(project, options, base_url);
     for brief in briefs {
-        let key = brief_key(project, brief, options, base_url);
+        let key = brief_key(&shared, project, brief);
         match previous.and_then(|p| p.reusable(&brief.slug, &key)) {
             Some((entry, reused)) => {
                 files.extend(reused);
@@ -573,10 +597,8 @@ fn render_site(
     // Templates first (the engine is then read-only), then the briefs are
     // rendered in parallel; results are collected in brief order, so the
     // output is the same bytes whatever the number of threads.
-    let names = stale
-        .iter()
-        .map(|(brief, _)| add_brief_template(&mut engine, project, brief))
-        .collect::<Result<Vec<String>>>()?;
+    let stale_briefs: Vec<&Brief> = stale.iter().map(|(brief, _)| *brief).collect();
+    let names = add_brief_templates(&mut engine, project, &stale_briefs)?;
     let rendered = stale
         .par_iter()
         .zip(names.par_iter())

@@ -66,16 +66,20 @@ impl Engine {
             .map_err(|e| self.error(&e))
     }
 
-    /// Adds one template whose text starts `line_offset` lines into `path`.
-    pub fn add_template(
+    /// Adds templates, each with the origin of its text, in one step: Tera
+    /// rechecks every template it holds on each addition, so adding a
+    /// thousand briefs one by one would take time growing with the square.
+    pub fn add_templates(
         &mut self,
-        name: &str,
-        text: &str,
-        origin: TemplateOrigin,
+        templates: Vec<(String, String, TemplateOrigin)>,
     ) -> Result<(), Error> {
-        self.origins.insert(name.to_string(), origin);
+        let mut named = Vec::with_capacity(templates.len());
+        for (name, text, origin) in templates {
+            self.origins.insert(name.clone(), origin);
+            named.push((name, text));
+        }
         self.tera
-            .add_raw_template(name, text)
+            .add_raw_templates(named)
             .map_err(|e| self.error(&e))
     }
 
