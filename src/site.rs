@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest};
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
 use crate::project::{Project, slash_path};
-use crate::render::figure::figure_html;
+use crate::render::figure::{figure_html, narrow_svg_path};
 use crate::render::templates::{Engine, TemplateOrigin};
 use crate::render::{feed, markdown};
 
@@ -126,9 +126,13 @@ impl PreviousBuild {
         }
         let mut files = vec![(entry.page.clone(), self.read(&entry.page)?)];
         for svg in &entry.charts {
-            let csv = svg.strip_suffix(".svg")?.to_string() + ".csv";
-            files.push((svg.clone(), self.read(svg)?));
-            files.push((csv.clone(), self.read(&csv)?));
+            let stem = svg.strip_suffix(".svg")?;
+            let narrow = format!("{stem}.narrow.svg");
+            let csv = format!("{stem}.csv");
+            for path in [svg.clone(), narrow, csv] {
+                let bytes = self.read(&path)?;
+                files.push((path, bytes));
+            }
         }
         Some((entry.clone(), files))
     }
@@ -674,6 +678,7 @@ fn render_site(
     };
     for placed in drawn {
         let chart = placed.chart;
+        files.insert(narrow_svg_path(&chart.name), placed.narrow_svg.into_bytes());
         files.insert(format!("charts/{}.svg", chart.name), chart.svg.into_bytes());
         files.insert(format!("charts/{}.csv", chart.name), chart.csv.into_bytes());
     }
@@ -695,7 +700,7 @@ fn render_site(
 
     let chart_count = files
         .keys()
-        .filter(|k| k.starts_with("charts/") && k.ends_with(".svg"))
+        .filter(|k| k.starts_with("charts/") && k.ends_with(".csv"))
         .count();
     Ok(Site {
         files,

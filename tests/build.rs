@@ -312,9 +312,13 @@ fn build_writes_index_brief_pages_charts_figures_and_assets() {
     );
     // Only the charts a brief placed are written.
     assert!(!files.contains_key("charts/annual-arrivals.svg"));
-    let svgs = files.keys().filter(|k| k.ends_with(".svg")).count();
+    let narrow = files.keys().filter(|k| k.ends_with(".narrow.svg")).count();
+    let wide = files.keys().filter(|k| k.ends_with(".svg")).count() - narrow;
     let csvs = files.keys().filter(|k| k.ends_with(".csv")).count();
-    assert!(svgs >= 1 && svgs == csvs, "{svgs} svg, {csvs} csv");
+    assert!(
+        wide >= 1 && wide == csvs && wide == narrow,
+        "{wide} wide svg, {narrow} narrow, {csvs} csv"
+    );
     for (name, bytes) in &files {
         if name.starts_with("charts/") && name.ends_with(".svg") {
             let text = String::from_utf8_lossy(bytes);
@@ -338,7 +342,7 @@ fn index_lists_briefs_newest_first() {
 }
 
 #[test]
-fn brief_page_shows_rendered_numbers_and_an_inline_chart() {
+fn brief_page_shows_rendered_numbers_and_a_chart() {
     let p = project_with_briefs();
     p.build_ok(&[]);
     let page = p.read("output/so-far/index.html");
@@ -355,7 +359,20 @@ fn brief_page_shows_rendered_numbers_and_an_inline_chart() {
         common::thousands(pilot.arrivals)
     );
     assert!(page.contains(&want), "{want:?} not in the page");
-    assert!(page.contains("<svg"), "no inline chart");
+    // Each chart an image of its drawing, with a narrow one for phones,
+    // and both files written.
+    let img = text_between(&page, "<img src=\"../", "\"");
+    assert!(img.ends_with(".svg"), "no chart image: {img}");
+    assert!(
+        p.path(&format!("output/{img}")).is_file(),
+        "{img} was not written"
+    );
+    let narrow = text_between(&page, "srcset=\"../", "\"");
+    assert_eq!(narrow, img.replace(".svg", ".narrow.svg"));
+    assert!(
+        p.path(&format!("output/{narrow}")).is_file(),
+        "{narrow} was not written"
+    );
     assert!(!page.contains("{{"), "an expression was left unrendered");
 }
 
@@ -877,9 +894,13 @@ fn the_same_chart_with_other_options_is_another_file() {
     );
     p.build_ok(&[]);
     let files = p.snapshot("output/charts");
-    let svgs: Vec<&String> = files.keys().filter(|k| k.ends_with(".svg")).collect();
+    let svgs: Vec<&String> = files
+        .keys()
+        .filter(|k| k.ends_with(".svg") && !k.ends_with(".narrow.svg"))
+        .collect();
     assert_eq!(svgs.len(), 2, "{svgs:?}");
     assert!(files.contains_key("cumulative.svg"));
+    assert!(files.contains_key("cumulative.narrow.svg"));
     let other = svgs
         .iter()
         .find(|k| k.as_str() != "cumulative.svg")
@@ -1026,4 +1047,14 @@ fn text_from_briefs_is_escaped_in_the_feed_sitemap_and_charts() {
         !page.contains("<script>alert"),
         "the page escapes the chart title"
     );
+}
+
+/// The text between the first `start` in `page` and the next `end`.
+fn text_between(page: &str, start: &str, end: &str) -> String {
+    let at = page
+        .find(start)
+        .map(|i| i + start.len())
+        .unwrap_or(page.len());
+    let rest = &page[at..];
+    rest[..rest.find(end).unwrap_or(0)].to_string()
 }

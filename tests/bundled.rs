@@ -224,13 +224,16 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
             path.display()
         );
         assert!(!child("desc").is_empty(), "{} has no desc", path.display());
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let stem = name.strip_suffix(".svg").unwrap();
+        let stem = stem.strip_suffix(".narrow").unwrap_or(stem);
         assert!(
-            path.with_extension("csv").exists(),
+            out.join(format!("charts/{stem}.csv")).exists(),
             "{} has no CSV",
             path.display()
         );
     }
-    assert_eq!(seen, 8);
+    assert_eq!(seen, 16, "8 charts, each drawn wide and narrow");
     // The description and the table are written from the data.
     let annual = read(out.join("charts/annual-arrivals.svg"));
     let people_2022 = people_between("2022-01-01", "2022-12-31");

@@ -6,6 +6,7 @@
 use tera::escape_html;
 
 use crate::charts::PlacedChart;
+use crate::charts::theme::Theme;
 
 /// Escapes text for HTML (Tera's escaper, the one templates use).
 pub fn escape(text: &str) -> String {
@@ -16,29 +17,39 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The figure markup for `placed`, with links relative to `root` (`../`
-/// from a brief's page). Both the wide and the narrow drawing are inline;
-/// the stylesheet shows one by the screen's width (the hidden one is
-/// `display: none`, so screen readers meet the chart once).
+/// from a brief's page). The chart is an image of its SVG file: the wide
+/// drawing, or on a phone-sized screen the narrow one (`<picture>`), with
+/// the chart's text description as its alternative text. Images rather
+/// than inline SVG keep a page small (a brief with three charts would
+/// carry six drawings), let a browser cache a chart shared by briefs, and
+/// let a build write each drawing once.
 pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
     let chart = &placed.chart;
     let name = escape(&chart.name);
+    let (wide, narrow) = (Theme::default(), Theme::narrow());
     format!(
-        "<figure class=\"chart\" id=\"figure-{name}\">\n<figcaption><span class=\"chart-title\">{title}</span> <span class=\"chart-subtitle\">{subtitle}</span></figcaption>\n<div class=\"chart-image chart-wide\">\n{wide}\n</div>\n<div class=\"chart-image chart-narrow\">\n{narrow}\n</div>\n<p class=\"chart-source\"><a href=\"{root}charts/{name}.csv\" download>Download the data (CSV)</a> · <a href=\"{root}charts/{name}.svg\">the chart (SVG)</a><span class=\"visually-hidden\"> {source}</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n{table}\n</details>\n</figure>\n",
+        "<figure class=\"chart\" id=\"figure-{name}\">\n<figcaption><span class=\"chart-title\">{title}</span> <span class=\"chart-subtitle\">{subtitle}</span></figcaption>\n<picture class=\"chart-image\">\n<source media=\"{narrow_media}\" srcset=\"{root}{narrow_path}\" width=\"{nw}\" height=\"{nh}\">\n<img src=\"{root}charts/{name}.svg\" width=\"{ww}\" height=\"{wh}\" alt=\"{alt}\">\n</picture>\n<p class=\"chart-source\"><a href=\"{root}charts/{name}.csv\" download>Download the data (CSV)</a> · <a href=\"{root}charts/{name}.svg\">the chart (SVG)</a><span class=\"visually-hidden\"> {source}</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n{table}\n</details>\n</figure>\n",
         title = escape(&chart.title),
         subtitle = escape(&placed.subtitle),
-        wide = inline_svg(&chart.svg),
-        narrow = inline_svg(&placed.narrow_svg),
+        narrow_media = NARROW_MEDIA,
+        narrow_path = escape(&narrow_svg_path(&chart.name)),
+        nw = narrow.width,
+        nh = narrow.height,
+        ww = wide.width,
+        wh = wide.height,
+        alt = escape(&chart.description),
         source = escape(source),
         table = csv_table(&chart.table, &chart.title),
     )
 }
 
-/// An SVG document as inline markup: no XML declaration, no blank lines.
-fn inline_svg(svg: &str) -> String {
-    svg.lines()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("<?xml"))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// Screens that get the narrow drawing: the stylesheet's phone layout.
+/// Paper always gets the wide one.
+pub const NARROW_MEDIA: &str = "screen and (max-width: 40rem)";
+
+/// Where the narrow drawing of chart `name` is written, under the output.
+pub fn narrow_svg_path(name: &str) -> String {
+    format!("charts/{name}.narrow.svg")
 }
 
 /// The CSV as an HTML table with a header row; numbers right-aligned.
@@ -132,11 +143,23 @@ mod tests {
     #[test]
     fn the_figure_has_no_blank_lines_and_escapes_text() {
         let html = figure_html(&chart(), "Source: Home Office", "../");
-        assert!(html.contains("<svg id=\"n\">"));
         assert!(!html.contains("\n\n"));
-        assert!(!html.contains("<?xml"));
+        assert!(!html.contains("<svg"), "the drawings are files, not inline");
         assert!(html.contains("Arrivals &lt;by&gt; year"));
         assert!(html.contains("href=\"../charts/annual.csv\""));
+    }
+
+    #[test]
+    fn the_image_is_the_wide_drawing_or_on_a_phone_the_narrow_one() {
+        let mut placed = chart();
+        placed.chart.description = "Lines \"by\" year & <day>".into();
+        let html = figure_html(&placed, "", "../");
+        assert!(html.contains(
+            "<source media=\"screen and (max-width: 40rem)\" srcset=\"../charts/annual.narrow.svg\" width=\"360\" height=\"420\">"
+        ));
+        assert!(html.contains(
+            "<img src=\"../charts/annual.svg\" width=\"800\" height=\"450\" alt=\"Lines &quot;by&quot; year &amp; &lt;day&gt;\">"
+        ));
     }
 
     #[test]
