@@ -211,8 +211,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         return Ok(());
     }
     let project = Project::load(root)?;
-    let site = site::build_with(&project, &options, previous.as_ref())?;
-    output::write_site(&out, &site.files)?;
+    let site = site::build_into(&project, &options, previous.as_ref(), &out)?;
     let briefs = site.briefs.len();
     let reused = briefs - site.rendered;
     println!(
@@ -227,7 +226,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         if site.charts == 1 { "" } else { "s" },
         site.figures.as_of.strftime("%-d %B %Y"),
         args.output.display(),
-        site.files.len(),
+        site.files,
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -90,6 +90,17 @@ pub struct Manifest {
     pub outputs: Vec<OutputEntry>,
 }
 
+impl OutputEntry {
+    /// The entry of a file at `path` with these bytes.
+    pub fn of(path: &str, bytes: &[u8]) -> OutputEntry {
+        OutputEntry {
+            path: path.to_string(),
+            sha256: sha256_hex(bytes),
+            size: bytes.len() as u64,
+        }
+    }
+}
+
 /// SHA-256 of `bytes`, lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -99,10 +110,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Manifest {
-    /// The manifest of `outputs`, built from `inputs`.
+    /// The manifest of `outputs` (the manifest's own entry is left out),
+    /// built from `inputs`.
     pub fn new(
         inputs: &InputFiles,
-        outputs: &BTreeMap<String, Vec<u8>>,
+        mut outputs: Vec<OutputEntry>,
         briefs: BTreeMap<String, BriefEntry>,
         build: BuildRecord,
         version: &str,
@@ -121,15 +133,11 @@ impl Manifest {
                 })
                 .collect(),
             briefs,
-            outputs: outputs
-                .iter()
-                .filter(|(path, _)| path.as_str() != MANIFEST_PATH)
-                .map(|(path, bytes)| OutputEntry {
-                    path: path.clone(),
-                    sha256: sha256_hex(bytes),
-                    size: bytes.len() as u64,
-                })
-                .collect(),
+            outputs: {
+                outputs.retain(|o| o.path != MANIFEST_PATH);
+                outputs.sort_by(|a, b| a.path.cmp(&b.path));
+                outputs
+            },
         }
     }
 
@@ -154,12 +162,13 @@ mod tests {
     fn lists_inputs_and_outputs_with_hashes_but_not_itself() {
         let mut inputs = InputFiles::new();
         inputs.insert("site.yaml".into(), b"title: x\n".to_vec());
-        let mut outputs = BTreeMap::new();
-        outputs.insert("index.html".to_string(), b"<p>hi</p>".to_vec());
-        outputs.insert(MANIFEST_PATH.to_string(), b"{}".to_vec());
+        let outputs = vec![
+            OutputEntry::of(MANIFEST_PATH, b"{}"),
+            OutputEntry::of("index.html", b"<p>hi</p>"),
+        ];
         let m = Manifest::new(
             &inputs,
-            &outputs,
+            outputs,
             BTreeMap::new(),
             BuildRecord::default(),
             "9.9.9",
@@ -185,7 +194,7 @@ mod tests {
         };
         let m = Manifest::new(
             &InputFiles::new(),
-            &BTreeMap::new(),
+            Vec::new(),
             BTreeMap::new(),
             build.clone(),
             "9.9.9",
@@ -200,7 +209,7 @@ mod tests {
         assert_eq!(Manifest::from_json(&json).unwrap().build, build);
         let default = Manifest::new(
             &InputFiles::new(),
-            &BTreeMap::new(),
+            Vec::new(),
             BTreeMap::new(),
             BuildRecord::default(),
             "9.9.9",

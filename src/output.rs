@@ -1,11 +1,16 @@
 //! Writing: a site is swapped in whole and a data file replaced whole, so
 //! that a failure or a kill leaves the old one or the new one, never a mix.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::manifest::OutputEntry;
 
 /// Replaces `path` with `contents` by writing a temporary file beside it and
 /// renaming it over the old one.
@@ -34,31 +39,179 @@ pub fn check_site_path(path: &str) -> Result<PathBuf> {
     }
 }
 
+/// Where a build puts each file as soon as it is made: a folder being
+/// written ([`Staging`]) or memory ([`MemorySink`]). Briefs are rendered on
+/// many threads, so a sink takes files from any of them.
+pub trait Sink: Sync + Send {
+    /// Adds the file at `path` (relative to the output folder). A path put
+    /// twice keeps its first bytes: two briefs that place the same chart
+    /// put the same file.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Every file put so far, with its hash and size, sorted by path.
+    fn outputs(&self) -> Vec<OutputEntry>;
+}
+
+/// A site kept in memory (`brief check`, `brief serve`, tests).
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySink {
+    /// The files, by path.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+        // A panic elsewhere cannot leave the map half-updated.
+        self.files.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        check_site_path(path)?;
+        self.lock()
+            .entry(path.to_string())
+            .or_insert_with(|| bytes.to_vec());
+        Ok(())
+    }
+
+    fn outputs(&self) -> Vec<OutputEntry> {
+        let files = self.lock();
+        files
+            .par_iter()
+            .map(|(path, bytes)| OutputEntry::of(path, bytes))
+            .collect()
+    }
+}
+
+/// A new site being written into a temporary folder beside the output
+/// folder, file by file as the build makes them, so that a large site is
+/// never held in memory whole. [`Staging::finish`] swaps it in for the old
+/// site; dropped unfinished (an error, a panic), it removes itself and the
+/// old site stays exactly as it was.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    root: PathBuf,
+    retired: PathBuf,
+    /// Folders made so far, so each is made once.
+    folders: Mutex<BTreeSet<PathBuf>>,
+    written: Mutex<BTreeMap<String, OutputEntry>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Starts a new site for `out` (in a hidden folder beside it).
+    pub fn begin(out: &Path) -> Result<Staging> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+        let pid = std::process::id();
+        let root = parent.join(format!(".{name}.new-{pid}"));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).map_err(|e| Error::io(&root, "create the folder", &e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            retired: parent.join(format!(".{name}.old-{pid}")),
+            folders: Mutex::new(BTreeSet::from([root.clone()])),
+            root,
+            written: Mutex::new(BTreeMap::new()),
+            finished: false,
+        })
+    }
+
+    /// Swaps the new site in for the old one (or moves it into place).
+    pub fn finish(mut self) -> Result<()> {
+        self.finished = true;
+        if self.out.exists() {
+            swap_in(&self.root, &self.out, &self.retired)?;
+            let _ = fs::remove_dir_all(&self.retired);
+        } else if let Err(e) = fs::rename(&self.root, &self.out) {
+            let _ = fs::remove_dir_all(&self.root);
+            return Err(Error::io(&self.out, "move the new site into place", &e));
+        }
+        Ok(())
+    }
+
+    /// Makes `dir` (inside the staging folder) unless already made.
+    fn make_folder(&self, dir: &Path) -> Result<()> {
+        let mut made = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if !made.contains(dir) {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", &e))?;
+            made.insert(dir.to_path_buf());
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    /// Writes the file. One already in the old site with exactly these
+    /// bytes is hard-linked rather than written again: a rebuild that
+    /// changes one page of thousands then writes one page. The old site is
+    /// never modified, only linked to (new files are created, never opened
+    /// for writing if they exist).
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let relative = check_site_path(path)?;
+        {
+            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            if written.contains_key(path) {
+                return Ok(());
+            }
+            // Claimed before writing, so that no other thread writes it too.
+            written.insert(path.to_string(), OutputEntry::of(path, &[]));
+        }
+        let target = self.root.join(&relative);
+        if let Some(dir) = target.parent() {
+            self.make_folder(dir)?;
+        }
+        let previous = self.out.join(&relative);
+        let same = fs::symlink_metadata(&previous)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && fs::read(&previous).is_ok_and(|b| b == bytes);
+        if !(same && fs::hard_link(&previous, &target).is_ok()) {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&target)
+                .and_then(|mut f| f.write_all(bytes))
+                .map_err(|e| Error::io(&target, "write", &e))?;
+        }
+        let entry = OutputEntry::of(path, bytes);
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), entry);
+        Ok(())
+    }
+
+    fn outputs(&self) -> Vec<OutputEntry> {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written.values().cloned().collect()
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.root);
+        }
+    }
+}
+
 /// Writes `files` to a temporary folder beside `out`, then swaps it in for
 /// `out`. On any error `out` is left exactly as it was.
 pub fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.new-{pid}"));
-    let retired = parent.join(format!(".{name}.old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
-    let written = write_tree(&staging, files, out);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+    let staging = Staging::begin(out)?;
+    for (path, bytes) in files {
+        staging.put(path, bytes)?;
     }
-    if out.exists() {
-        swap_in(&staging, out, &retired)?;
-        let _ = fs::remove_dir_all(&retired);
-    } else if let Err(e) = fs::rename(&staging, out) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(Error::io(out, "move the new site into place", &e));
-    }
-    Ok(())
+    staging.finish()
 }
 
 /// Puts `staging` at `out` and the old site at `retired`. On Linux the two
@@ -90,30 +243,6 @@ fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<()> {
         let _ = fs::rename(retired, out);
         let _ = fs::remove_dir_all(staging);
         return Err(Error::io(out, "move the new site into place", &e));
-    }
-    Ok(())
-}
-
-/// Writes every file under `root`.
-/// A file already in `old` with exactly these bytes is hard-linked rather
-/// than written again: a rebuild that changes one page of thousands then
-/// writes one page. The old site is never modified, only linked to.
-fn write_tree(root: &Path, files: &BTreeMap<String, Vec<u8>>, old: &Path) -> Result<()> {
-    fs::create_dir_all(root).map_err(|e| Error::io(root, "create the folder", &e))?;
-    for (path, bytes) in files {
-        let relative = check_site_path(path)?;
-        let target = root.join(&relative);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", &e))?;
-        }
-        let previous = old.join(&relative);
-        let same = fs::symlink_metadata(&previous)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            && fs::read(&previous).is_ok_and(|b| b == *bytes);
-        if same && fs::hard_link(&previous, &target).is_ok() {
-            continue;
-        }
-        fs::write(&target, bytes).map_err(|e| Error::io(&target, "write", &e))?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The pipeline, stage by stage: load → validate → model → charts → render.
-//! Everything is built in memory; `output::write_site` writes it.
+//! Each file goes to a sink as soon as it is made: straight into the new
+//! output folder ([`build_into`]), or into memory ([`build`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
 use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest};
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
+use crate::output::{MemorySink, Sink, Staging};
 use crate::project::{Project, slash_path};
 use crate::render::figure::{figure_html, narrow_svg_path};
 use crate::render::templates::{Engine, TemplateOrigin};
@@ -49,6 +51,22 @@ pub fn normalise_base_url(url: &str) -> Result<String> {
     } else {
         format!("{url}/")
     })
+}
+
+/// What a build made, the files aside.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The figures the briefs quote.
+    pub figures: Figures,
+    /// The briefs published, newest first.
+    pub briefs: Vec<String>,
+    /// How many charts the site has.
+    pub charts: usize,
+    /// How many briefs were rendered this time (the others were reused
+    /// unchanged from the previous build).
+    pub rendered: usize,
+    /// How many files the site has, the manifest included.
+    pub files: usize,
 }
 
 /// A built site, in memory.
@@ -206,6 +224,57 @@ pub fn build_with(
     options: &BuildOptions,
     previous: Option<&PreviousBuild>,
 ) -> Result<Site> {
+    let sink = Arc::new(MemorySink::default());
+    let built = build_to(
+        project,
+        options,
+        previous,
+        Arc::clone(&sink) as Arc<dyn Sink>,
+    )?;
+    // The engine held by the build is gone; the sink is ours alone again.
+    let files = Arc::try_unwrap(sink)
+        .map(MemorySink::into_files)
+        .map_err(|_| Error::new("the build still holds its files (a bug in brief)"))?;
+    Ok(Site {
+        files,
+        figures: built.figures,
+        briefs: built.briefs,
+        charts: built.charts,
+        rendered: built.rendered,
+    })
+}
+
+/// Builds the site of `project` into the folder `out`: each file is
+/// written to a new folder beside it as soon as it is made (a large site is
+/// never held in memory whole), then swapped in for the old site at once.
+/// On any error `out` is left exactly as it was. Pages of `previous` whose
+/// inputs have not changed are reused.
+pub fn build_into(
+    project: &Project,
+    options: &BuildOptions,
+    previous: Option<&PreviousBuild>,
+    out: &std::path::Path,
+) -> Result<Built> {
+    let staging = Arc::new(Staging::begin(out)?);
+    let built = build_to(
+        project,
+        options,
+        previous,
+        Arc::clone(&staging) as Arc<dyn Sink>,
+    )?;
+    let staging = Arc::try_unwrap(staging)
+        .map_err(|_| Error::new("the build still holds its output (a bug in brief)"))?;
+    staging.finish()?;
+    Ok(built)
+}
+
+/// Builds the site of `project` into `sink`.
+fn build_to(
+    project: &Project,
+    options: &BuildOptions,
+    previous: Option<&PreviousBuild>,
+    sink: Arc<dyn Sink>,
+) -> Result<Built> {
     let Modelled {
         inputs,
         figures,
@@ -232,7 +301,7 @@ pub fn build_with(
         base_url: base_url.as_deref(),
         previous,
     };
-    render_site(project, &inputs, &figures, charts, &briefs, &how)
+    render_site(project, &inputs, &figures, charts, &briefs, &how, sink)
 }
 
 /// The settings of one render: the options, the resolved base URL, and
@@ -542,7 +611,8 @@ impl<'a> BriefPage<'a> {
     }
 }
 
-/// Renders pages, and gathers every output file.
+/// Renders every page and chart, putting each file into `sink` as soon as
+/// it is made.
 fn render_site(
     project: &Project,
     inputs: &Inputs,
@@ -550,7 +620,8 @@ fn render_site(
     charts: ChartSet,
     briefs: &[Brief],
     how: &HowToRender,
-) -> Result<Site> {
+    sink: Arc<dyn Sink>,
+) -> Result<Built> {
     let HowToRender {
         options,
         base_url,
@@ -558,8 +629,8 @@ fn render_site(
     } = *how;
     let mut engine = Engine::new();
     engine.add_site_templates(&project.templates)?;
-    let charts = Arc::new(charts);
-    register_chart_function(&mut engine, Arc::clone(&charts), figures);
+    let placed = Arc::new(PlacedCharts::default());
+    register_chart_function(&mut engine, charts, Arc::clone(&placed), &sink, figures);
 
     let figures_value = serde_json::to_value(figures)
         .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
@@ -582,7 +653,6 @@ fn render_site(
     base.insert("provenance", &provenance);
     base.insert("base_url", &base_url);
 
-    let mut files = BTreeMap::new();
     let mut records = BTreeMap::new();
     // Briefs whose inputs are unchanged since the previous build keep their
     // page and charts; the others are rendered.
@@ -591,16 +661,19 @@ fn render_site(
     for brief in briefs {
         let key = brief_key(&shared, project, brief);
         match previous.and_then(|p| p.reusable(&brief.slug, &key)) {
-            Some((entry, reused)) => {
-                files.extend(reused);
+            Some((entry, files)) => {
+                for (path, bytes) in files {
+                    sink.put(&path, &bytes)?;
+                }
                 records.insert(brief.slug.clone(), entry);
             }
             None => stale.push((brief, key)),
         }
     }
     // Templates first (the engine is then read-only), then the briefs are
-    // rendered in parallel; results are collected in brief order, so the
-    // output is the same bytes whatever the number of threads.
+    // rendered in parallel, each page written as soon as it is made; the
+    // records are collected in brief order, so the output is the same
+    // bytes whatever the number of threads.
     let stale_briefs: Vec<&Brief> = stale.iter().map(|(brief, _)| *brief).collect();
     let names = add_brief_templates(&mut engine, project, &stale_briefs)?;
     let rendered = stale
@@ -623,24 +696,22 @@ fn render_site(
             entry.key = key.clone();
             context.insert("body", &body_html);
             let page = engine.render("brief.html", &context)?;
-            Ok((brief.slug.clone(), page, entry))
+            sink.put(&entry.page, page.as_bytes())?;
+            Ok((brief.slug.clone(), entry))
         })
         .collect::<Result<Vec<_>>>()?;
     let rendered_count = rendered.len();
-    for (slug, page, entry) in rendered {
-        files.insert(format!("{slug}/index.html"), page.into_bytes());
-        records.insert(slug, entry);
-    }
+    records.extend(rendered);
 
     let mut index = base.clone();
     let pages: Vec<BriefPage> = briefs.iter().map(BriefPage::of).collect();
     index.insert("briefs", &pages);
     index.insert("root", "");
     index.insert("canonical", &feed::address(base_url, ""));
-    files.insert(
-        "index.html".into(),
-        engine.render("index.html", &index)?.into_bytes(),
-    );
+    sink.put(
+        "index.html",
+        engine.render("index.html", &index)?.as_bytes(),
+    )?;
     let entries: Vec<feed::FeedEntry> = briefs
         .iter()
         .map(|b| feed::FeedEntry {
@@ -652,62 +723,42 @@ fn render_site(
         })
         .collect();
     let c = &project.config;
-    files.insert(
-        "feed.xml".into(),
-        feed::atom(
-            &c.title,
-            &c.description,
-            &c.publisher,
-            inputs.crossings.series.first(),
-            base_url,
-            &entries,
-        )
-        .into_bytes(),
+    let atom = feed::atom(
+        &c.title,
+        &c.description,
+        &c.publisher,
+        inputs.crossings.series.first(),
+        base_url,
+        &entries,
     );
-    files.insert(
-        "sitemap.xml".into(),
-        feed::sitemap(base_url, &entries).into_bytes(),
-    );
-
-    // The charts the briefs placed, each once, with the data it draws. The
-    // engine holds the chart function, which holds the set: drop it first.
-    drop(engine);
-    let drawn = match Arc::try_unwrap(charts) {
-        Ok(set) => set.into_drawn(),
-        Err(shared) => shared.drawn(),
-    };
-    for placed in drawn {
-        let chart = placed.chart;
-        files.insert(narrow_svg_path(&chart.name), placed.narrow_svg.into_bytes());
-        files.insert(format!("charts/{}.svg", chart.name), chart.svg.into_bytes());
-        files.insert(format!("charts/{}.csv", chart.name), chart.csv.into_bytes());
-    }
+    sink.put("feed.xml", atom.as_bytes())?;
+    sink.put("sitemap.xml", feed::sitemap(base_url, &entries).as_bytes())?;
     for (path, bytes) in &project.assets {
-        files.insert(format!("assets/{path}"), bytes.clone());
+        sink.put(&format!("assets/{path}"), bytes)?;
     }
     let mut json = serde_json::to_string_pretty(figures)
         .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
     json.push('\n');
-    files.insert("figures.json".into(), json.into_bytes());
+    sink.put("figures.json", json.as_bytes())?;
 
     let build = BuildRecord {
         as_of: options.as_of,
         drafts: options.drafts,
         base_url: options.base_url.clone(),
     };
-    let manifest = Manifest::new(&project.inputs, &files, records, build, VERSION);
-    files.insert(MANIFEST_PATH.into(), manifest.to_json().into_bytes());
-
-    let chart_count = files
-        .keys()
-        .filter(|k| k.starts_with("charts/") && k.ends_with(".csv"))
+    let outputs = sink.outputs();
+    let charts = outputs
+        .iter()
+        .filter(|o| o.path.starts_with("charts/") && o.path.ends_with(".csv"))
         .count();
-    Ok(Site {
-        files,
+    let manifest = Manifest::new(&project.inputs, outputs, records, build, VERSION);
+    sink.put(MANIFEST_PATH, manifest.to_json().as_bytes())?;
+    Ok(Built {
         figures: figures.clone(),
         briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
-        charts: chart_count,
+        charts,
         rendered: rendered_count,
+        files: manifest.outputs.len() + 1,
     })
 }
 
@@ -780,25 +831,77 @@ fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
 }
 
 /// `{{ chart(name="cumulative", years=[2024, 2025, 2026], highlight=2026,
-/// title="…") }}` (or `from=2022, to=2026`) places a chart in a brief; see [`crate::charts::CHART_KINDS`]
-/// for each kind's options. Unknown names and options are errors at the
-/// brief's line.
-fn register_chart_function(engine: &mut Engine, charts: Arc<ChartSet>, figures: &Figures) {
+/// title="…") }}` (or `from=2022, to=2026`) places a chart in a brief; see
+/// [`crate::charts::CHART_KINDS`] for each kind's options. Unknown names
+/// and options are errors at the brief's line. A chart is drawn and its
+/// files put into `sink` the first time a brief places it; later
+/// placements reuse its figure markup.
+fn register_chart_function(
+    engine: &mut Engine,
+    charts: ChartSet,
+    placed: Arc<PlacedCharts>,
+    sink: &Arc<dyn Sink>,
+    figures: &Figures,
+) {
     let source = format!(
         "Source: {}, {}, released {}",
         figures.source.publisher,
         figures.source.title,
         figures.source.released.strftime("%-d %B %Y")
     );
+    let sink = Arc::clone(sink);
     engine
         .tera
         .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
             let request = chart_request(&kwargs)?;
-            let placed = charts.place(&request).map_err(tera::Error::message)?;
-            Ok(tera::Value::safe_string(&figure_html(
-                &placed, &source, "../",
-            )))
+            let stem = request.file_stem();
+            if let Some(html) = placed.get(&stem) {
+                return Ok(tera::Value::safe_string(&html));
+            }
+            let chart = charts.draw(&request).map_err(tera::Error::message)?;
+            let html: Arc<str> = figure_html(&chart, &source, "../").into();
+            // Two threads may draw the same chart at once; the first to
+            // finish writes it, and both place the same markup.
+            if placed.insert(&stem, Arc::clone(&html)) {
+                let name = &chart.chart.name;
+                let files = [
+                    (format!("charts/{name}.svg"), chart.chart.svg.as_bytes()),
+                    (narrow_svg_path(name), chart.narrow_svg.as_bytes()),
+                    (format!("charts/{name}.csv"), chart.chart.csv.as_bytes()),
+                ];
+                for (path, bytes) in files {
+                    sink.put(&path, bytes)
+                        .map_err(|e| tera::Error::message(e.to_string()))?;
+                }
+            }
+            Ok(tera::Value::safe_string(&html))
         });
+}
+
+/// The figure markup of every chart placed so far, by file stem: all a
+/// second placement needs, small beside the drawings (already written).
+#[derive(Default)]
+struct PlacedCharts(std::sync::Mutex<BTreeMap<String, Arc<str>>>);
+
+impl PlacedCharts {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Arc<str>>> {
+        // A panic while rendering cannot leave the map half-written.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, stem: &str) -> Option<Arc<str>> {
+        self.lock().get(stem).cloned()
+    }
+
+    /// Records a chart's markup; false when it was already there.
+    fn insert(&self, stem: &str, html: Arc<str>) -> bool {
+        let mut map = self.lock();
+        if map.contains_key(stem) {
+            return false;
+        }
+        map.insert(stem.to_string(), html);
+        true
+    }
 }
 
 /// Reads `chart()`'s arguments, refusing any it does not know.

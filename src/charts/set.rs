@@ -1,12 +1,9 @@
 //! The charts a brief asks for: `chart(name=…, years=…, highlight=…,
 //! title=…)` is turned into a [`ChartRequest`], drawn from the figures and
-//! the series (wide, and narrow for phones), and kept under a file name
-//! that differs whenever the options do. Titles state the finding, worked
+//! the series (wide, and narrow for phones), under a file name that
+//! differs whenever the options do. Titles state the finding, worked
 //! out from the same figures the briefs quote, so a chart never disagrees
 //! with the prose around it.
-
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -83,14 +80,13 @@ impl ChartRequest {
     }
 }
 
-/// Draws charts on request and keeps every chart drawn, once per file.
+/// Draws charts on request from the figures and the series.
 #[derive(Debug)]
 pub struct ChartSet {
     figures: Figures,
     series: Series,
     pilot: Option<PilotParameters>,
     source: String,
-    drawn: Mutex<BTreeMap<String, Arc<PlacedChart>>>,
 }
 
 /// "20 August 2026".
@@ -112,44 +108,18 @@ impl ChartSet {
             series: series.clone(),
             pilot: pilot.cloned(),
             source,
-            drawn: Mutex::new(BTreeMap::new()),
         }
     }
 
-    /// The chart for `request`, drawn on first use. The error says what is
-    /// wrong with the request, for the brief's error message.
-    pub fn place(&self, request: &ChartRequest) -> Result<Arc<PlacedChart>, String> {
+    /// Draws the chart for `request`. The error says what is wrong with
+    /// the request, for the brief's error message. Nothing is kept: a site
+    /// writes each chart as it is drawn.
+    pub fn draw(&self, request: &ChartRequest) -> Result<PlacedChart, String> {
         let stem = request.file_stem();
-        if let Some(placed) = self.lock().get(&stem) {
-            return Ok(Arc::clone(placed));
-        }
-        let placed = Arc::new(self.draw(request, &stem)?);
-        self.lock().insert(stem, Arc::clone(&placed));
-        Ok(placed)
+        self.draw_kind(request, &stem)
     }
 
-    /// Every chart drawn, by file stem; the set is used up, so the charts
-    /// move out rather than being copied (a large site draws thousands).
-    pub fn into_drawn(self) -> Vec<PlacedChart> {
-        let drawn = self.drawn.into_inner().unwrap_or_else(|e| e.into_inner());
-        drawn
-            .into_values()
-            .map(|placed| Arc::try_unwrap(placed).unwrap_or_else(|shared| (*shared).clone()))
-            .collect()
-    }
-
-    /// Every chart drawn so far, by file stem, copied.
-    pub fn drawn(&self) -> Vec<PlacedChart> {
-        self.lock().values().map(|p| (**p).clone()).collect()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Arc<PlacedChart>>> {
-        // A panic while drawing cannot leave the map half-written, so a
-        // poisoned lock still holds good charts.
-        self.drawn.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn draw(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+    fn draw_kind(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
         let Some((_, allowed)) = CHART_KINDS.iter().find(|(n, _)| *n == request.name) else {
             let names: Vec<&str> = CHART_KINDS.iter().map(|(n, _)| *n).collect();
             return Err(format!(

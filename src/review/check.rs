@@ -466,7 +466,7 @@ mod tests {
     fn manifest_with(build: BuildRecord) -> Manifest {
         Manifest::new(
             &InputFiles::new(),
-            &BTreeMap::new(),
+            Vec::new(),
             BTreeMap::new(),
             build,
             VERSION,
