@@ -304,6 +304,9 @@ fn build_to(
     render_site(project, &inputs, &figures, charts, &briefs, &how, sink)
 }
 
+/// How many briefs one template engine holds at a time (see [`render_site`]).
+const BRIEFS_PER_ENGINE: usize = 256;
+
 /// The settings of one render: the options, the resolved base URL, and
 /// the earlier build whose unchanged pages may be reused.
 struct HowToRender<'a> {
@@ -627,10 +630,18 @@ fn render_site(
         base_url,
         previous,
     } = *how;
-    let mut engine = Engine::new();
-    engine.add_site_templates(&project.templates)?;
+    let charts = Arc::new(charts);
     let placed = Arc::new(PlacedCharts::default());
-    register_chart_function(&mut engine, charts, Arc::clone(&placed), &sink, figures);
+    // An engine with the site's templates, the chart function and these
+    // briefs' bodies, which it names in order.
+    let engine_for = |briefs: &[&Brief]| -> Result<(Engine, Vec<String>)> {
+        let mut engine = Engine::new();
+        engine.add_site_templates(&project.templates)?;
+        let (charts, placed) = (Arc::clone(&charts), Arc::clone(&placed));
+        register_chart_function(&mut engine, charts, placed, &sink, figures);
+        let names = add_brief_templates(&mut engine, project, briefs)?;
+        Ok((engine, names))
+    };
 
     let figures_value = serde_json::to_value(figures)
         .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
@@ -670,39 +681,46 @@ fn render_site(
             None => stale.push((brief, key)),
         }
     }
-    // Templates first (the engine is then read-only), then the briefs are
-    // rendered in parallel, each page written as soon as it is made; the
-    // records are collected in brief order, so the output is the same
-    // bytes whatever the number of threads.
-    let stale_briefs: Vec<&Brief> = stale.iter().map(|(brief, _)| *brief).collect();
-    let names = add_brief_templates(&mut engine, project, &stale_briefs)?;
-    let rendered = stale
-        .par_iter()
-        .zip(names.par_iter())
-        .map(|((brief, key), name)| {
-            let mut context = base.clone();
-            context.insert("brief", &BriefPage::of(brief));
-            context.insert("root", "../");
-            let canonical = match base_url {
-                Some(base) => format!("{base}{}/", brief.slug),
-                None => "./".into(),
-            };
-            context.insert("canonical", &canonical);
-            let body_markdown = engine
-                .render(name, &context)
-                .map_err(|e| explain_null_figures(e, figures))?;
-            let body_html = markdown::to_html(&body_markdown);
-            let mut entry = brief_entry(&engine, name, brief, &body_html);
-            entry.key = key.clone();
-            context.insert("body", &body_html);
-            let page = engine.render("brief.html", &context)?;
-            sink.put(&entry.page, page.as_bytes())?;
-            Ok((brief.slug.clone(), entry))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let rendered_count = rendered.len();
-    records.extend(rendered);
+    // Briefs are rendered a batch at a time: the batch's templates first
+    // (the engine is then read-only), then its briefs in parallel, each page
+    // written as soon as it is made. A parsed template is many times the
+    // size of its text, so an engine holding every brief of a large site
+    // would hold far more memory than the rest of the build. Records are
+    // collected in brief order, so the output is the same bytes whatever
+    // the number of threads.
+    let mut rendered_count = 0;
+    for batch in stale.chunks(BRIEFS_PER_ENGINE) {
+        let briefs: Vec<&Brief> = batch.iter().map(|(brief, _)| *brief).collect();
+        let (engine, names) = engine_for(&briefs)?;
+        let rendered = batch
+            .par_iter()
+            .zip(names.par_iter())
+            .map(|((brief, key), name)| {
+                let mut context = base.clone();
+                context.insert("brief", &BriefPage::of(brief));
+                context.insert("root", "../");
+                let canonical = match base_url {
+                    Some(base) => format!("{base}{}/", brief.slug),
+                    None => "./".into(),
+                };
+                context.insert("canonical", &canonical);
+                let body_markdown = engine
+                    .render(name, &context)
+                    .map_err(|e| explain_null_figures(e, figures))?;
+                let body_html = markdown::to_html(&body_markdown);
+                let mut entry = brief_entry(&engine, name, brief, &body_html);
+                entry.key = key.clone();
+                context.insert("body", &body_html);
+                let page = engine.render("brief.html", &context)?;
+                sink.put(&entry.page, page.as_bytes())?;
+                Ok((brief.slug.clone(), entry))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        rendered_count += rendered.len();
+        records.extend(rendered);
+    }
 
+    let (engine, _) = engine_for(&[])?;
     let mut index = base.clone();
     let pages: Vec<BriefPage> = briefs.iter().map(BriefPage::of).collect();
     index.insert("briefs", &pages);
@@ -838,7 +856,7 @@ fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
 /// placements reuse its figure markup.
 fn register_chart_function(
     engine: &mut Engine,
-    charts: ChartSet,
+    charts: Arc<ChartSet>,
     placed: Arc<PlacedCharts>,
     sink: &Arc<dyn Sink>,
     figures: &Figures,

@@ -1058,3 +1058,52 @@ fn text_between(page: &str, start: &str, end: &str) -> String {
     let rest = &page[at..];
     rest[..rest.find(end).unwrap_or(0)].to_string()
 }
+
+#[test]
+fn a_site_larger_than_one_template_batch_renders_every_brief_once() {
+    // Briefs are rendered in batches of 256 templates; 600 briefs span
+    // three batches, and two briefs in different batches place one chart.
+    let p = Project::new();
+    for i in 0..600 {
+        let chart = if i == 100 || i == 550 {
+            "\n\n{{ chart(name=\"annual-arrivals\", title=\"Shared\") }}\n"
+        } else {
+            ""
+        };
+        p.brief(
+            &format!("b{i:03}"),
+            &brief_text(
+                &format!("Brief {i}"),
+                "2023-03-20",
+                &format!("Brief {i}: {{{{ ytd.people }}}} so far.{chart}"),
+            ),
+        );
+    }
+    let stdout = p.build_ok(&[]);
+    assert!(
+        stdout.starts_with("Built 600 briefs and 1 chart "),
+        "{stdout}"
+    );
+    let e = expected(&common::series(), LAST);
+    for i in [0, 255, 256, 511, 512, 599] {
+        let page = p.read(&format!("output/b{i:03}/index.html"));
+        let want = format!("Brief {i}: {} so far.", e.ytd_people);
+        assert!(page.contains(&want), "b{i:03} lacks {want:?}");
+    }
+    for i in [100, 550] {
+        let page = p.read(&format!("output/b{i:03}/index.html"));
+        assert!(
+            page.contains("charts/annual-arrivals-"),
+            "b{i:03} has no chart"
+        );
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&p.read("output/manifest.json")).unwrap();
+    assert_eq!(manifest["briefs"].as_object().unwrap().len(), 600);
+    let charts = p.snapshot("output/charts");
+    assert_eq!(
+        charts.len(),
+        3,
+        "one chart, wide, narrow and CSV: {charts:?}"
+    );
+}
