@@ -211,25 +211,73 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         return Ok(());
     }
     let project = Project::load(root)?;
-    let site = site::build_into(&project, &options, previous.as_ref(), &out)?;
+    let progress = Progress::new(started);
+    let built = site::build_into(&project, &options, previous.as_ref(), &out, &|done, of| {
+        progress.show(done, of)
+    });
+    progress.clear();
+    let site = built?;
     let briefs = site.briefs.len();
     let reused = briefs - site.rendered;
     println!(
-        "Built {briefs} brief{}{} and {} chart{} as of {} into {} ({} files) in {:.2} s",
+        "Built {} brief{}{} and {} chart{} as of {} into {} ({} files) in {:.2} s",
+        count(briefs),
         if briefs == 1 { "" } else { "s" },
         if reused > 0 {
-            format!(" ({} rendered, {reused} unchanged)", site.rendered)
+            format!(
+                " ({} rendered, {} unchanged)",
+                count(site.rendered),
+                count(reused)
+            )
         } else {
             String::new()
         },
-        site.charts,
+        count(site.charts),
         if site.charts == 1 { "" } else { "s" },
         site.figures.as_of.strftime("%-d %B %Y"),
         args.output.display(),
-        site.files,
+        count(site.files),
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// A count as a reader expects it: `10,000`.
+fn count(n: usize) -> String {
+    crate::render::filters::group(n as f64, 0)
+}
+
+/// A progress line for long builds, on a terminal only: it appears once a
+/// build has taken a second, and is cleared before the summary.
+struct Progress {
+    started: Instant,
+    terminal: bool,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    fn new(started: Instant) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            started,
+            terminal: std::io::stderr().is_terminal(),
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    fn show(&self, done: usize, of: usize) {
+        if self.terminal && self.started.elapsed().as_secs_f64() >= 1.0 {
+            eprint!("\rRendering briefs: {} of {}", count(done), count(of));
+            self.shown.set(true);
+        }
+    }
+
+    fn clear(&self) {
+        if self.shown.get() {
+            // Back to the line's start, and erase it.
+            eprint!("\r\x1b[K");
+        }
+    }
 }
 
 /// Resolves `--output` against the project root.

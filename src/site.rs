@@ -228,7 +228,7 @@ pub fn build_with(
     let built = build_to(
         project,
         options,
-        previous,
+        (previous, &|_, _| {}),
         Arc::clone(&sink) as Arc<dyn Sink>,
     )?;
     // The engine held by the build is gone; the sink is ours alone again.
@@ -248,18 +248,21 @@ pub fn build_with(
 /// written to a new folder beside it as soon as it is made (a large site is
 /// never held in memory whole), then swapped in for the old site at once.
 /// On any error `out` is left exactly as it was. Pages of `previous` whose
-/// inputs have not changed are reused.
+/// inputs have not changed are reused. `progress` hears how many of the
+/// briefs to render have been rendered, and of how many, as a large site
+/// goes along.
 pub fn build_into(
     project: &Project,
     options: &BuildOptions,
     previous: Option<&PreviousBuild>,
     out: &std::path::Path,
+    progress: &dyn Fn(usize, usize),
 ) -> Result<Built> {
     let staging = Arc::new(Staging::begin(out)?);
     let built = build_to(
         project,
         options,
-        previous,
+        (previous, progress),
         Arc::clone(&staging) as Arc<dyn Sink>,
     )?;
     let staging = Arc::try_unwrap(staging)
@@ -272,7 +275,7 @@ pub fn build_into(
 fn build_to(
     project: &Project,
     options: &BuildOptions,
-    previous: Option<&PreviousBuild>,
+    (previous, progress): (Option<&PreviousBuild>, &dyn Fn(usize, usize)),
     sink: Arc<dyn Sink>,
 ) -> Result<Built> {
     let Modelled {
@@ -300,6 +303,7 @@ fn build_to(
         options,
         base_url: base_url.as_deref(),
         previous,
+        progress,
     };
     render_site(project, &inputs, &figures, charts, &briefs, &how, sink)
 }
@@ -307,12 +311,14 @@ fn build_to(
 /// How many briefs one template engine holds at a time (see [`render_site`]).
 const BRIEFS_PER_ENGINE: usize = 256;
 
-/// The settings of one render: the options, the resolved base URL, and
-/// the earlier build whose unchanged pages may be reused.
+/// The settings of one render: the options, the resolved base URL, the
+/// earlier build whose unchanged pages may be reused, and who hears of
+/// progress.
 struct HowToRender<'a> {
     options: &'a BuildOptions,
     base_url: Option<&'a str>,
     previous: Option<&'a PreviousBuild>,
+    progress: &'a dyn Fn(usize, usize),
 }
 
 /// The part of every brief's key that all briefs share: SHA-256 over the
@@ -629,6 +635,7 @@ fn render_site(
         options,
         base_url,
         previous,
+        progress,
     } = *how;
     let charts = Arc::new(charts);
     let placed = Arc::new(PlacedCharts::default());
@@ -718,6 +725,7 @@ fn render_site(
             .collect::<Result<Vec<_>>>()?;
         rendered_count += rendered.len();
         records.extend(rendered);
+        progress(rendered_count, stale.len());
     }
 
     let (engine, _) = engine_for(&[])?;
