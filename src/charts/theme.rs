@@ -374,34 +374,71 @@ pub fn plain_num(v: f64, max_decimals: u8) -> String {
 /// `=`, `+`, `-` or `@` gets a leading `'` (unless it is a number), so
 /// spreadsheets do not run it as a formula.
 pub fn csv_cell(s: &str) -> String {
-    let mut s = s.to_string();
+    let mut out = String::with_capacity(s.len() + 2);
+    push_csv_cell(&mut out, s);
+    out
+}
+
+/// Appends `s` to `out` as one CSV cell, exactly as [`csv_cell`] gives it,
+/// without allocating for a cell that needs no quoting (the usual case).
+pub fn push_csv_cell(out: &mut String, s: &str) {
     // Spreadsheets run a cell that starts with one of these as a formula.
-    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
-    if risky && s.parse::<f64>().is_err() {
-        s.insert(0, '\'');
+    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
+        && s.parse::<f64>().is_err();
+    let quoted = s.contains([',', '"', '\n', '\r']);
+    if quoted {
+        out.push('"');
     }
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    if risky {
+        out.push('\'');
+    }
+    if quoted {
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
     } else {
-        s
+        out.push_str(s);
     }
+}
+
+/// Appends one CSV row (cells quoted as by [`csv_cell`]) and its `\n`.
+pub fn push_csv_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_csv_cell(out, cell.as_ref());
+    }
+    out.push('\n');
+}
+
+/// Appends the decimal digits of `v`: for CSVs with a row per day, where
+/// going through `format!` for every number shows in a large build.
+pub fn push_uint(out: &mut String, v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
 }
 
 /// Joins cells into CSV text: one header row, then rows, CRLF-free (`\n`).
 pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    let line = |cells: Vec<String>| -> String {
-        cells
-            .iter()
-            .map(|c| csv_cell(c))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    out.push_str(&line(header.iter().map(|s| s.to_string()).collect()));
-    out.push('\n');
+    let cells: usize = rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.len() + 1).sum::<usize>())
+        .sum();
+    let mut out = String::with_capacity(cells + 64);
+    push_csv_row(&mut out, header);
     for r in rows {
-        out.push_str(&line(r.clone()));
-        out.push('\n');
+        push_csv_row(&mut out, r);
     }
     out
 }
@@ -1069,6 +1106,57 @@ pub fn date_of_day(year: i32, day: u16) -> Option<String> {
     date_of_year(year, day).map(|d| d.to_string())
 }
 
+/// Writes the dates of one year's days as [`date_of_day`] does, from the
+/// year's month starts rather than through jiff for every day: CSVs have a
+/// row per day, and a large site writes millions of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearDates {
+    year: i32,
+    starts: [u16; 12],
+    days: u16,
+}
+
+impl YearDates {
+    /// The calendar of `year`.
+    pub fn new(year: i32) -> Self {
+        YearDates {
+            year,
+            starts: month_starts(year),
+            days: if is_leap(year) { 366 } else { 365 },
+        }
+    }
+
+    /// Appends the date of the 1-based `day` as a CSV cell: exactly
+    /// `csv_cell(&date_of_day(year, day).unwrap_or_default())`, so nothing
+    /// when the day is out of range.
+    pub fn push_cell(&self, out: &mut String, day: u16) {
+        if !(0..=9999).contains(&self.year) {
+            // Not four digits: jiff's wording (a sign, six digits) decides.
+            push_csv_cell(out, &date_of_day(self.year, day).unwrap_or_default());
+            return;
+        }
+        if day == 0 || day > self.days {
+            return;
+        }
+        let month = self.starts.iter().rposition(|&s| s <= day).unwrap_or(0);
+        let day_of_month = day - self.starts[month] + 1;
+        push_padded(out, self.year as u64, 4);
+        out.push('-');
+        push_padded(out, month as u64 + 1, 2);
+        out.push('-');
+        push_padded(out, u64::from(day_of_month), 2);
+    }
+}
+
+/// Appends `v` with leading zeros to at least `width` digits.
+fn push_padded(out: &mut String, v: u64, width: usize) {
+    let digits = v.checked_ilog10().map_or(1, |l| l as usize + 1);
+    for _ in digits..width {
+        out.push('0');
+    }
+    push_uint(out, v);
+}
+
 /// A `<text>` element's estimated box in an SVG written here, for tests.
 #[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1204,6 +1292,37 @@ mod tests {
             csv(&["a", "b"], &[vec!["1".into(), "2".into()]]),
             "a,b\n1,2\n"
         );
+        assert_eq!(csv_cell("=a,\"b\""), "\"'=a,\"\"b\"\"\"");
+        assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn numbers_written_by_hand_match_format() {
+        for v in [0, 7, 10, 99, 100, 45_755, u64::from(u32::MAX), u64::MAX] {
+            let mut s = String::new();
+            push_uint(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
+        let mut s = String::new();
+        push_padded(&mut s, 7, 4);
+        push_padded(&mut s, 0, 2);
+        push_padded(&mut s, 12345, 4);
+        assert_eq!(s, "00070012345");
+    }
+
+    #[test]
+    fn year_dates_match_date_of_day() {
+        for year in [
+            -10_000, -1, 0, 1, 99, 1900, 2000, 2024, 2025, 2026, 9999, 10_000,
+        ] {
+            let dates = YearDates::new(year);
+            for day in 0..=367 {
+                let mut got = String::new();
+                dates.push_cell(&mut got, day);
+                let want = csv_cell(&date_of_day(year, day).unwrap_or_default());
+                assert_eq!(got, want, "{year} day {day}");
+            }
+        }
     }
 
     #[test]
