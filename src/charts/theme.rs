@@ -796,22 +796,42 @@ pub fn text(area: &Area, s: &str, (x, y): (i32, i32), style: &TextStyle) {
 
 /// Draws a polyline.
 pub fn line(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32) {
-    let pts = dedup(pts);
+    let pts = simplify(pts);
     if pts.len() < 2 {
         return;
     }
     let _ = area.draw(&PathElement::new(pts, color.stroke_width(width)));
 }
 
-/// Drops consecutive repeated pixels (daily data often maps many days to one).
-fn dedup(pts: &[(i32, i32)]) -> Vec<(i32, i32)> {
+/// The points of a polyline without those that change nothing drawn:
+/// repeats of the previous pixel (daily data often maps many days to one)
+/// and points on the straight run between their kept neighbours, such as
+/// a cumulative line's flat days or a narrow chart's steps within one
+/// pixel column. A point where the line turns back is kept. Fewer points
+/// make the SVG smaller and quicker to write; the line looks the same.
+fn simplify(pts: &[(i32, i32)]) -> Vec<(i32, i32)> {
     let mut out: Vec<(i32, i32)> = Vec::with_capacity(pts.len());
-    for p in pts {
-        if out.last() != Some(p) {
-            out.push(*p);
+    for &p in pts {
+        if out.last() == Some(&p) {
+            continue;
         }
+        if let [.., a, b] = out[..]
+            && on_the_way(a, b, p)
+        {
+            out.pop();
+        }
+        out.push(p);
     }
     out
+}
+
+/// Whether `b` lies on the straight line from `a` to `c`, between them
+/// (the three points distinct): then a–b–c draws the same as a–c.
+fn on_the_way(a: (i32, i32), b: (i32, i32), c: (i32, i32)) -> bool {
+    let (dx1, dy1) = (i64::from(b.0 - a.0), i64::from(b.1 - a.1));
+    let (dx2, dy2) = (i64::from(c.0 - b.0), i64::from(c.1 - b.1));
+    // Collinear, and the second step goes the same way as the first.
+    dx1 * dy2 == dy1 * dx2 && dx1 * dx2 + dy1 * dy2 > 0
 }
 
 /// Dash patterns for [`dashed`].
@@ -853,7 +873,7 @@ impl Dash {
 
 /// Draws a dashed polyline (one SVG element with `stroke-dasharray`).
 pub fn dashed(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32, dash: Dash) {
-    let pts = dedup(pts);
+    let pts = simplify(pts);
     if pts.len() < 2 {
         return;
     }
@@ -1517,6 +1537,36 @@ mod tests {
         assert!(svg.contains("opacity=\"1\" stroke-dasharray=\"6 4\""));
         assert!(svg.contains("stroke-dasharray=\"3 3\""));
         assert!(!svg.contains("0.999"));
+    }
+
+    #[test]
+    fn straight_runs_are_simplified_and_turns_kept() {
+        // A flat run, a rise in one pixel column, and a repeated pixel.
+        let pts = [
+            (0, 5),
+            (1, 5),
+            (2, 5),
+            (2, 5),
+            (3, 5),
+            (3, 4),
+            (3, 2),
+            (5, 0),
+        ];
+        assert_eq!(simplify(&pts), vec![(0, 5), (3, 5), (3, 2), (5, 0)]);
+        // Diagonal runs of any slope are one segment.
+        assert_eq!(
+            simplify(&[(0, 0), (2, 1), (4, 2), (6, 3)]),
+            vec![(0, 0), (6, 3)]
+        );
+        // A spike that goes out and back along one line is kept whole.
+        let spike = [(0, 0), (4, 0), (2, 0), (6, 0)];
+        assert_eq!(simplify(&spike), spike.to_vec());
+        let up_down = [(1, 0), (1, 3), (1, 1)];
+        assert_eq!(simplify(&up_down), up_down.to_vec());
+        // Endpoints stay; too few points are left alone.
+        assert_eq!(simplify(&[(0, 0), (1, 1)]), vec![(0, 0), (1, 1)]);
+        assert_eq!(simplify(&[(7, 7), (7, 7)]), vec![(7, 7)]);
+        assert_eq!(simplify(&[]), Vec::<(i32, i32)>::new());
     }
 
     #[test]
