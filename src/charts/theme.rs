@@ -21,6 +21,8 @@
 //! Font sizes are passed to plotters multiplied by 1.24 (see [`Theme::font`])
 //! so that the SVG says exactly the pixel size we mean, e.g. `font-size="14"`.
 
+use std::borrow::Cow;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -482,55 +484,83 @@ pub fn id_prefix(name: &str) -> String {
 /// one, and inserts `<title>` and `<desc>` as its first children.
 pub fn finish_svg(raw: &str, name: &str, title: &str, desc: &str, theme: &Theme) -> String {
     let id = id_prefix(&format!("{name}{}", theme.id_suffix));
+    let family = xml_escape(FONT_FAMILY);
     let root = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
          preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         id=\"{id}\" style=\"max-width:{w}px;height:auto\" font-family=\"{font}\">\n\
+         id=\"{id}\" style=\"max-width:{w}px;height:auto\" font-family=\"{family}\">\n\
          <title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n",
         w = theme.width,
         h = theme.height,
-        font = xml_escape(FONT_FAMILY),
         title = xml_escape(title),
         desc = xml_escape(desc),
     );
     // plotters' root element is the first line, ending with ">\n".
-    let body = match raw.find(">\n") {
+    let mut body = Cow::Borrowed(match raw.find(">\n") {
         Some(i) if raw.starts_with("<svg") => &raw[i + 2..],
         _ => raw,
-    };
-    let mut out = root;
-    // The root sets the font family once; drop plotters' copy on each text.
-    let family = format!(" font-family=\"{}\"", xml_escape(FONT_FAMILY));
-    let mut body = body.replace(&family, "");
+    });
+    // Most charts have no dashed line: a quick look saves copying them.
     for (_, _, marker, dash) in Dash::MARKERS {
-        body = body.replace(marker, &format!("opacity=\"1\" {dash}"));
+        if body.contains(marker) {
+            body = Cow::Owned(body.replace(marker, &format!("opacity=\"1\" {dash}")));
+        }
     }
-    out.push_str(&clean_font_sizes(&body));
+    let mut out = String::with_capacity(root.len() + body.len() + 1);
+    out.push_str(&root);
+    push_texts(&mut out, &body, &family);
     if !out.ends_with('\n') {
         out.push('\n');
     }
     out
 }
 
-/// plotters writes font sizes as `size / 1.24`, which for some sizes prints
-/// float noise (`13.000000000000002`); round every one to 2 decimals.
-fn clean_font_sizes(body: &str) -> String {
-    const KEY: &str = "font-size=\"";
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(i) = rest.find(KEY) {
-        out.push_str(&rest[..i + KEY.len()]);
-        rest = &rest[i + KEY.len()..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        let value = &rest[..end];
-        match value.parse::<f64>() {
-            Ok(v) => out.push_str(&plain_num(v, 2)),
-            Err(_) => out.push_str(value),
+/// Copies the body plotters wrote, in one pass: the font family, which the
+/// root sets once, is dropped from each text, and the font size written
+/// right after it is cleaned (see [`clean_font_size`]). plotters writes
+/// one element a line, so only the short `<text` lines are searched, not
+/// the long point lists of lines.
+fn push_texts(out: &mut String, body: &str, family: &str) {
+    const FAMILY: &str = " font-family=\"";
+    const SIZE: &str = " font-size=\"";
+    for line in body.split_inclusive('\n') {
+        let Some((head, tail)) = line
+            .starts_with("<text ")
+            .then(|| line.split_once(FAMILY))
+            .flatten()
+        else {
+            out.push_str(line);
+            continue;
+        };
+        let Some(tail) = tail.strip_prefix(family).and_then(|t| t.strip_prefix('"')) else {
+            out.push_str(line);
+            continue;
+        };
+        out.push_str(head);
+        match tail.strip_prefix(SIZE) {
+            Some(size) => {
+                let end = size.find('"').unwrap_or(size.len());
+                out.push_str(SIZE);
+                clean_font_size(out, &size[..end]);
+                out.push_str(&size[end..]);
+            }
+            None => out.push_str(tail),
         }
-        rest = &rest[end..];
     }
-    out.push_str(rest);
-    out
+}
+
+/// plotters writes font sizes as `size / 1.24`, which for some sizes prints
+/// float noise (`13.000000000000002`): appends `value` rounded to 2
+/// decimals.
+fn clean_font_size(out: &mut String, value: &str) {
+    match value.parse::<f64>() {
+        // Sizes are whole pixels here: skip the formatting of plain_num.
+        Ok(v) if (0.0..1e6).contains(&v) && (v - v.round()).abs() < 1e-6 => {
+            push_uint(out, v.round() as u64)
+        }
+        Ok(v) => out.push_str(&plain_num(v, 2)),
+        Err(_) => out.push_str(value),
+    }
 }
 
 /// A label that wants to sit at `y` (its vertical centre), spanning
@@ -1505,6 +1535,22 @@ mod tests {
         });
         assert!(svg.contains("font-size=\"13\""), "{svg}");
         assert!(svg.contains("font-size=\"14\""), "{svg}");
+    }
+
+    #[test]
+    fn font_sizes_are_cleaned_as_plain_numbers() {
+        let sizes = (1..=100).map(|px| format!("{}", plotters_size(px) / 1.24));
+        let others = [
+            "12.5", "0", "-0", "-3", "13.004", "12.996", "1e3", "abc", "",
+        ];
+        for value in sizes.chain(others.iter().map(|s| s.to_string())) {
+            let mut got = String::new();
+            clean_font_size(&mut got, &value);
+            let want = value
+                .parse::<f64>()
+                .map_or(value.clone(), |v| plain_num(v, 2));
+            assert_eq!(got, want, "{value}");
+        }
     }
 
     #[test]
