@@ -1,5 +1,7 @@
 //! Cumulative arrivals by day of year, one line per year, one year highlighted.
 
+use std::borrow::Cow;
+
 use super::Chart;
 use super::theme::*;
 
@@ -33,24 +35,28 @@ pub fn cumulative(input: &Cumulative) -> Chart {
 pub fn cumulative_svg(input: &Cumulative, theme: &Theme) -> String {
     let lines = clean(&input.lines);
     let description = describe(&lines, input.highlight);
-    render(theme, &input.name, &input.title, &description, |area| {
-        draw(area, theme, input, &lines)
-    })
+    svg(input, theme, &lines, &description)
 }
 
 /// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
 pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
-    let svg = cumulative_svg(input, theme);
     let lines = clean(&input.lines);
     let description = describe(&lines, input.highlight);
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
+        svg: svg(input, theme, &lines, &description),
         description,
-        svg,
         csv: data_csv(&lines),
         table: quarter_table(&lines),
     }
+}
+
+/// The SVG of `lines`, already cleaned, and their description.
+fn svg(input: &Cumulative, theme: &Theme, lines: &[YearLine], description: &str) -> String {
+    render(theme, &input.name, &input.title, description, |area| {
+        draw(area, theme, input, lines)
+    })
 }
 
 /// The data drawn, a row per day: year, day of year, date and total so
@@ -118,8 +124,18 @@ fn quarter_table(lines: &[YearLine]) -> String {
 }
 
 /// Sorted by year, points sorted by day, days outside 1..=366 and empty
-/// lines dropped.
-fn clean(lines: &[YearLine]) -> Vec<YearLine> {
+/// lines dropped. Lines that are so already (as `ChartSet` builds them)
+/// are borrowed, not copied: a line has a point a day.
+fn clean(lines: &[YearLine]) -> Cow<'_, [YearLine]> {
+    let in_order = lines.windows(2).all(|w| w[0].year <= w[1].year)
+        && lines.iter().all(|l| {
+            !l.points.is_empty()
+                && l.points.windows(2).all(|w| w[0].0 <= w[1].0)
+                && l.points.iter().all(|(d, _)| (1..=366).contains(d))
+        });
+    if in_order {
+        return Cow::Borrowed(lines);
+    }
     let mut out: Vec<YearLine> = lines
         .iter()
         .map(|l| {
@@ -138,7 +154,7 @@ fn clean(lines: &[YearLine]) -> Vec<YearLine> {
         .filter(|l| !l.points.is_empty())
         .collect();
     out.sort_by_key(|l| l.year);
-    out
+    Cow::Owned(out)
 }
 
 /// Value of a cumulative line on `day`: its last point on or before that day.
@@ -405,6 +421,41 @@ mod tests {
         // All zeros: whole-number ticks, none repeated.
         assert_eq!(c.svg.matches(">\n0\n</text>").count(), 1);
         assert_eq!(c.svg.matches(">\n1\n</text>").count(), 1);
+    }
+
+    #[test]
+    fn clean_lines_are_borrowed_and_others_put_in_order() {
+        let lines = fixture().lines;
+        assert!(matches!(clean(&lines), Cow::Borrowed(_)));
+        let messy = vec![
+            YearLine {
+                year: 2026,
+                points: vec![(100, 4000), (1, 5), (0, 1), (367, 9)],
+            },
+            YearLine {
+                year: 2025,
+                points: vec![(400, 1)],
+            },
+            YearLine {
+                year: 2024,
+                points: vec![(1, 10)],
+            },
+        ];
+        let cleaned = clean(&messy);
+        assert!(matches!(cleaned, Cow::Owned(_)));
+        assert_eq!(
+            cleaned.as_ref(),
+            &[
+                YearLine {
+                    year: 2024,
+                    points: vec![(1, 10)],
+                },
+                YearLine {
+                    year: 2026,
+                    points: vec![(1, 5), (100, 4000)],
+                },
+            ]
+        );
     }
 
     #[test]
