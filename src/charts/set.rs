@@ -6,7 +6,7 @@
 //! with the prose around it.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -91,6 +91,9 @@ pub struct ChartSet {
     pilot: Option<PilotParameters>,
     source: String,
     drawn: Mutex<BTreeMap<String, Arc<PlacedChart>>>,
+    /// Each year's cumulative line, worked out from the series on first
+    /// use: every cumulative chart draws some of them.
+    year_lines: OnceLock<Vec<YearLine>>,
 }
 
 /// "20 August 2026".
@@ -113,7 +116,30 @@ impl ChartSet {
             pilot: pilot.cloned(),
             source,
             drawn: Mutex::new(BTreeMap::new()),
+            year_lines: OnceLock::new(),
         }
+    }
+
+    /// Each year's cumulative line: for each day of the series, the day of
+    /// the year and the people arrived that year so far.
+    fn year_lines(&self) -> &[YearLine] {
+        self.year_lines.get_or_init(|| {
+            let mut lines: Vec<YearLine> = Vec::new();
+            for day in self.series.days() {
+                let year = day.date.year();
+                if lines.last().map(|l| l.year) != Some(year) {
+                    lines.push(YearLine {
+                        year,
+                        points: Vec::with_capacity(366),
+                    });
+                }
+                if let Some(line) = lines.last_mut() {
+                    let total = line.points.last().map_or(0, |p| p.1) + day.people;
+                    line.points.push((day.date.day_of_year() as u16, total));
+                }
+            }
+            lines
+        })
     }
 
     /// The chart for `request`, drawn on first use. The error says what is
@@ -302,23 +328,14 @@ impl ChartSet {
 
     fn cumulative(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
         let ytd = &self.figures.ytd;
-        let mut lines: Vec<YearLine> = Vec::new();
-        for day in self.series.days() {
-            let year = day.date.year();
-            if lines.last().map(|l| l.year) != Some(year) {
-                lines.push(YearLine {
-                    year,
-                    points: Vec::new(),
-                });
-            }
-            if let Some(line) = lines.last_mut() {
-                let total = line.points.last().map_or(0, |p| p.1) + day.people;
-                line.points.push((day.date.day_of_year() as u16, total));
-            }
-        }
-        let available: Vec<i16> = lines.iter().map(|l| l.year).collect();
+        let all = self.year_lines();
+        let available: Vec<i16> = all.iter().map(|l| l.year).collect();
         let years = self.pick_years(request, &available)?;
-        lines.retain(|l| years.contains(&l.year));
+        let lines: Vec<YearLine> = all
+            .iter()
+            .filter(|l| years.contains(&l.year))
+            .cloned()
+            .collect();
         let highlight = request.highlight.unwrap_or(ytd.year);
         if !years.contains(&highlight) {
             return Err(format!(
