@@ -823,7 +823,7 @@ pub fn background(area: &Area, _theme: &Theme) {
 
 /// Draws text at a pixel position (vertical centre at `y`).
 pub fn text(area: &Area, s: &str, (x, y): (i32, i32), style: &TextStyle) {
-    let _ = area.draw(&Text::new(s.to_string(), (x, y), style.clone()));
+    let _ = area.draw(&Text::new(s, (x, y), style));
 }
 
 /// Draws a polyline.
@@ -1019,7 +1019,9 @@ pub fn render(
     desc: &str,
     draw: impl FnOnce(&Area),
 ) -> String {
-    let mut buf = String::new();
+    // Room for a typical chart, so that plotters' writing seldom has to
+    // grow (and copy) the buffer.
+    let mut buf = String::with_capacity(16 * 1024);
     {
         let backend = SVGBackend::with_string(&mut buf, (theme.width, theme.height));
         let area = backend.into_drawing_area();
