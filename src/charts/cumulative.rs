@@ -1,5 +1,7 @@
 //! Cumulative arrivals by day of year, one line per year, one year highlighted.
 
+use std::borrow::Cow;
+
 use super::Chart;
 use super::theme::*;
 
@@ -33,35 +35,54 @@ pub fn cumulative(input: &Cumulative) -> Chart {
 pub fn cumulative_svg(input: &Cumulative, theme: &Theme) -> String {
     let lines = clean(&input.lines);
     let description = describe(&lines, input.highlight);
-    render(theme, &input.name, &input.title, &description, |area| {
-        draw(area, theme, input, &lines)
-    })
+    svg(input, theme, &lines, &description)
 }
 
 /// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
 pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
-    let svg = cumulative_svg(input, theme);
     let lines = clean(&input.lines);
     let description = describe(&lines, input.highlight);
-    let mut rows = Vec::new();
-    for l in &lines {
-        for (d, v) in &l.points {
-            rows.push(vec![
-                l.year.to_string(),
-                d.to_string(),
-                date_of_day(l.year as i32, *d).unwrap_or_default(),
-                v.to_string(),
-            ]);
-        }
-    }
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
+        svg: svg(input, theme, &lines, &description),
         description,
-        svg,
-        csv: csv(&["year", "day_of_year", "date", "cumulative_people"], &rows),
+        csv: data_csv(&lines),
         table: quarter_table(&lines),
     }
+}
+
+/// The SVG of `lines`, already cleaned, and their description.
+fn svg(input: &Cumulative, theme: &Theme, lines: &[YearLine], description: &str) -> String {
+    render(theme, &input.name, &input.title, description, |area| {
+        draw(area, theme, input, lines)
+    })
+}
+
+/// The data drawn, a row per day: year, day of year, date and total so
+/// far. Written straight into one string, as [`csv`] would write it: a
+/// large site writes millions of these rows.
+fn data_csv(lines: &[YearLine]) -> String {
+    let rows: usize = lines.iter().map(|l| l.points.len()).sum();
+    // A row such as "2026,232,2026-08-20,15897\n" is 26 bytes.
+    let mut out = String::with_capacity(64 + rows * 32);
+    out.push_str("year,day_of_year,date,cumulative_people\n");
+    for l in lines {
+        // Whole numbers never need quoting in a CSV cell.
+        let year = l.year.to_string();
+        let dates = YearDates::new(i32::from(l.year));
+        for &(day, total) in &l.points {
+            out.push_str(&year);
+            out.push(',');
+            push_uint(&mut out, u64::from(day));
+            out.push(',');
+            dates.push_cell(&mut out, day);
+            out.push(',');
+            push_uint(&mut out, total);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The page's table: each year's total by the end of each quarter, and its
@@ -103,8 +124,18 @@ fn quarter_table(lines: &[YearLine]) -> String {
 }
 
 /// Sorted by year, points sorted by day, days outside 1..=366 and empty
-/// lines dropped.
-fn clean(lines: &[YearLine]) -> Vec<YearLine> {
+/// lines dropped. Lines that are so already (as `ChartSet` builds them)
+/// are borrowed, not copied: a line has a point a day.
+fn clean(lines: &[YearLine]) -> Cow<'_, [YearLine]> {
+    let in_order = lines.windows(2).all(|w| w[0].year <= w[1].year)
+        && lines.iter().all(|l| {
+            !l.points.is_empty()
+                && l.points.windows(2).all(|w| w[0].0 <= w[1].0)
+                && l.points.iter().all(|(d, _)| (1..=366).contains(d))
+        });
+    if in_order {
+        return Cow::Borrowed(lines);
+    }
     let mut out: Vec<YearLine> = lines
         .iter()
         .map(|l| {
@@ -123,7 +154,7 @@ fn clean(lines: &[YearLine]) -> Vec<YearLine> {
         .filter(|l| !l.points.is_empty())
         .collect();
     out.sort_by_key(|l| l.year);
-    out
+    Cow::Owned(out)
 }
 
 /// Value of a cumulative line on `day`: its last point on or before that day.
@@ -390,6 +421,41 @@ mod tests {
         // All zeros: whole-number ticks, none repeated.
         assert_eq!(c.svg.matches(">\n0\n</text>").count(), 1);
         assert_eq!(c.svg.matches(">\n1\n</text>").count(), 1);
+    }
+
+    #[test]
+    fn clean_lines_are_borrowed_and_others_put_in_order() {
+        let lines = fixture().lines;
+        assert!(matches!(clean(&lines), Cow::Borrowed(_)));
+        let messy = vec![
+            YearLine {
+                year: 2026,
+                points: vec![(100, 4000), (1, 5), (0, 1), (367, 9)],
+            },
+            YearLine {
+                year: 2025,
+                points: vec![(400, 1)],
+            },
+            YearLine {
+                year: 2024,
+                points: vec![(1, 10)],
+            },
+        ];
+        let cleaned = clean(&messy);
+        assert!(matches!(cleaned, Cow::Owned(_)));
+        assert_eq!(
+            cleaned.as_ref(),
+            &[
+                YearLine {
+                    year: 2024,
+                    points: vec![(1, 10)],
+                },
+                YearLine {
+                    year: 2026,
+                    points: vec![(1, 5), (100, 4000)],
+                },
+            ]
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! out from the same figures the briefs quote, so a chart never disagrees
 //! with the prose around it.
 
+use std::sync::OnceLock;
+
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
@@ -87,6 +89,9 @@ pub struct ChartSet {
     series: Series,
     pilot: Option<PilotParameters>,
     source: String,
+    /// Each year's cumulative line, worked out from the series on first
+    /// use: every cumulative chart draws some of them.
+    year_lines: OnceLock<Vec<YearLine>>,
 }
 
 /// "20 August 2026".
@@ -108,7 +113,30 @@ impl ChartSet {
             series: series.clone(),
             pilot: pilot.cloned(),
             source,
+            year_lines: OnceLock::new(),
         }
+    }
+
+    /// Each year's cumulative line: for each day of the series, the day of
+    /// the year and the people arrived that year so far.
+    fn year_lines(&self) -> &[YearLine] {
+        self.year_lines.get_or_init(|| {
+            let mut lines: Vec<YearLine> = Vec::new();
+            for day in self.series.days() {
+                let year = day.date.year();
+                if lines.last().map(|l| l.year) != Some(year) {
+                    lines.push(YearLine {
+                        year,
+                        points: Vec::with_capacity(366),
+                    });
+                }
+                if let Some(line) = lines.last_mut() {
+                    let total = line.points.last().map_or(0, |p| p.1) + day.people;
+                    line.points.push((day.date.day_of_year() as u16, total));
+                }
+            }
+            lines
+        })
     }
 
     /// Draws the chart for `request`. The error says what is wrong with
@@ -272,23 +300,14 @@ impl ChartSet {
 
     fn cumulative(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
         let ytd = &self.figures.ytd;
-        let mut lines: Vec<YearLine> = Vec::new();
-        for day in self.series.days() {
-            let year = day.date.year();
-            if lines.last().map(|l| l.year) != Some(year) {
-                lines.push(YearLine {
-                    year,
-                    points: Vec::new(),
-                });
-            }
-            if let Some(line) = lines.last_mut() {
-                let total = line.points.last().map_or(0, |p| p.1) + day.people;
-                line.points.push((day.date.day_of_year() as u16, total));
-            }
-        }
-        let available: Vec<i16> = lines.iter().map(|l| l.year).collect();
+        let all = self.year_lines();
+        let available: Vec<i16> = all.iter().map(|l| l.year).collect();
         let years = self.pick_years(request, &available)?;
-        lines.retain(|l| years.contains(&l.year));
+        let lines: Vec<YearLine> = all
+            .iter()
+            .filter(|l| years.contains(&l.year))
+            .cloned()
+            .collect();
         let highlight = request.highlight.unwrap_or(ytd.year);
         if !years.contains(&highlight) {
             return Err(format!(

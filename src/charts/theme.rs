@@ -21,6 +21,8 @@
 //! Font sizes are passed to plotters multiplied by 1.24 (see [`Theme::font`])
 //! so that the SVG says exactly the pixel size we mean, e.g. `font-size="14"`.
 
+use std::borrow::Cow;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -374,34 +376,73 @@ pub fn plain_num(v: f64, max_decimals: u8) -> String {
 /// `=`, `+`, `-` or `@` gets a leading `'` (unless it is a number), so
 /// spreadsheets do not run it as a formula.
 pub fn csv_cell(s: &str) -> String {
-    let mut s = s.to_string();
+    let mut out = String::with_capacity(s.len() + 2);
+    push_csv_cell(&mut out, s);
+    out
+}
+
+/// Appends `s` to `out` as one CSV cell, exactly as [`csv_cell`] gives it,
+/// without allocating for a cell that needs no quoting (the usual case).
+pub fn push_csv_cell(out: &mut String, s: &str) {
     // Spreadsheets run a cell that starts with one of these as a formula.
-    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
-    if risky && s.parse::<f64>().is_err() {
-        s.insert(0, '\'');
+    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
+        && s.parse::<f64>().is_err();
+    let quoted = s.contains([',', '"', '\n', '\r']);
+    if quoted {
+        out.push('"');
     }
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    if risky {
+        out.push('\'');
+    }
+    if quoted {
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
     } else {
-        s
+        out.push_str(s);
+    }
+}
+
+/// Appends one CSV row (cells quoted as by [`csv_cell`]) and its `\n`.
+pub fn push_csv_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_csv_cell(out, cell.as_ref());
+    }
+    out.push('\n');
+}
+
+/// Appends the decimal digits of `v`: for CSVs with a row per day, where
+/// going through `format!` for every number shows in a large build.
+pub fn push_uint(out: &mut String, v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // A byte at a time: cheaper than a copy for a few digits.
+    for &d in &digits[i..] {
+        out.push(char::from(d));
     }
 }
 
 /// Joins cells into CSV text: one header row, then rows, CRLF-free (`\n`).
 pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    let line = |cells: Vec<String>| -> String {
-        cells
-            .iter()
-            .map(|c| csv_cell(c))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    out.push_str(&line(header.iter().map(|s| s.to_string()).collect()));
-    out.push('\n');
+    let cells: usize = rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.len() + 1).sum::<usize>())
+        .sum();
+    let mut out = String::with_capacity(cells + 64);
+    push_csv_row(&mut out, header);
     for r in rows {
-        out.push_str(&line(r.clone()));
-        out.push('\n');
+        push_csv_row(&mut out, r);
     }
     out
 }
@@ -445,55 +486,83 @@ pub fn id_prefix(name: &str) -> String {
 /// one, and inserts `<title>` and `<desc>` as its first children.
 pub fn finish_svg(raw: &str, name: &str, title: &str, desc: &str, theme: &Theme) -> String {
     let id = id_prefix(&format!("{name}{}", theme.id_suffix));
+    let family = xml_escape(FONT_FAMILY);
     let root = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
          preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         id=\"{id}\" style=\"max-width:{w}px;height:auto\" font-family=\"{font}\">\n\
+         id=\"{id}\" style=\"max-width:{w}px;height:auto\" font-family=\"{family}\">\n\
          <title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n",
         w = theme.width,
         h = theme.height,
-        font = xml_escape(FONT_FAMILY),
         title = xml_escape(title),
         desc = xml_escape(desc),
     );
     // plotters' root element is the first line, ending with ">\n".
-    let body = match raw.find(">\n") {
+    let mut body = Cow::Borrowed(match raw.find(">\n") {
         Some(i) if raw.starts_with("<svg") => &raw[i + 2..],
         _ => raw,
-    };
-    let mut out = root;
-    // The root sets the font family once; drop plotters' copy on each text.
-    let family = format!(" font-family=\"{}\"", xml_escape(FONT_FAMILY));
-    let mut body = body.replace(&family, "");
+    });
+    // Most charts have no dashed line: a quick look saves copying them.
     for (_, _, marker, dash) in Dash::MARKERS {
-        body = body.replace(marker, &format!("opacity=\"1\" {dash}"));
+        if body.contains(marker) {
+            body = Cow::Owned(body.replace(marker, &format!("opacity=\"1\" {dash}")));
+        }
     }
-    out.push_str(&clean_font_sizes(&body));
+    let mut out = String::with_capacity(root.len() + body.len() + 1);
+    out.push_str(&root);
+    push_texts(&mut out, &body, &family);
     if !out.ends_with('\n') {
         out.push('\n');
     }
     out
 }
 
-/// plotters writes font sizes as `size / 1.24`, which for some sizes prints
-/// float noise (`13.000000000000002`); round every one to 2 decimals.
-fn clean_font_sizes(body: &str) -> String {
-    const KEY: &str = "font-size=\"";
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(i) = rest.find(KEY) {
-        out.push_str(&rest[..i + KEY.len()]);
-        rest = &rest[i + KEY.len()..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        let value = &rest[..end];
-        match value.parse::<f64>() {
-            Ok(v) => out.push_str(&plain_num(v, 2)),
-            Err(_) => out.push_str(value),
+/// Copies the body plotters wrote, in one pass: the font family, which the
+/// root sets once, is dropped from each text, and the font size written
+/// right after it is cleaned (see [`clean_font_size`]). plotters writes
+/// one element a line, so only the short `<text` lines are searched, not
+/// the long point lists of lines.
+fn push_texts(out: &mut String, body: &str, family: &str) {
+    const FAMILY: &str = " font-family=\"";
+    const SIZE: &str = " font-size=\"";
+    for line in body.split_inclusive('\n') {
+        let Some((head, tail)) = line
+            .starts_with("<text ")
+            .then(|| line.split_once(FAMILY))
+            .flatten()
+        else {
+            out.push_str(line);
+            continue;
+        };
+        let Some(tail) = tail.strip_prefix(family).and_then(|t| t.strip_prefix('"')) else {
+            out.push_str(line);
+            continue;
+        };
+        out.push_str(head);
+        match tail.strip_prefix(SIZE) {
+            Some(size) => {
+                let end = size.find('"').unwrap_or(size.len());
+                out.push_str(SIZE);
+                clean_font_size(out, &size[..end]);
+                out.push_str(&size[end..]);
+            }
+            None => out.push_str(tail),
         }
-        rest = &rest[end..];
     }
-    out.push_str(rest);
-    out
+}
+
+/// plotters writes font sizes as `size / 1.24`, which for some sizes prints
+/// float noise (`13.000000000000002`): appends `value` rounded to 2
+/// decimals.
+fn clean_font_size(out: &mut String, value: &str) {
+    match value.parse::<f64>() {
+        // Sizes are whole pixels here: skip the formatting of plain_num.
+        Ok(v) if (0.0..1e6).contains(&v) && (v - v.round()).abs() < 1e-6 => {
+            push_uint(out, v.round() as u64)
+        }
+        Ok(v) => out.push_str(&plain_num(v, 2)),
+        Err(_) => out.push_str(value),
+    }
 }
 
 /// A label that wants to sit at `y` (its vertical centre), spanning
@@ -754,27 +823,47 @@ pub fn background(area: &Area, _theme: &Theme) {
 
 /// Draws text at a pixel position (vertical centre at `y`).
 pub fn text(area: &Area, s: &str, (x, y): (i32, i32), style: &TextStyle) {
-    let _ = area.draw(&Text::new(s.to_string(), (x, y), style.clone()));
+    let _ = area.draw(&Text::new(s, (x, y), style));
 }
 
 /// Draws a polyline.
 pub fn line(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32) {
-    let pts = dedup(pts);
+    let pts = simplify(pts);
     if pts.len() < 2 {
         return;
     }
     let _ = area.draw(&PathElement::new(pts, color.stroke_width(width)));
 }
 
-/// Drops consecutive repeated pixels (daily data often maps many days to one).
-fn dedup(pts: &[(i32, i32)]) -> Vec<(i32, i32)> {
+/// The points of a polyline without those that change nothing drawn:
+/// repeats of the previous pixel (daily data often maps many days to one)
+/// and points on the straight run between their kept neighbours, such as
+/// a cumulative line's flat days or a narrow chart's steps within one
+/// pixel column. A point where the line turns back is kept. Fewer points
+/// make the SVG smaller and quicker to write; the line looks the same.
+fn simplify(pts: &[(i32, i32)]) -> Vec<(i32, i32)> {
     let mut out: Vec<(i32, i32)> = Vec::with_capacity(pts.len());
-    for p in pts {
-        if out.last() != Some(p) {
-            out.push(*p);
+    for &p in pts {
+        if out.last() == Some(&p) {
+            continue;
         }
+        if let [.., a, b] = out[..]
+            && on_the_way(a, b, p)
+        {
+            out.pop();
+        }
+        out.push(p);
     }
     out
+}
+
+/// Whether `b` lies on the straight line from `a` to `c`, between them
+/// (the three points distinct): then a–b–c draws the same as a–c.
+fn on_the_way(a: (i32, i32), b: (i32, i32), c: (i32, i32)) -> bool {
+    let (dx1, dy1) = (i64::from(b.0 - a.0), i64::from(b.1 - a.1));
+    let (dx2, dy2) = (i64::from(c.0 - b.0), i64::from(c.1 - b.1));
+    // Collinear, and the second step goes the same way as the first.
+    dx1 * dy2 == dy1 * dx2 && dx1 * dx2 + dy1 * dy2 > 0
 }
 
 /// Dash patterns for [`dashed`].
@@ -816,7 +905,7 @@ impl Dash {
 
 /// Draws a dashed polyline (one SVG element with `stroke-dasharray`).
 pub fn dashed(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32, dash: Dash) {
-    let pts = dedup(pts);
+    let pts = simplify(pts);
     if pts.len() < 2 {
         return;
     }
@@ -930,7 +1019,9 @@ pub fn render(
     desc: &str,
     draw: impl FnOnce(&Area),
 ) -> String {
-    let mut buf = String::new();
+    // Room for a typical chart, so that plotters' writing seldom has to
+    // grow (and copy) the buffer.
+    let mut buf = String::with_capacity(16 * 1024);
     {
         let backend = SVGBackend::with_string(&mut buf, (theme.width, theme.height));
         let area = backend.into_drawing_area();
@@ -1069,6 +1160,56 @@ pub fn date_of_day(year: i32, day: u16) -> Option<String> {
     date_of_year(year, day).map(|d| d.to_string())
 }
 
+/// Writes the dates of one year's days as [`date_of_day`] does, from the
+/// year's month starts rather than through jiff for every day: CSVs have a
+/// row per day, and a large site writes millions of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearDates {
+    year: i32,
+    starts: [u16; 12],
+    days: u16,
+}
+
+impl YearDates {
+    /// The calendar of `year`.
+    pub fn new(year: i32) -> Self {
+        YearDates {
+            year,
+            starts: month_starts(year),
+            days: if is_leap(year) { 366 } else { 365 },
+        }
+    }
+
+    /// Appends the date of the 1-based `day` as a CSV cell: exactly
+    /// `csv_cell(&date_of_day(year, day).unwrap_or_default())`, so nothing
+    /// when the day is out of range.
+    pub fn push_cell(&self, out: &mut String, day: u16) {
+        if !(0..=9999).contains(&self.year) {
+            // Not four digits: jiff's wording (a sign, six digits) decides.
+            push_csv_cell(out, &date_of_day(self.year, day).unwrap_or_default());
+            return;
+        }
+        if day == 0 || day > self.days {
+            return;
+        }
+        let month = self.starts.iter().rposition(|&s| s <= day).unwrap_or(0);
+        let day_of_month = day - self.starts[month] + 1;
+        push_padded(out, self.year as u32, 4);
+        out.push('-');
+        push_padded(out, month as u32 + 1, 2);
+        out.push('-');
+        push_padded(out, u32::from(day_of_month), 2);
+    }
+}
+
+/// Appends the last `width` (at most 4) digits of `v`, with leading zeros.
+fn push_padded(out: &mut String, v: u32, width: usize) {
+    const POWERS: [u32; 4] = [1000, 100, 10, 1];
+    for p in &POWERS[POWERS.len() - width.min(4)..] {
+        out.push(char::from(b'0' + (v / p % 10) as u8));
+    }
+}
+
 /// A `<text>` element's estimated box in an SVG written here, for tests.
 #[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1204,6 +1345,37 @@ mod tests {
             csv(&["a", "b"], &[vec!["1".into(), "2".into()]]),
             "a,b\n1,2\n"
         );
+        assert_eq!(csv_cell("=a,\"b\""), "\"'=a,\"\"b\"\"\"");
+        assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn numbers_written_by_hand_match_format() {
+        for v in [0, 7, 10, 99, 100, 45_755, u64::from(u32::MAX), u64::MAX] {
+            let mut s = String::new();
+            push_uint(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
+        let mut s = String::new();
+        push_padded(&mut s, 7, 4);
+        push_padded(&mut s, 0, 2);
+        push_padded(&mut s, 2026, 4);
+        assert_eq!(s, "0007002026");
+    }
+
+    #[test]
+    fn year_dates_match_date_of_day() {
+        for year in [
+            -10_000, -1, 0, 1, 99, 1900, 2000, 2024, 2025, 2026, 9999, 10_000,
+        ] {
+            let dates = YearDates::new(year);
+            for day in 0..=367 {
+                let mut got = String::new();
+                dates.push_cell(&mut got, day);
+                let want = csv_cell(&date_of_day(year, day).unwrap_or_default());
+                assert_eq!(got, want, "{year} day {day}");
+            }
+        }
     }
 
     #[test]
@@ -1369,6 +1541,22 @@ mod tests {
     }
 
     #[test]
+    fn font_sizes_are_cleaned_as_plain_numbers() {
+        let sizes = (1..=100).map(|px| format!("{}", plotters_size(px) / 1.24));
+        let others = [
+            "12.5", "0", "-0", "-3", "13.004", "12.996", "1e3", "abc", "",
+        ];
+        for value in sizes.chain(others.iter().map(|s| s.to_string())) {
+            let mut got = String::new();
+            clean_font_size(&mut got, &value);
+            let want = value
+                .parse::<f64>()
+                .map_or(value.clone(), |v| plain_num(v, 2));
+            assert_eq!(got, want, "{value}");
+        }
+    }
+
+    #[test]
     fn root_is_responsive_and_accessible() {
         let theme = Theme::default();
         let svg = render(&theme, "My chart", "A <b> & c", "D", |_| {});
@@ -1398,6 +1586,36 @@ mod tests {
         assert!(svg.contains("opacity=\"1\" stroke-dasharray=\"6 4\""));
         assert!(svg.contains("stroke-dasharray=\"3 3\""));
         assert!(!svg.contains("0.999"));
+    }
+
+    #[test]
+    fn straight_runs_are_simplified_and_turns_kept() {
+        // A flat run, a rise in one pixel column, and a repeated pixel.
+        let pts = [
+            (0, 5),
+            (1, 5),
+            (2, 5),
+            (2, 5),
+            (3, 5),
+            (3, 4),
+            (3, 2),
+            (5, 0),
+        ];
+        assert_eq!(simplify(&pts), vec![(0, 5), (3, 5), (3, 2), (5, 0)]);
+        // Diagonal runs of any slope are one segment.
+        assert_eq!(
+            simplify(&[(0, 0), (2, 1), (4, 2), (6, 3)]),
+            vec![(0, 0), (6, 3)]
+        );
+        // A spike that goes out and back along one line is kept whole.
+        let spike = [(0, 0), (4, 0), (2, 0), (6, 0)];
+        assert_eq!(simplify(&spike), spike.to_vec());
+        let up_down = [(1, 0), (1, 3), (1, 1)];
+        assert_eq!(simplify(&up_down), up_down.to_vec());
+        // Endpoints stay; too few points are left alone.
+        assert_eq!(simplify(&[(0, 0), (1, 1)]), vec![(0, 0), (1, 1)]);
+        assert_eq!(simplify(&[(7, 7), (7, 7)]), vec![(7, 7)]);
+        assert_eq!(simplify(&[]), Vec::<(i32, i32)>::new());
     }
 
     #[test]
