@@ -39,6 +39,13 @@ fn decimals(kwargs: &Kwargs, default: usize) -> TeraResult<usize> {
 /// Groups the digits of `value` in threes, with `places` decimals:
 /// `45755` → `45,755`; `6.95` with one place → `7.0`.
 pub fn group(value: f64, places: usize) -> String {
+    // Whole numbers (most of them: counts of people and boats) skip the
+    // costly exact float formatting.
+    if places == 0 && value.fract() == 0.0 && value.abs() < 9.0e15 {
+        let sign = if value < 0.0 { "−" } else { "" };
+        let whole = (value.abs() as u64).to_formatted_string(&Locale::en);
+        return format!("{sign}{whole}");
+    }
     let text = format!("{:.*}", places, value.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let whole: u64 = whole.parse().unwrap_or(0);
@@ -170,6 +177,10 @@ mod tests {
             "1,234,567.9"
         );
         assert_eq!(render("{{ -45755 | thousands }}"), "−45,755");
+        assert_eq!(render("{{ 45755.6 | thousands }}"), "45,756");
+        assert_eq!(group(-0.0, 0), "0");
+        assert_eq!(group(-0.4, 0), "0");
+        assert_eq!(group(1.0e15, 0), "1,000,000,000,000,000");
     }
 
     #[test]
