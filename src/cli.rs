@@ -252,7 +252,7 @@ fn count(n: usize) -> String {
 struct Progress {
     started: Instant,
     terminal: bool,
-    shown: std::cell::Cell<bool>,
+    shown: std::sync::atomic::AtomicBool,
 }
 
 impl Progress {
@@ -261,19 +261,19 @@ impl Progress {
         Progress {
             started,
             terminal: std::io::stderr().is_terminal(),
-            shown: std::cell::Cell::new(false),
+            shown: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     fn show(&self, done: usize, of: usize) {
         if self.terminal && self.started.elapsed().as_secs_f64() >= 1.0 {
             eprint!("\rRendering briefs: {} of {}", count(done), count(of));
-            self.shown.set(true);
+            self.shown.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
 
     fn clear(&self) {
-        if self.shown.get() {
+        if self.shown.load(std::sync::atomic::Ordering::Relaxed) {
             // Back to the line's start, and erase it.
             eprint!("\r\x1b[K");
         }

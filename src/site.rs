@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -256,7 +257,7 @@ pub fn build_into(
     options: &BuildOptions,
     previous: Option<&PreviousBuild>,
     out: &std::path::Path,
-    progress: &dyn Fn(usize, usize),
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Built> {
     let staging = Arc::new(Staging::begin(out)?);
     let built = build_to(
@@ -275,7 +276,7 @@ pub fn build_into(
 fn build_to(
     project: &Project,
     options: &BuildOptions,
-    (previous, progress): (Option<&PreviousBuild>, &dyn Fn(usize, usize)),
+    (previous, progress): (Option<&PreviousBuild>, &(dyn Fn(usize, usize) + Sync)),
     sink: Arc<dyn Sink>,
 ) -> Result<Built> {
     let Modelled {
@@ -308,8 +309,10 @@ fn build_to(
     render_site(project, &inputs, &figures, charts, &briefs, &how, sink)
 }
 
-/// How many briefs one template engine holds at a time (see [`render_site`]).
-const BRIEFS_PER_ENGINE: usize = 256;
+/// How many briefs one template engine holds (see [`render_site`]): enough
+/// that making the engine costs little beside rendering them, few enough
+/// that the batches keep every thread busy.
+const BRIEFS_PER_ENGINE: usize = 32;
 
 /// The settings of one render: the options, the resolved base URL, the
 /// earlier build whose unchanged pages may be reused, and who hears of
@@ -318,7 +321,7 @@ struct HowToRender<'a> {
     options: &'a BuildOptions,
     base_url: Option<&'a str>,
     previous: Option<&'a PreviousBuild>,
-    progress: &'a dyn Fn(usize, usize),
+    progress: &'a (dyn Fn(usize, usize) + Sync),
 }
 
 /// The part of every brief's key that all briefs share: SHA-256 over the
@@ -688,21 +691,22 @@ fn render_site(
             None => stale.push((brief, key)),
         }
     }
-    // Briefs are rendered a batch at a time: the batch's templates first
-    // (the engine is then read-only), then its briefs in parallel, each page
-    // written as soon as it is made. A parsed template is many times the
-    // size of its text, so an engine holding every brief of a large site
-    // would hold far more memory than the rest of the build. Records are
-    // collected in brief order, so the output is the same bytes whatever
-    // the number of threads.
-    let mut rendered_count = 0;
-    for batch in stale.chunks(BRIEFS_PER_ENGINE) {
-        let briefs: Vec<&Brief> = batch.iter().map(|(brief, _)| *brief).collect();
-        let (engine, names) = engine_for(&briefs)?;
-        let rendered = batch
-            .par_iter()
-            .zip(names.par_iter())
-            .map(|((brief, key), name)| {
+    // Briefs are rendered in batches, in parallel: each batch gets its own
+    // engine with its briefs' templates (read-only once made), renders them
+    // in turn, and writes each page as soon as it is made. Parsing happens
+    // on every thread, and a parsed template, many times the size of its
+    // text, lives only while its batch is rendered: an engine holding every
+    // brief of a large site would hold far more memory than the rest of the
+    // build. Records are collected in brief order, so the output is the
+    // same bytes whatever the number of threads.
+    let done = AtomicUsize::new(0);
+    let batches = stale
+        .par_chunks(BRIEFS_PER_ENGINE)
+        .map(|batch| {
+            let briefs: Vec<&Brief> = batch.iter().map(|(brief, _)| *brief).collect();
+            let (engine, names) = engine_for(&briefs)?;
+            let mut records = Vec::with_capacity(batch.len());
+            for ((brief, key), name) in batch.iter().zip(&names) {
                 let mut context = base.clone();
                 context.insert("brief", &BriefPage::of(brief));
                 context.insert("root", "../");
@@ -720,13 +724,15 @@ fn render_site(
                 context.insert("body", &body_html);
                 let page = engine.render("brief.html", &context)?;
                 sink.put(&entry.page, page.as_bytes())?;
-                Ok((brief.slug.clone(), entry))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        rendered_count += rendered.len();
-        records.extend(rendered);
-        progress(rendered_count, stale.len());
-    }
+                records.push((brief.slug.clone(), entry));
+            }
+            let so_far = done.fetch_add(batch.len(), Ordering::Relaxed) + batch.len();
+            progress(so_far, stale.len());
+            Ok(records)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let rendered_count = stale.len();
+    records.extend(batches.into_iter().flatten());
 
     let (engine, _) = engine_for(&[])?;
     let mut index = base.clone();

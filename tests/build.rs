@@ -1060,9 +1060,10 @@ fn text_between(page: &str, start: &str, end: &str) -> String {
 }
 
 #[test]
-fn a_site_larger_than_one_template_batch_renders_every_brief_once() {
-    // Briefs are rendered in batches of 256 templates; 600 briefs span
-    // three batches, and two briefs in different batches place one chart.
+fn a_site_of_many_template_batches_renders_every_brief_once() {
+    // Briefs are rendered in batches, each with its own template engine,
+    // on several threads; 600 briefs span many batches, and two briefs far
+    // apart place one chart, which is drawn and written once.
     let p = Project::new();
     for i in 0..600 {
         let chart = if i == 100 || i == 550 {
