@@ -81,17 +81,22 @@ pub fn pilot_returns(input: &PilotReturns) -> Chart {
 pub fn pilot_returns_svg(input: &PilotReturns, theme: &Theme) -> String {
     let s = clean(input);
     let description = describe(&s);
-    render(theme, &input.name, &input.title, &description, |area| {
-        draw(area, theme, input, &s)
+    svg(input, theme, &s, &description)
+}
+
+/// The SVG of the cleaned data and its description.
+fn svg(input: &PilotReturns, theme: &Theme, s: &Series, description: &str) -> String {
+    render(theme, &input.name, &input.title, description, |area| {
+        draw(area, theme, input, s)
     })
 }
 
 /// Draws arrivals, planned returns and reported returns since the pilot
 /// began with `theme`, e.g. [`Theme::narrow`].
 pub fn pilot_returns_with(input: &PilotReturns, theme: &Theme) -> Chart {
-    let svg = pilot_returns_svg(input, theme);
     let s = clean(input);
     let description = describe(&s);
+    let svg = svg(input, theme, &s, &description);
     // Wide CSV by date: blanks where a series has no value that day.
     let mut by_date: BTreeMap<Date, [String; 3]> = BTreeMap::new();
     for (k, series) in [&s.arrivals, &s.planned, &s.reported].iter().enumerate() {

@@ -75,17 +75,22 @@ pub fn projection_range(input: &ProjectionRange) -> Chart {
 pub fn projection_range_svg(input: &ProjectionRange, theme: &Theme) -> String {
     let c = clean(input);
     let description = describe(input.year, &c);
-    render(theme, &input.name, &input.title, &description, |area| {
-        draw(area, theme, input, &c)
+    svg(input, theme, &c, &description)
+}
+
+/// The SVG of the cleaned data and its description.
+fn svg(input: &ProjectionRange, theme: &Theme, c: &Clean, description: &str) -> String {
+    render(theme, &input.name, &input.title, description, |area| {
+        draw(area, theme, input, c)
     })
 }
 
 /// Draws the year so far and the projected range with `theme`, e.g.
 /// [`Theme::narrow`].
 pub fn projection_range_with(input: &ProjectionRange, theme: &Theme) -> Chart {
-    let svg = projection_range_svg(input, theme);
     let c = clean(input);
     let description = describe(input.year, &c);
+    let svg = svg(input, theme, &c, &description);
     let y = input.year;
     let mut rows: Vec<Vec<String>> = c
         .so_far
