@@ -28,6 +28,7 @@ pub mod cumulative;
 pub mod pilot;
 pub mod projection;
 mod set;
+mod svg;
 pub mod theme;
 
 pub use annual::{AnnualBars, annual_bars, annual_bars_with};

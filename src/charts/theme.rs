@@ -21,14 +21,14 @@
 //! Font sizes are passed to plotters multiplied by 1.24 (see [`Theme::font`])
 //! so that the SVG says exactly the pixel size we mean, e.g. `font-size="14"`.
 
-use std::borrow::Cow;
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::svg::SvgWriter;
+
 /// The area every chart draws on.
-pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub type Area<'a> = DrawingArea<SvgWriter<'a>, Shift>;
 
 /// Generic font stack: no font files are needed anywhere.
 pub const FONT_FAMILY: &str =
@@ -205,8 +205,8 @@ impl Theme {
     }
 }
 
-/// The plotters font size whose SVG output (`size / 1.24`) is `px`; any
-/// float noise is rounded away in [`finish_svg`].
+/// The plotters font size whose SVG output (`size / 1.24`) is `px`; the
+/// backend ([`super::svg::SvgWriter`]) divides it back.
 fn plotters_size(px: u32) -> f64 {
     px as f64 * 1.24
 }
@@ -480,89 +480,6 @@ pub fn id_prefix(name: &str) -> String {
         s.push_str("chart");
     }
     format!("chart-{s}")
-}
-
-/// Rewrites the root element plotters wrote into a responsive, accessible
-/// one, and inserts `<title>` and `<desc>` as its first children.
-pub fn finish_svg(raw: &str, name: &str, title: &str, desc: &str, theme: &Theme) -> String {
-    let id = id_prefix(&format!("{name}{}", theme.id_suffix));
-    let family = xml_escape(FONT_FAMILY);
-    let root = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
-         preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         id=\"{id}\" style=\"max-width:{w}px;height:auto\" font-family=\"{family}\">\n\
-         <title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n",
-        w = theme.width,
-        h = theme.height,
-        title = xml_escape(title),
-        desc = xml_escape(desc),
-    );
-    // plotters' root element is the first line, ending with ">\n".
-    let mut body = Cow::Borrowed(match raw.find(">\n") {
-        Some(i) if raw.starts_with("<svg") => &raw[i + 2..],
-        _ => raw,
-    });
-    // Most charts have no dashed line: a quick look saves copying them.
-    for (_, _, marker, dash) in Dash::MARKERS {
-        if body.contains(marker) {
-            body = Cow::Owned(body.replace(marker, &format!("opacity=\"1\" {dash}")));
-        }
-    }
-    let mut out = String::with_capacity(root.len() + body.len() + 1);
-    out.push_str(&root);
-    push_texts(&mut out, &body, &family);
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out
-}
-
-/// Copies the body plotters wrote, in one pass: the font family, which the
-/// root sets once, is dropped from each text, and the font size written
-/// right after it is cleaned (see [`clean_font_size`]). plotters writes
-/// one element a line, so only the short `<text` lines are searched, not
-/// the long point lists of lines.
-fn push_texts(out: &mut String, body: &str, family: &str) {
-    const FAMILY: &str = " font-family=\"";
-    const SIZE: &str = " font-size=\"";
-    for line in body.split_inclusive('\n') {
-        let Some((head, tail)) = line
-            .starts_with("<text ")
-            .then(|| line.split_once(FAMILY))
-            .flatten()
-        else {
-            out.push_str(line);
-            continue;
-        };
-        let Some(tail) = tail.strip_prefix(family).and_then(|t| t.strip_prefix('"')) else {
-            out.push_str(line);
-            continue;
-        };
-        out.push_str(head);
-        match tail.strip_prefix(SIZE) {
-            Some(size) => {
-                let end = size.find('"').unwrap_or(size.len());
-                out.push_str(SIZE);
-                clean_font_size(out, &size[..end]);
-                out.push_str(&size[end..]);
-            }
-            None => out.push_str(tail),
-        }
-    }
-}
-
-/// plotters writes font sizes as `size / 1.24`, which for some sizes prints
-/// float noise (`13.000000000000002`): appends `value` rounded to 2
-/// decimals.
-fn clean_font_size(out: &mut String, value: &str) {
-    match value.parse::<f64>() {
-        // Sizes are whole pixels here: skip the formatting of plain_num.
-        Ok(v) if (0.0..1e6).contains(&v) && (v - v.round()).abs() < 1e-6 => {
-            push_uint(out, v.round() as u64)
-        }
-        Ok(v) => out.push_str(&plain_num(v, 2)),
-        Err(_) => out.push_str(value),
-    }
 }
 
 /// A label that wants to sit at `y` (its vertical centre), spanning
@@ -876,23 +793,16 @@ pub enum Dash {
 }
 
 impl Dash {
-    /// plotters cannot write `stroke-dasharray`, so a dashed line is drawn
-    /// as one polyline whose opacity is a marker value, which
-    /// [`finish_svg`] swaps for the dash pattern.
-    const MARKERS: [(Dash, f64, &'static str, &'static str); 2] = [
-        (
-            Dash::Long,
-            0.999,
-            "opacity=\"0.999\"",
-            "stroke-dasharray=\"6 4\"",
-        ),
-        (
-            Dash::Short,
-            0.998,
-            "opacity=\"0.998\"",
-            "stroke-dasharray=\"3 3\"",
-        ),
-    ];
+    /// plotters' styles have no dash pattern, so a dashed line is drawn as
+    /// one polyline whose opacity is a marker value, which the backend
+    /// ([`super::svg::SvgWriter`]) writes as the dash pattern.
+    const MARKERS: [(Dash, f64, &'static str); 2] =
+        [(Dash::Long, 0.999, "6 4"), (Dash::Short, 0.998, "3 3")];
+
+    /// The `stroke-dasharray` of the dash whose marker opacity is `alpha`.
+    pub(crate) fn of_marker(alpha: f64) -> Option<&'static str> {
+        Self::MARKERS.iter().find(|m| m.1 == alpha).map(|m| m.2)
+    }
 
     fn marker(self) -> f64 {
         Self::MARKERS
@@ -1019,17 +929,16 @@ pub fn render(
     desc: &str,
     draw: impl FnOnce(&Area),
 ) -> String {
-    // Room for a typical chart, so that plotters' writing seldom has to
-    // grow (and copy) the buffer.
+    // Room for a typical chart, so that the writing seldom has to grow
+    // (and copy) the buffer.
     let mut buf = String::with_capacity(16 * 1024);
     {
-        let backend = SVGBackend::with_string(&mut buf, (theme.width, theme.height));
-        let area = backend.into_drawing_area();
+        let area = SvgWriter::new(&mut buf, theme, name, title, desc).into_drawing_area();
         background(&area, theme);
         draw(&area);
         let _ = area.present();
     }
-    finish_svg(&buf, name, title, desc, theme)
+    buf
 }
 
 /// The standard plot rectangle, leaving `right_room` for end labels and
@@ -1538,22 +1447,6 @@ mod tests {
         });
         assert!(svg.contains("font-size=\"13\""), "{svg}");
         assert!(svg.contains("font-size=\"14\""), "{svg}");
-    }
-
-    #[test]
-    fn font_sizes_are_cleaned_as_plain_numbers() {
-        let sizes = (1..=100).map(|px| format!("{}", plotters_size(px) / 1.24));
-        let others = [
-            "12.5", "0", "-0", "-3", "13.004", "12.996", "1e3", "abc", "",
-        ];
-        for value in sizes.chain(others.iter().map(|s| s.to_string())) {
-            let mut got = String::new();
-            clean_font_size(&mut got, &value);
-            let want = value
-                .parse::<f64>()
-                .map_or(value.clone(), |v| plain_num(v, 2));
-            assert_eq!(got, want, "{value}");
-        }
     }
 
     #[test]

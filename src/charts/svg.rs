@@ -1,0 +1,455 @@
+//! The SVG backend the charts are drawn on: plotters draws, this writes.
+//!
+//! It writes the same elements as plotters' own SVG backend, but straight
+//! into the chart's string and already in their final form: the root
+//! element is ours (responsive, with the title and description first), the
+//! font family is set once on the root instead of on every text, font
+//! sizes are whole pixels instead of `size / 1.24` float noise, and dashed
+//! lines carry their `stroke-dasharray`. plotters' backend formats every
+//! number and colour through `format!` and escapes every character of
+//! every point list; a site of a thousand briefs draws six thousand of
+//! these, so the writing is done here with plain pushes.
+
+use std::convert::Infallible;
+
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    FontStyle, FontTransform,
+};
+
+use super::theme::{Dash, FONT_FAMILY, Theme, id_prefix, plain_num, xml_escape};
+
+/// A chart's SVG document being drawn.
+pub struct SvgWriter<'a> {
+    out: &'a mut String,
+    size: (u32, u32),
+    closed: bool,
+}
+
+impl<'a> SvgWriter<'a> {
+    /// Starts the document of chart `name` drawn with `theme` in `out`:
+    /// the root element, then the title and the description, which screen
+    /// readers announce.
+    pub fn new(out: &'a mut String, theme: &Theme, name: &str, title: &str, desc: &str) -> Self {
+        let id = id_prefix(&format!("{name}{}", theme.id_suffix));
+        let (w, h) = (theme.width, theme.height);
+        out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
+        push_int(out, w as i64);
+        out.push(' ');
+        push_int(out, h as i64);
+        out.push_str("\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"");
+        out.push_str(&id);
+        out.push_str("-title ");
+        out.push_str(&id);
+        out.push_str("-desc\" id=\"");
+        out.push_str(&id);
+        out.push_str("\" style=\"max-width:");
+        push_int(out, w as i64);
+        out.push_str("px;height:auto\" font-family=\"");
+        out.push_str(&xml_escape(FONT_FAMILY));
+        out.push_str("\">\n<title id=\"");
+        out.push_str(&id);
+        out.push_str("-title\">");
+        out.push_str(&xml_escape(title));
+        out.push_str("</title>\n<desc id=\"");
+        out.push_str(&id);
+        out.push_str("-desc\">");
+        out.push_str(&xml_escape(desc));
+        out.push_str("</desc>\n");
+        SvgWriter {
+            out,
+            size: (w, h),
+            closed: false,
+        }
+    }
+
+    /// ` name="value"` for a number.
+    fn int_attr(&mut self, name: &str, value: i64) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        push_int(self.out, value);
+        self.out.push('"');
+    }
+
+    /// ` name="value"` for text, escaped.
+    fn text_attr(&mut self, name: &str, value: &str) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        push_escaped(self.out, value);
+        self.out.push('"');
+    }
+
+    /// ` opacity="…"`; the opacity that marks a dashed line (see [`Dash`])
+    /// becomes full opacity and the line's dash pattern.
+    fn opacity(&mut self, color: BackendColor) {
+        match Dash::of_marker(color.alpha) {
+            Some(pattern) => {
+                self.out.push_str(" opacity=\"1\" stroke-dasharray=\"");
+                self.out.push_str(pattern);
+                self.out.push('"');
+            }
+            None => {
+                self.out.push_str(" opacity=\"");
+                push_float(self.out, color.alpha);
+                self.out.push('"');
+            }
+        }
+    }
+
+    /// ` name="#RRGGBB"`.
+    fn color(&mut self, name: &str, color: BackendColor) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"#");
+        let (r, g, b) = color.rgb;
+        for byte in [r, g, b] {
+            self.out.push(HEX[usize::from(byte >> 4)] as char);
+            self.out.push(HEX[usize::from(byte & 15)] as char);
+        }
+        self.out.push('"');
+    }
+
+    /// ` points="x,y x,y "`.
+    fn points(&mut self, path: impl IntoIterator<Item = BackendCoord>) {
+        self.out.push_str(" points=\"");
+        for (x, y) in path {
+            push_int(self.out, i64::from(x));
+            self.out.push(',');
+            push_int(self.out, i64::from(y));
+            self.out.push(' ');
+        }
+        self.out.push('"');
+    }
+
+    fn stroke_width(&mut self, style: &impl BackendStyle) {
+        self.int_attr("stroke-width", i64::from(style.stroke_width()));
+    }
+}
+
+impl DrawingBackend for SvgWriter<'_> {
+    type ErrorType = Infallible;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
+        if !self.closed {
+            self.out.push_str("</svg>\n");
+            self.closed = true;
+        }
+        Ok(())
+    }
+
+    fn draw_pixel(
+        &mut self,
+        (x, y): BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        if color.alpha == 0.0 {
+            return Ok(());
+        }
+        self.out.push_str("<rect");
+        self.int_attr("x", i64::from(x));
+        self.int_attr("y", i64::from(y));
+        self.out
+            .push_str(" width=\"1\" height=\"1\" stroke=\"none\"");
+        self.opacity(color);
+        self.color("fill", color);
+        self.out.push_str("/>\n");
+        Ok(())
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        self.out.push_str("<line");
+        self.opacity(style.color());
+        self.color("stroke", style.color());
+        self.stroke_width(style);
+        self.int_attr("x1", i64::from(from.0));
+        self.int_attr("y1", i64::from(from.1));
+        self.int_attr("x2", i64::from(to.0));
+        self.int_attr("y2", i64::from(to.1));
+        self.out.push_str("/>\n");
+        Ok(())
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        self.out.push_str("<rect");
+        self.int_attr("x", i64::from(upper_left.0));
+        self.int_attr("y", i64::from(upper_left.1));
+        self.int_attr("width", i64::from(bottom_right.0) - i64::from(upper_left.0));
+        self.int_attr(
+            "height",
+            i64::from(bottom_right.1) - i64::from(upper_left.1),
+        );
+        self.opacity(style.color());
+        if fill {
+            self.color("fill", style.color());
+            self.out.push_str(" stroke=\"none\"");
+        } else {
+            self.out.push_str(" fill=\"none\"");
+            self.color("stroke", style.color());
+        }
+        self.out.push_str("/>\n");
+        Ok(())
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        self.out.push_str("<polyline fill=\"none\"");
+        self.opacity(style.color());
+        self.color("stroke", style.color());
+        self.stroke_width(style);
+        self.points(path);
+        self.out.push_str("/>\n");
+        Ok(())
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        self.out.push_str("<polygon");
+        self.opacity(style.color());
+        self.color("fill", style.color());
+        self.points(path);
+        self.out.push_str("/>\n");
+        Ok(())
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        (x, y): BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        self.out.push_str("<circle");
+        self.int_attr("cx", i64::from(x));
+        self.int_attr("cy", i64::from(y));
+        self.int_attr("r", i64::from(radius));
+        self.opacity(style.color());
+        if fill {
+            self.color("fill", style.color());
+            self.out.push_str(" stroke=\"none\"");
+        } else {
+            self.out.push_str(" fill=\"none\"");
+            self.color("stroke", style.color());
+        }
+        self.stroke_width(style);
+        self.out.push_str("/>\n");
+        Ok(())
+    }
+
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        (x, y): BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let color = style.color();
+        if color.alpha == 0.0 {
+            return Ok(());
+        }
+        self.out.push_str("<text");
+        self.int_attr("x", i64::from(x));
+        self.int_attr("y", i64::from(y));
+        self.out.push_str(match style.anchor().v_pos {
+            VPos::Top => " dy=\"0.76em\"",
+            VPos::Center => " dy=\"0.5ex\"",
+            VPos::Bottom => " dy=\"-0.5ex\"",
+        });
+        self.out.push_str(match style.anchor().h_pos {
+            HPos::Left => " text-anchor=\"start\"",
+            HPos::Right => " text-anchor=\"end\"",
+            HPos::Center => " text-anchor=\"middle\"",
+        });
+        // The root sets the charts' family; only another one is written.
+        let family = style.family();
+        if family.as_str() != FONT_FAMILY {
+            self.text_attr("font-family", family.as_str());
+        }
+        self.out.push_str(" font-size=\"");
+        push_font_size(self.out, style.size());
+        self.out.push('"');
+        self.opacity(color);
+        self.color("fill", color);
+        match style.style() {
+            FontStyle::Normal => {}
+            FontStyle::Bold => self.out.push_str(" font-weight=\"bold\""),
+            other => self.text_attr("font-style", other.as_str()),
+        }
+        let turn = match style.transform() {
+            FontTransform::Rotate90 => Some(90),
+            FontTransform::Rotate180 => Some(180),
+            FontTransform::Rotate270 => Some(270),
+            _ => None,
+        };
+        if let Some(degrees) = turn {
+            self.out.push_str(" transform=\"rotate(");
+            push_int(self.out, degrees);
+            self.out.push_str(", ");
+            push_int(self.out, i64::from(x));
+            self.out.push_str(", ");
+            push_int(self.out, i64::from(y));
+            self.out.push_str(")\"");
+        }
+        self.out.push_str(">\n");
+        push_escaped(self.out, text);
+        self.out.push_str("\n</text>\n");
+        Ok(())
+    }
+
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<Infallible>> {
+        // No font files: the charts' own estimate (see `text_width`).
+        let px = (style.size() / 1.24).round().max(0.0) as u32;
+        let width = super::theme::text_width(text, px).max(0) as u32;
+        Ok((width, px))
+    }
+}
+
+/// Appends a whole number.
+fn push_int(out: &mut String, value: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = value.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        out.push('-');
+    }
+    for &d in &digits[at..] {
+        out.push(d as char);
+    }
+}
+
+/// Appends a number as Rust's `{}` writes it (`1`, `0.5`), as plotters did.
+fn push_float(out: &mut String, value: f64) {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        push_int(out, value as i64);
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{value}");
+    }
+}
+
+/// Appends a font size: plotters passes `px × 1.24` (its own scaling, see
+/// `Theme::font`) and writes it back divided, with float noise such as
+/// `13.000000000000002`; the size is rounded to 2 decimals.
+fn push_font_size(out: &mut String, size: f64) {
+    let px = size / 1.24;
+    if (0.0..1e6).contains(&px) && (px - px.round()).abs() < 1e-6 {
+        push_int(out, px.round() as i64);
+    } else {
+        out.push_str(&plain_num(px, 2));
+    }
+}
+
+/// Appends text escaped for XML content and attribute values.
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_plotters_wrote_them() {
+        for n in [
+            0i64,
+            7,
+            -7,
+            10,
+            389,
+            -1200,
+            i64::from(i32::MAX),
+            i64::from(i32::MIN),
+        ] {
+            let mut s = String::new();
+            push_int(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+        for v in [1.0, 0.5, 0.25, 0.999, 0.0, 0.15] {
+            let mut s = String::new();
+            push_float(&mut s, v);
+            assert_eq!(s, format!("{v}"));
+        }
+        let mut s = String::new();
+        push_font_size(&mut s, 13.0 * 1.24);
+        assert_eq!(s, "13");
+        let mut s = String::new();
+        push_font_size(&mut s, 12.5 * 1.24);
+        assert_eq!(s, "12.5");
+        // Every size a theme uses comes out as the whole pixels asked for.
+        for px in 1..=100u32 {
+            let mut s = String::new();
+            push_font_size(&mut s, f64::from(px) * 1.24);
+            assert_eq!(s, px.to_string());
+        }
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let mut s = String::new();
+        push_escaped(&mut s, "<a & 'b' \"c\">");
+        assert_eq!(s, "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt;");
+    }
+}
