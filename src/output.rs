@@ -96,6 +96,8 @@ impl Sink for MemorySink {
 #[derive(Debug)]
 pub struct Staging {
     out: PathBuf,
+    /// Whether there is an old site to link unchanged files from.
+    old_site: bool,
     root: PathBuf,
     retired: PathBuf,
     /// Folders made so far, so each is made once.
@@ -118,6 +120,7 @@ impl Staging {
         fs::create_dir_all(&root).map_err(|e| Error::io(&root, "create the folder", &e))?;
         Ok(Staging {
             out: out.to_path_buf(),
+            old_site: out.is_dir(),
             retired: parent.join(format!(".{name}.old-{pid}")),
             folders: Mutex::new(BTreeSet::from([root.clone()])),
             root,
@@ -171,8 +174,9 @@ impl Sink for Staging {
             self.make_folder(dir)?;
         }
         let previous = self.out.join(&relative);
-        let same = fs::symlink_metadata(&previous)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        let same = self.old_site
+            && fs::symlink_metadata(&previous)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && fs::read(&previous).is_ok_and(|b| b == bytes);
         if !(same && fs::hard_link(&previous, &target).is_ok()) {
             fs::OpenOptions::new()

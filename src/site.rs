@@ -279,13 +279,18 @@ fn build_to(
     (previous, progress): (Option<&PreviousBuild>, &(dyn Fn(usize, usize) + Sync)),
     sink: Arc<dyn Sink>,
 ) -> Result<Built> {
+    // The model and the briefs' front matter do not depend on each other.
+    let (modelled, briefs) = rayon::join(
+        || model(project, options),
+        || published_briefs(project, options.drafts),
+    );
     let Modelled {
         inputs,
         figures,
         seen,
-    } = model(project, options)?;
+    } = modelled?;
+    let briefs = briefs?;
     let charts = ChartSet::new(&figures, &seen, inputs.pilot.as_ref());
-    let briefs = published_briefs(project, options.drafts)?;
     let base_url = match options
         .base_url
         .as_ref()
@@ -576,9 +581,12 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// The briefs to publish, newest first (then by slug, for a stable order).
 fn published_briefs(project: &Project, drafts: bool) -> Result<Vec<Brief>> {
+    // Parsed in parallel, collected in order: the first bad file in the
+    // folder's order is the one reported, whatever the threads did.
+    let parsed: Vec<Result<Brief>> = project.briefs.par_iter().map(parse_brief).collect();
     let mut briefs = Vec::new();
-    for file in &project.briefs {
-        let brief = parse_brief(file)?;
+    for brief in parsed {
+        let brief = brief?;
         if drafts || !brief.front.draft {
             briefs.push(brief);
         }
@@ -640,15 +648,14 @@ fn render_site(
         previous,
         progress,
     } = *how;
-    let charts = Arc::new(charts);
-    let placed = Arc::new(PlacedCharts::default());
-    // An engine with the site's templates, the chart function and these
-    // briefs' bodies, which it names in order.
+    let (charts, placed) = (Arc::new(charts), Arc::new(PlacedCharts::default()));
+    // The site's templates and the chart function, parsed and set up once;
+    // each batch of briefs gets a copy with its briefs' bodies added.
+    let mut site_engine = Engine::new();
+    site_engine.add_site_templates(&project.templates)?;
+    register_chart_function(&mut site_engine, charts, placed, &sink, figures);
     let engine_for = |briefs: &[&Brief]| -> Result<(Engine, Vec<String>)> {
-        let mut engine = Engine::new();
-        engine.add_site_templates(&project.templates)?;
-        let (charts, placed) = (Arc::clone(&charts), Arc::clone(&placed));
-        register_chart_function(&mut engine, charts, placed, &sink, figures);
+        let mut engine = site_engine.clone();
         let names = add_brief_templates(&mut engine, project, briefs)?;
         Ok((engine, names))
     };

@@ -41,14 +41,35 @@ pub fn cumulative_svg(input: &Cumulative, theme: &Theme) -> String {
 /// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
 pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
     let lines = clean(&input.lines);
-    let description = describe(&lines, input.highlight);
+    let mut chart = drawing(input, theme, &lines);
+    chart.csv = data_csv(&lines);
+    chart
+}
+
+/// The chart with `theme` and its data's CSV made of `rows`: each year's
+/// rows as [`push_data_rows`] writes them, for the years drawn, in order
+/// (a site's charts share years, so it keeps each year's rows once).
+pub fn cumulative_with_rows(input: &Cumulative, theme: &Theme, rows: &[&str]) -> Chart {
+    let lines = clean(&input.lines);
+    let mut chart = drawing(input, theme, &lines);
+    let mut csv =
+        String::with_capacity(DATA_HEADER.len() + rows.iter().map(|r| r.len()).sum::<usize>());
+    csv.push_str(DATA_HEADER);
+    rows.iter().for_each(|r| csv.push_str(r));
+    chart.csv = csv;
+    chart
+}
+
+/// Everything of the chart but its data's CSV.
+fn drawing(input: &Cumulative, theme: &Theme, lines: &[YearLine]) -> Chart {
+    let description = describe(lines, input.highlight);
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
-        svg: svg(input, theme, &lines, &description),
+        svg: svg(input, theme, lines, &description),
         description,
-        csv: data_csv(&lines),
-        table: quarter_table(&lines),
+        csv: String::new(),
+        table: quarter_table(lines),
     }
 }
 
@@ -59,6 +80,9 @@ fn svg(input: &Cumulative, theme: &Theme, lines: &[YearLine], description: &str)
     })
 }
 
+/// The header row of the data's CSV.
+pub const DATA_HEADER: &str = "year,day_of_year,date,cumulative_people\n";
+
 /// The data drawn, a row per day: year, day of year, date and total so
 /// far. Written straight into one string, as [`csv`] would write it: a
 /// large site writes millions of these rows.
@@ -66,23 +90,29 @@ fn data_csv(lines: &[YearLine]) -> String {
     let rows: usize = lines.iter().map(|l| l.points.len()).sum();
     // A row such as "2026,232,2026-08-20,15897\n" is 26 bytes.
     let mut out = String::with_capacity(64 + rows * 32);
-    out.push_str("year,day_of_year,date,cumulative_people\n");
+    out.push_str(DATA_HEADER);
     for l in lines {
-        // Whole numbers never need quoting in a CSV cell.
-        let year = l.year.to_string();
-        let dates = YearDates::new(i32::from(l.year));
-        for &(day, total) in &l.points {
-            out.push_str(&year);
-            out.push(',');
-            push_uint(&mut out, u64::from(day));
-            out.push(',');
-            dates.push_cell(&mut out, day);
-            out.push(',');
-            push_uint(&mut out, total);
-            out.push('\n');
-        }
+        push_data_rows(&mut out, l);
     }
     out
+}
+
+/// Appends the data's CSV rows of one year's line (cleaned: days in order,
+/// within the year).
+pub fn push_data_rows(out: &mut String, line: &YearLine) {
+    // Whole numbers never need quoting in a CSV cell.
+    let year = line.year.to_string();
+    let dates = YearDates::new(i32::from(line.year));
+    for &(day, total) in &line.points {
+        out.push_str(&year);
+        out.push(',');
+        push_uint(out, u64::from(day));
+        out.push(',');
+        dates.push_cell(out, day);
+        out.push(',');
+        push_uint(out, total);
+        out.push('\n');
+    }
 }
 
 /// The page's table: each year's total by the end of each quarter, and its
@@ -343,6 +373,25 @@ mod tests {
             ],
             highlight: 2026,
         }
+    }
+
+    #[test]
+    fn a_chart_from_kept_rows_is_the_chart() {
+        let input = fixture();
+        let rows: Vec<String> = clean(&input.lines)
+            .iter()
+            .map(|line| {
+                let mut rows = String::new();
+                push_data_rows(&mut rows, line);
+                rows
+            })
+            .collect();
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let theme = Theme::default();
+        assert_eq!(
+            cumulative_with_rows(&input, &theme, &rows),
+            cumulative_with(&input, &theme)
+        );
     }
 
     #[test]

@@ -12,11 +12,12 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{Figures, PilotParameters, Series, planned_by};
 
+use super::cumulative::{cumulative_with_rows, push_data_rows};
 use super::theme::fmt_count;
 use super::{
     AnnualBars, BacktestErrors, Chart, Cumulative, PILOT_SCALE_NOTE, PilotReturns, ProjectionRange,
-    Theme, YearLine, annual_bars_with, backtest_errors_with, cumulative_svg, cumulative_with,
-    pilot_returns_svg, pilot_returns_with, projection_range_svg, projection_range_with,
+    Theme, YearLine, annual_bars_with, backtest_errors_with, cumulative_svg, pilot_returns_svg,
+    pilot_returns_with, projection_range_svg, projection_range_with,
 };
 
 /// A chart ready to place: drawn wide and narrow (for phones), with the
@@ -92,6 +93,9 @@ pub struct ChartSet {
     /// Each year's cumulative line, worked out from the series on first
     /// use: every cumulative chart draws some of them.
     year_lines: OnceLock<Vec<YearLine>>,
+    /// Each year's rows of a cumulative chart's CSV, in the order of
+    /// `year_lines`, written once: every chart of that year has them.
+    year_rows: OnceLock<Vec<String>>,
 }
 
 /// "20 August 2026".
@@ -114,6 +118,7 @@ impl ChartSet {
             pilot: pilot.cloned(),
             source,
             year_lines: OnceLock::new(),
+            year_rows: OnceLock::new(),
         }
     }
 
@@ -136,6 +141,20 @@ impl ChartSet {
                 }
             }
             lines
+        })
+    }
+
+    /// Each year's CSV rows for cumulative charts, as [`Self::year_lines`].
+    fn year_rows(&self) -> &[String] {
+        self.year_rows.get_or_init(|| {
+            self.year_lines()
+                .iter()
+                .map(|line| {
+                    let mut rows = String::with_capacity(line.points.len() * 26);
+                    push_data_rows(&mut rows, line);
+                    rows
+                })
+                .collect()
         })
     }
 
@@ -308,6 +327,12 @@ impl ChartSet {
             .filter(|l| years.contains(&l.year))
             .cloned()
             .collect();
+        let rows: Vec<&str> = all
+            .iter()
+            .zip(self.year_rows())
+            .filter(|(l, _)| years.contains(&l.year))
+            .map(|(_, rows)| rows.as_str())
+            .collect();
         let highlight = request.highlight.unwrap_or(ytd.year);
         if !years.contains(&highlight) {
             return Err(format!(
@@ -340,7 +365,11 @@ impl ChartSet {
             lines,
             highlight,
         };
-        Ok(both_svg(&input, cumulative_with, cumulative_svg, subtitle))
+        Ok(PlacedChart {
+            chart: cumulative_with_rows(&input, &Theme::default(), &rows),
+            narrow_svg: cumulative_svg(&input, &Theme::narrow()),
+            subtitle,
+        })
     }
 
     fn projection(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {

@@ -352,23 +352,7 @@ impl DrawingBackend for SvgWriter<'_> {
 
 /// Appends a whole number.
 fn push_int(out: &mut String, value: i64) {
-    let mut digits = [0u8; 20];
-    let mut n = value.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if value < 0 {
-        out.push('-');
-    }
-    for &d in &digits[at..] {
-        out.push(d as char);
-    }
+    out.push_str(itoa::Buffer::new().format(value));
 }
 
 /// Appends a number as Rust's `{}` writes it (`1`, `0.5`), as plotters did.

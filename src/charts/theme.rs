@@ -416,21 +416,7 @@ pub fn push_csv_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
 /// Appends the decimal digits of `v`: for CSVs with a row per day, where
 /// going through `format!` for every number shows in a large build.
 pub fn push_uint(out: &mut String, v: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut v = v;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    // A byte at a time: cheaper than a copy for a few digits.
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Joins cells into CSV text: one header row, then rows, CRLF-free (`\n`).

@@ -22,6 +22,7 @@ pub struct TemplateOrigin {
 }
 
 /// A Tera instance and the origin of each template in it.
+#[derive(Clone)]
 pub struct Engine {
     /// The engine.
     pub tera: Tera,
