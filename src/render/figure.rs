@@ -58,30 +58,31 @@ fn csv_table(csv: &str, caption: &str) -> String {
     let Some(header) = rows.next() else {
         return "<p>No data.</p>".into();
     };
-    let mut out = format!(
-        "<table>\n<caption>{}</caption>\n<thead><tr>",
-        escape(caption)
-    );
+    let mut out = String::with_capacity(64 + csv.len() * 3);
+    out.push_str("<table>\n<caption>");
+    out.push_str(&escape(caption));
+    out.push_str("</caption>\n<thead><tr>");
     for cell in &header {
-        out.push_str(&format!("<th scope=\"col\">{}</th>", escape(cell)));
+        out.push_str("<th scope=\"col\">");
+        out.push_str(&escape(cell));
+        out.push_str("</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in rows {
         out.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
             let numeric = cell.parse::<f64>().is_ok();
-            let text = if numeric {
-                pretty_number(cell)
+            out.push_str(match (i, numeric) {
+                (0, _) => "<th scope=\"row\">",
+                (_, true) => "<td class=\"num\">",
+                _ => "<td>",
+            });
+            if numeric {
+                out.push_str(&pretty_number(cell));
             } else {
-                escape(cell.trim_start_matches('\''))
-            };
-            if i == 0 {
-                out.push_str(&format!("<th scope=\"row\">{text}</th>"));
-            } else if numeric {
-                out.push_str(&format!("<td class=\"num\">{text}</td>"));
-            } else {
-                out.push_str(&format!("<td>{text}</td>"));
+                out.push_str(&escape(cell.trim_start_matches('\'')));
             }
+            out.push_str(if i == 0 { "</th>" } else { "</td>" });
         }
         out.push_str("</tr>\n");
     }
@@ -92,12 +93,51 @@ fn csv_table(csv: &str, caption: &str) -> String {
 /// A CSV number as a reader expects it: `45755` → `45,755`, keeping decimals.
 fn pretty_number(cell: &str) -> String {
     let places = cell.split_once('.').map_or(0, |(_, f)| f.len());
-    let value: f64 = cell.parse().unwrap_or(0.0);
     // Years are not grouped.
-    if places == 0 && (1000.0..=2999.0).contains(&value) && cell.len() == 4 {
+    if places == 0 && cell.len() == 4 && ("1000"..="2999").contains(&cell) {
         return cell.to_string();
     }
-    super::filters::group(value, places)
+    plain_decimal_grouped(cell).unwrap_or_else(|| {
+        let value: f64 = cell.parse().unwrap_or(0.0);
+        super::filters::group(value, places)
+    })
+}
+
+/// `cell` with its whole part grouped in threes, when it is a plain
+/// decimal (`-12345.60`): the same text as [`super::filters::group`] gives
+/// for the number and its decimals, without formatting a float.
+fn plain_decimal_grouped(cell: &str) -> Option<String> {
+    let (negative, digits) = match cell.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, cell),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_empty() != digits.contains('.')
+        && whole.len() <= 15;
+    if !plain {
+        return None;
+    }
+    // Leading zeros go, as they would from a number.
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut out = String::with_capacity(cell.len() + whole.len() / 3 + 3);
+    if negative && digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        out.push('−');
+    }
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    Some(out)
 }
 
 /// Splits one CSV line (RFC 4180 quoting).
@@ -160,6 +200,40 @@ mod tests {
         assert!(html.contains(
             "<img src=\"../charts/annual.svg\" width=\"800\" height=\"450\" alt=\"Lines &quot;by&quot; year &amp; &lt;day&gt;\">"
         ));
+    }
+
+    #[test]
+    fn plain_decimals_are_grouped_as_their_numbers_would_be() {
+        let cells = [
+            "0",
+            "7",
+            "299",
+            "1000",
+            "45755",
+            "1234567",
+            "-45755",
+            "-0",
+            "-0.0",
+            "0.5",
+            "12.30",
+            "-3.25",
+            "100000.1",
+            "007",
+            "999999999999999",
+            "1999",
+            "3000",
+            "45755.60",
+        ];
+        for cell in cells {
+            let places = cell.split_once('.').map_or(0, |(_, f)| f.len());
+            let by_number = super::super::filters::group(cell.parse().unwrap(), places);
+            assert_eq!(plain_decimal_grouped(cell).unwrap(), by_number, "{cell}");
+        }
+        for odd in ["1e5", "", "-", ".5", "5.", "+3", "inf", "NaN", "1,000"] {
+            assert_eq!(plain_decimal_grouped(odd), None, "{odd}");
+        }
+        assert_eq!(pretty_number("2022"), "2022");
+        assert_eq!(pretty_number("1e5"), "100,000");
     }
 
     #[test]
