@@ -239,7 +239,23 @@ impl Scale {
         }
         let t = (v - self.d0) / span;
         let p = self.p0 as f64 + t * (self.p1 - self.p0) as f64;
-        p.round().clamp(-100_000.0, 100_000.0) as i32
+        round_to_pixel(p.clamp(-100_000.0, 100_000.0))
+    }
+}
+
+/// `p.round() as i32` for `|p| ≤ 100,000`, halves away from zero. On
+/// baseline x86-64 `f64::round` is a library call, and a large site maps
+/// millions of points; truncating through an integer is exact here (the
+/// remainder `p - whole` of a float and its whole part is exact).
+fn round_to_pixel(p: f64) -> i32 {
+    let whole = p as i32;
+    let rest = p - f64::from(whole);
+    if rest >= 0.5 {
+        whole + 1
+    } else if rest <= -0.5 {
+        whole - 1
+    } else {
+        whole
     }
 }
 
@@ -1433,6 +1449,36 @@ mod tests {
         });
         assert!(svg.contains("font-size=\"13\""), "{svg}");
         assert!(svg.contains("font-size=\"14\""), "{svg}");
+    }
+
+    #[test]
+    fn pixels_round_as_f64_round_does() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            99_999.5,
+            -99_999.5,
+            100_000.0,
+            -100_000.0,
+        ];
+        let mut x = 0.123_456_789_f64;
+        for _ in 0..100_000 {
+            x = (x * 7919.0 + 0.618_033_988_7) % 200_000.0 - 100_000.0;
+            values.push(x);
+            values.push(x.trunc() + 0.5);
+            values.push(x.trunc() - 0.5);
+        }
+        for v in values {
+            let v = v.clamp(-100_000.0, 100_000.0);
+            assert_eq!(round_to_pixel(v), v.round() as i32, "{v}");
+        }
     }
 
     #[test]
