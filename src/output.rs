@@ -103,6 +103,9 @@ pub struct Staging {
     /// Folders made so far, so each is made once.
     folders: Mutex<BTreeSet<PathBuf>>,
     written: Mutex<BTreeMap<String, OutputEntry>>,
+    /// The first file written with each content (hash, size), to link the
+    /// others to.
+    by_content: Mutex<BTreeMap<(String, u64), PathBuf>>,
     finished: bool,
 }
 
@@ -125,6 +128,7 @@ impl Staging {
             folders: Mutex::new(BTreeSet::from([root.clone()])),
             root,
             written: Mutex::new(BTreeMap::new()),
+            by_content: Mutex::new(BTreeMap::new()),
             finished: false,
         })
     }
@@ -154,11 +158,12 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    /// Writes the file. One already in the old site with exactly these
-    /// bytes is hard-linked rather than written again: a rebuild that
-    /// changes one page of thousands then writes one page. The old site is
-    /// never modified, only linked to (new files are created, never opened
-    /// for writing if they exist).
+    /// Writes the file, or links it to a file with exactly these bytes: one
+    /// in the old site (a rebuild that changes one page of thousands then
+    /// writes one page), or one this build wrote already (charts with other
+    /// titles over the same data have the same CSV). The old site is never
+    /// modified, only linked to: new files are created, never opened for
+    /// writing if they exist.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let relative = check_site_path(path)?;
         {
@@ -173,20 +178,35 @@ impl Sink for Staging {
         if let Some(dir) = target.parent() {
             self.make_folder(dir)?;
         }
+        let entry = OutputEntry::of(path, bytes);
+        let content = (entry.sha256.clone(), entry.size);
         let previous = self.out.join(&relative);
-        let same = self.old_site
+        let in_old_site = self.old_site
             && fs::symlink_metadata(&previous)
                 .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && fs::read(&previous).is_ok_and(|b| b == bytes);
-        if !(same && fs::hard_link(&previous, &target).is_ok()) {
+        let twin = self
+            .by_content
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&content)
+            .cloned();
+        let linked = (in_old_site && fs::hard_link(&previous, &target).is_ok())
+            || twin.is_some_and(|twin| fs::hard_link(twin, &target).is_ok());
+        if !linked {
             fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(&target)
                 .and_then(|mut f| f.write_all(bytes))
                 .map_err(|e| Error::io(&target, "write", &e))?;
+            // Recorded once whole, so that no one links to a half-written file.
+            self.by_content
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(content)
+                .or_insert(target);
         }
-        let entry = OutputEntry::of(path, bytes);
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -290,6 +310,34 @@ mod tests {
         write_site(&out, &files).unwrap();
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read(out.join("new/index.html")).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_with_the_same_bytes_are_written_once() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let mut files = BTreeMap::new();
+        files.insert(
+            "a/data.csv".to_string(),
+            b"year,people\n2018,299\n".to_vec(),
+        );
+        files.insert(
+            "b/data.csv".to_string(),
+            b"year,people\n2018,299\n".to_vec(),
+        );
+        files.insert(
+            "c/data.csv".to_string(),
+            b"year,people\n2019,1843\n".to_vec(),
+        );
+        write_site(&out, &files).unwrap();
+        let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        assert_eq!(inode("a/data.csv"), inode("b/data.csv"));
+        assert_ne!(inode("a/data.csv"), inode("c/data.csv"));
+        for (path, bytes) in &files {
+            assert_eq!(&fs::read(out.join(path)).unwrap(), bytes, "{path}");
+        }
     }
 
     #[cfg(unix)]
