@@ -186,3 +186,26 @@ fn a_fixture_site_builds_to_the_same_bytes_under_other_conditions() {
     assert!(inputs.keys().any(|k| k.starts_with("templates/assets/")));
     assert_reproducible(&inputs);
 }
+
+#[test]
+fn a_synthetic_site_of_many_batches_builds_to_the_same_bytes_under_other_conditions() {
+    // 150 briefs with three charts each: several batches of briefs on
+    // several threads, charts drawn in whatever order the threads reach
+    // them, files that share their bytes linked to one another.
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("synthetic");
+    let out = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .arg("synthetic")
+        .arg("150")
+        .arg(&site)
+        .output()
+        .expect("the brief binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inputs = snapshot(&site);
+    assert!(inputs.keys().filter(|k| k.starts_with("briefs/")).count() >= 150);
+    assert_reproducible(&inputs);
+}
