@@ -16,7 +16,7 @@ use crate::charts::{ChartRequest, ChartSet};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
-use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest};
+use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest, hex};
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
 use crate::output::{MemorySink, Sink, Staging};
 use crate::project::{Project, slash_path};
@@ -572,11 +572,6 @@ fn untyped_data(project: &Project) -> Result<BTreeMap<String, serde_json::Value>
         }
     }
     Ok(data)
-}
-
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The briefs to publish, newest first (then by slug, for a stable order).
