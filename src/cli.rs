@@ -205,7 +205,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         println!(
             "{} is up to date: no input changed since the last build ({} files, {:.2} s)",
             args.output.display(),
-            previous.manifest.outputs.len() + 1,
+            count(previous.manifest.outputs.len() + 1),
             started.elapsed().as_secs_f64()
         );
         return Ok(());

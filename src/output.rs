@@ -50,6 +50,13 @@ pub trait Sink: Sync + Send {
 
     /// Every file put so far, with its hash and size, sorted by path.
     fn outputs(&self) -> Vec<OutputEntry>;
+
+    /// Adds the file at `path` as a link to `from`, an earlier build's file
+    /// whose manifest entry is `entry`; false when the sink cannot link it
+    /// (then the caller puts its bytes).
+    fn link(&self, _path: &str, _from: &Path, _entry: &OutputEntry) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// A site kept in memory (`brief check`, `brief serve`, tests).
@@ -217,6 +224,32 @@ impl Sink for Staging {
     fn outputs(&self) -> Vec<OutputEntry> {
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         written.values().cloned().collect()
+    }
+
+    /// Links an earlier build's file, unread: a rebuild that changes one
+    /// brief of thousands links the others' pages and charts.
+    fn link(&self, path: &str, from: &Path, entry: &OutputEntry) -> Result<bool> {
+        let relative = check_site_path(path)?;
+        {
+            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            if written.contains_key(path) {
+                return Ok(true);
+            }
+            written.insert(path.to_string(), entry.clone());
+        }
+        let target = self.root.join(&relative);
+        if let Some(dir) = target.parent() {
+            self.make_folder(dir)?;
+        }
+        if fs::hard_link(from, &target).is_ok() {
+            return Ok(true);
+        }
+        // Not linked (another file system, say): the caller writes it.
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
+        Ok(false)
     }
 }
 

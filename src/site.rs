@@ -16,7 +16,7 @@ use crate::charts::{ChartRequest, ChartSet};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
-use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest, hex};
+use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest, OutputEntry, hex};
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
 use crate::output::{MemorySink, Sink, Staging};
 use crate::project::{Project, slash_path};
@@ -87,7 +87,32 @@ pub struct Site {
 }
 
 /// A brief's manifest entry and its files, reused from an earlier build.
-type ReusedBrief = (BriefEntry, Vec<(String, Vec<u8>)>);
+type ReusedBrief = (BriefEntry, Vec<(String, Reused)>);
+
+/// A file of an earlier build to put in the new one.
+enum Reused {
+    /// Its bytes (an earlier build kept in memory).
+    Bytes(Vec<u8>),
+    /// Where it is on disk, with its manifest entry: the new site links to
+    /// it rather than reading and writing it again.
+    OnDisk(std::path::PathBuf, OutputEntry),
+}
+
+impl Reused {
+    /// Puts the file at `path` in `sink`.
+    fn put(self, path: &str, sink: &dyn Sink) -> Result<()> {
+        match self {
+            Reused::Bytes(bytes) => sink.put(path, &bytes),
+            Reused::OnDisk(from, entry) => {
+                if sink.link(path, &from, &entry)? {
+                    return Ok(());
+                }
+                let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, "read", &e))?;
+                sink.put(path, &bytes)
+            }
+        }
+    }
+}
 
 /// Where the files of an earlier build are.
 #[derive(Debug, Clone)]
@@ -128,11 +153,24 @@ impl PreviousBuild {
         })
     }
 
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
+    /// The file at `path`, if it is still there as the manifest says:
+    /// on disk, the same size (its bytes are not read; `brief check`
+    /// compares an output with a fresh build).
+    fn file(&self, path: &str) -> Option<Reused> {
         crate::output::check_site_path(path).ok()?;
         match &self.files {
-            PreviousFiles::Memory(files) => files.get(path).cloned(),
-            PreviousFiles::Disk(dir) => std::fs::read(dir.join(path)).ok(),
+            PreviousFiles::Memory(files) => files.get(path).cloned().map(Reused::Bytes),
+            PreviousFiles::Disk(dir) => {
+                let outputs = &self.manifest.outputs;
+                let at = outputs
+                    .binary_search_by(|o| o.path.as_str().cmp(path))
+                    .ok()?;
+                let entry = &outputs[at];
+                let file = dir.join(path);
+                let meta = std::fs::symlink_metadata(&file).ok()?;
+                (meta.is_file() && meta.len() == entry.size)
+                    .then(|| Reused::OnDisk(file, entry.clone()))
+            }
         }
     }
 
@@ -143,14 +181,14 @@ impl PreviousBuild {
         if entry.key != key || key.is_empty() {
             return None;
         }
-        let mut files = vec![(entry.page.clone(), self.read(&entry.page)?)];
+        let mut files = vec![(entry.page.clone(), self.file(&entry.page)?)];
         for svg in &entry.charts {
             let stem = svg.strip_suffix(".svg")?;
             let narrow = format!("{stem}.narrow.svg");
             let csv = format!("{stem}.csv");
             for path in [svg.clone(), narrow, csv] {
-                let bytes = self.read(&path)?;
-                files.push((path, bytes));
+                let file = self.file(&path)?;
+                files.push((path, file));
             }
         }
         Some((entry.clone(), files))
@@ -680,19 +718,21 @@ fn render_site(
     // Briefs whose inputs are unchanged since the previous build keep their
     // page and charts; the others are rendered.
     let mut stale = Vec::new();
+    let mut reused = Vec::new();
     let shared = shared_key(project, options, base_url);
     for brief in briefs {
         let key = brief_key(&shared, project, brief);
         match previous.and_then(|p| p.reusable(&brief.slug, &key)) {
             Some((entry, files)) => {
-                for (path, bytes) in files {
-                    sink.put(&path, &bytes)?;
-                }
+                reused.extend(files);
                 records.insert(brief.slug.clone(), entry);
             }
             None => stale.push((brief, key)),
         }
     }
+    reused
+        .into_par_iter()
+        .try_for_each(|(path, file)| file.put(&path, &*sink))?;
     // Briefs are rendered in batches, in parallel: each batch gets its own
     // engine with its briefs' templates (read-only once made), renders them
     // in turn, and writes each page as soon as it is made. Parsing happens
