@@ -456,7 +456,8 @@ pub fn brief_texts(
     base.insert("data", &untyped_data(project)?);
     base.insert("site", &project.config);
     let briefs = published_briefs(project, drafts)?;
-    let names = add_brief_templates(&mut engine, project, &briefs.iter().collect::<Vec<_>>())?;
+    let texts = brief_file_texts(project);
+    let names = add_brief_templates(&mut engine, &texts, &briefs.iter().collect::<Vec<_>>())?;
     let mut texts = Vec::new();
     for (brief, name) in briefs.iter().zip(&names) {
         let mut context = base.clone();
@@ -476,18 +477,26 @@ pub fn brief_texts(
     Ok(texts)
 }
 
-/// Adds the briefs' bodies to the engine as templates named by their
-/// paths, and gives the names in the briefs' order.
-fn add_brief_templates(
-    engine: &mut Engine,
-    project: &Project,
-    briefs: &[&Brief],
-) -> Result<Vec<String>> {
-    let texts: BTreeMap<&std::path::Path, &str> = project
+/// Each brief file's whole text by its path, for error snippets.
+type BriefFileTexts<'a> = BTreeMap<&'a std::path::Path, &'a str>;
+
+/// The whole text of every brief file of `project`, by path.
+fn brief_file_texts(project: &Project) -> BriefFileTexts<'_> {
+    project
         .briefs
         .iter()
         .map(|f| (f.path.as_path(), f.text.as_str()))
-        .collect();
+        .collect()
+}
+
+/// Adds the briefs' bodies to the engine as templates named by their
+/// paths, and gives the names in the briefs' order. `texts` holds each
+/// brief file's whole text, for error snippets.
+fn add_brief_templates(
+    engine: &mut Engine,
+    texts: &BriefFileTexts,
+    briefs: &[&Brief],
+) -> Result<Vec<String>> {
     let names: Vec<String> = briefs.iter().map(|b| slash_path(&b.path)).collect();
     let templates = briefs
         .iter()
@@ -687,9 +696,10 @@ fn render_site(
     let mut site_engine = Engine::new();
     site_engine.add_site_templates(&project.templates)?;
     register_chart_function(&mut site_engine, charts, placed, &sink, figures);
+    let texts = brief_file_texts(project);
     let engine_for = |briefs: &[&Brief]| -> Result<(Engine, Vec<String>)> {
         let mut engine = site_engine.clone();
-        let names = add_brief_templates(&mut engine, project, briefs)?;
+        let names = add_brief_templates(&mut engine, &texts, briefs)?;
         Ok((engine, names))
     };
 
@@ -772,7 +782,10 @@ fn render_site(
             progress(so_far, stale.len());
             Ok(records)
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Vec<Result<Vec<_>>>>();
+    // The first failing brief in the briefs' order is the one reported,
+    // whichever thread met it first.
+    let batches = batches.into_iter().collect::<Result<Vec<_>>>()?;
     let rendered_count = stale.len();
     records.extend(batches.into_iter().flatten());
 

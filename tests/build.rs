@@ -1108,3 +1108,28 @@ fn a_site_of_many_template_batches_renders_every_brief_once() {
         "one chart, wide, narrow and CSV: {charts:?}"
     );
 }
+
+#[test]
+fn of_several_bad_briefs_the_first_in_order_is_reported_every_time() {
+    // Briefs in many batches on several threads: two fail, far apart; the
+    // one reported is the first in the site's order (newest first, then by
+    // name), whichever thread reaches its brief first.
+    let p = Project::new();
+    for i in 0..200 {
+        let body = if i == 20 || i == 180 {
+            "Broken: {{ no_such_figure.people }}."
+        } else {
+            "Fine: {{ ytd.people }}."
+        };
+        p.brief(
+            &format!("b{i:03}"),
+            &brief_text(&format!("Brief {i}"), "2023-03-20", body),
+        );
+    }
+    for _ in 0..3 {
+        let out = p.run(&["build"]);
+        assert_ne!(out.status, 0);
+        assert!(out.stderr.contains("briefs/b020.md"), "{}", out.stderr);
+        assert!(!out.stderr.contains("b180"), "{}", out.stderr);
+    }
+}
