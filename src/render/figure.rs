@@ -1,6 +1,6 @@
-//! A chart placed in a page: a `<figure>` with its caption, the SVG inline,
-//! the source and a CSV download, and the data as a table for anyone who
-//! cannot see the chart. Written without blank lines, so that Markdown
+//! A chart placed in a page: a `<figure>` with its caption, the chart as an
+//! image (wide, or narrow on a phone), the source and a CSV download, and
+//! the data as a table for anyone who cannot see the chart. Written without blank lines, so that Markdown
 //! keeps it as one HTML block.
 
 use tera::escape_html;
