@@ -18,7 +18,7 @@ use plotters_backend::{
     FontStyle, FontTransform,
 };
 
-use super::theme::{Dash, FONT_FAMILY, Theme, id_prefix, plain_num, xml_escape};
+use super::theme::{Dash, FONT_FAMILY, Theme, id_prefix, plain_num, push_xml_escaped};
 
 /// A chart's SVG document being drawn.
 pub struct SvgWriter<'a> {
@@ -47,15 +47,15 @@ impl<'a> SvgWriter<'a> {
         out.push_str("\" style=\"max-width:");
         push_int(out, w as i64);
         out.push_str("px;height:auto\" font-family=\"");
-        out.push_str(&xml_escape(FONT_FAMILY));
+        push_xml_escaped(out, FONT_FAMILY);
         out.push_str("\">\n<title id=\"");
         out.push_str(&id);
         out.push_str("-title\">");
-        out.push_str(&xml_escape(title));
+        push_xml_escaped(out, title);
         out.push_str("</title>\n<desc id=\"");
         out.push_str(&id);
         out.push_str("-desc\">");
-        out.push_str(&xml_escape(desc));
+        push_xml_escaped(out, desc);
         out.push_str("</desc>\n");
         SvgWriter {
             out,
@@ -78,7 +78,7 @@ impl<'a> SvgWriter<'a> {
         self.out.push(' ');
         self.out.push_str(name);
         self.out.push_str("=\"");
-        push_escaped(self.out, value);
+        push_xml_escaped(self.out, value);
         self.out.push('"');
     }
 
@@ -123,6 +123,17 @@ impl<'a> SvgWriter<'a> {
             self.out.push(' ');
         }
         self.out.push('"');
+    }
+
+    /// ` fill="#…" stroke="none"` for a filled shape, else the outline's.
+    fn fill_or_stroke(&mut self, color: BackendColor, fill: bool) {
+        if fill {
+            self.color("fill", color);
+            self.out.push_str(" stroke=\"none\"");
+        } else {
+            self.out.push_str(" fill=\"none\"");
+            self.color("stroke", color);
+        }
     }
 
     fn stroke_width(&mut self, style: &impl BackendStyle) {
@@ -208,13 +219,7 @@ impl DrawingBackend for SvgWriter<'_> {
             i64::from(bottom_right.1) - i64::from(upper_left.1),
         );
         self.opacity(style.color());
-        if fill {
-            self.color("fill", style.color());
-            self.out.push_str(" stroke=\"none\"");
-        } else {
-            self.out.push_str(" fill=\"none\"");
-            self.color("stroke", style.color());
-        }
+        self.fill_or_stroke(style.color(), fill);
         self.out.push_str("/>\n");
         Ok(())
     }
@@ -267,13 +272,7 @@ impl DrawingBackend for SvgWriter<'_> {
         self.int_attr("cy", i64::from(y));
         self.int_attr("r", i64::from(radius));
         self.opacity(style.color());
-        if fill {
-            self.color("fill", style.color());
-            self.out.push_str(" stroke=\"none\"");
-        } else {
-            self.out.push_str(" fill=\"none\"");
-            self.color("stroke", style.color());
-        }
+        self.fill_or_stroke(style.color(), fill);
         self.stroke_width(style);
         self.out.push_str("/>\n");
         Ok(())
@@ -333,7 +332,7 @@ impl DrawingBackend for SvgWriter<'_> {
             self.out.push_str(")\"");
         }
         self.out.push_str(">\n");
-        push_escaped(self.out, text);
+        push_xml_escaped(self.out, text);
         self.out.push_str("\n</text>\n");
         Ok(())
     }
@@ -374,20 +373,6 @@ fn push_font_size(out: &mut String, size: f64) {
         push_int(out, px.round() as i64);
     } else {
         out.push_str(&plain_num(px, 2));
-    }
-}
-
-/// Appends text escaped for XML content and attribute values.
-fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
     }
 }
 
@@ -433,7 +418,7 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         let mut s = String::new();
-        push_escaped(&mut s, "<a & 'b' \"c\">");
-        assert_eq!(s, "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt;");
+        push_xml_escaped(&mut s, "<a & 'b' \"c\">\u{7}");
+        assert_eq!(s, "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt; ");
     }
 }

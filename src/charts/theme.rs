@@ -452,6 +452,13 @@ pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
 /// Escapes text for XML content and attributes.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_xml_escaped(&mut out, s);
+    out
+}
+
+/// Appends `s` escaped for XML content and attributes; control characters,
+/// which XML does not allow, become spaces.
+pub fn push_xml_escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '<' => out.push_str("&lt;"),
@@ -463,7 +470,6 @@ pub fn xml_escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// An id prefix from the chart name: ASCII letters, digits and `-` only.
