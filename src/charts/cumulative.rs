@@ -31,27 +31,35 @@ pub fn cumulative(input: &Cumulative) -> Chart {
 }
 
 /// Only the SVG of the chart with `theme`: for the narrow drawing, whose
-/// data is the wide chart's.
-pub fn cumulative_svg(input: &Cumulative, theme: &Theme) -> String {
-    let lines = clean(&input.lines);
-    let description = describe(&lines, input.highlight);
-    svg(input, theme, &lines, &description)
+/// data is the wide chart's. `lines` keeps the lines drawn for the next
+/// chart: it is for charts of the same years' lines (one per [`YearLine`]
+/// set, such as a site's).
+pub fn cumulative_svg(input: &Cumulative, theme: &Theme, lines: &PolylineCache) -> String {
+    let years = clean(&input.lines);
+    let description = describe(&years, input.highlight);
+    svg(input, theme, &years, &description, lines)
 }
 
 /// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
 pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
     let lines = clean(&input.lines);
-    let mut chart = drawing(input, theme, &lines);
+    let mut chart = drawing(input, theme, &lines, &PolylineCache::default());
     chart.csv = data_csv(&lines);
     chart
 }
 
 /// The chart with `theme` and its data's CSV made of `rows`: each year's
 /// rows as [`push_data_rows`] writes them, for the years drawn, in order
-/// (a site's charts share years, so it keeps each year's rows once).
-pub fn cumulative_with_rows(input: &Cumulative, theme: &Theme, rows: &[&str]) -> Chart {
+/// (a site's charts share years, so it keeps each year's rows once, and
+/// each year's line at each scale in `cache`, as [`cumulative_svg`]).
+pub fn cumulative_with_rows(
+    input: &Cumulative,
+    theme: &Theme,
+    rows: &[&str],
+    cache: &PolylineCache,
+) -> Chart {
     let lines = clean(&input.lines);
-    let mut chart = drawing(input, theme, &lines);
+    let mut chart = drawing(input, theme, &lines, cache);
     let mut csv =
         String::with_capacity(DATA_HEADER.len() + rows.iter().map(|r| r.len()).sum::<usize>());
     csv.push_str(DATA_HEADER);
@@ -61,12 +69,12 @@ pub fn cumulative_with_rows(input: &Cumulative, theme: &Theme, rows: &[&str]) ->
 }
 
 /// Everything of the chart but its data's CSV.
-fn drawing(input: &Cumulative, theme: &Theme, lines: &[YearLine]) -> Chart {
+fn drawing(input: &Cumulative, theme: &Theme, lines: &[YearLine], cache: &PolylineCache) -> Chart {
     let description = describe(lines, input.highlight);
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
-        svg: svg(input, theme, lines, &description),
+        svg: svg(input, theme, lines, &description, cache),
         description,
         csv: String::new(),
         table: quarter_table(lines),
@@ -74,9 +82,15 @@ fn drawing(input: &Cumulative, theme: &Theme, lines: &[YearLine]) -> Chart {
 }
 
 /// The SVG of `lines`, already cleaned, and their description.
-fn svg(input: &Cumulative, theme: &Theme, lines: &[YearLine], description: &str) -> String {
+fn svg(
+    input: &Cumulative,
+    theme: &Theme,
+    lines: &[YearLine],
+    description: &str,
+    cache: &PolylineCache,
+) -> String {
     render(theme, &input.name, &input.title, description, |area| {
-        draw(area, theme, input, lines)
+        draw(area, theme, input, lines, cache)
     })
 }
 
@@ -201,7 +215,7 @@ fn value_on(line: &YearLine, day: u16) -> Option<u64> {
         .map(|p| p.1)
 }
 
-fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine]) {
+fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine], cache: &PolylineCache) {
     source_block(area, theme, &input.source);
     let max = lines
         .iter()
@@ -232,14 +246,20 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine]) {
         } else {
             (theme.muted, theme.muted_width)
         };
-        let pts: Vec<(i32, i32)> = l
-            .points
-            .iter()
-            .map(|(d, v)| (xs.px(*d as f64), ys.px(*v as f64)))
-            .collect();
-        line(area, &pts, color, width);
-        let Some(&end) = pts.last() else { continue };
-        if strong || pts.len() == 1 {
+        let Some(&(last_day, last_total)) = l.points.last() else {
+            continue;
+        };
+        // A year's line is the same whatever the brief; the lines are the
+        // year's own (see `cumulative_svg`), so the year names them.
+        let points = cache.points_text(l.year as u64, &xs, &ys, || {
+            l.points
+                .iter()
+                .map(|(d, v)| (xs.px(*d as f64), ys.px(*v as f64)))
+                .collect()
+        });
+        line_text(area, &points, color, width);
+        let end = (xs.px(last_day as f64), ys.px(last_total as f64));
+        if strong || l.points.len() == 1 {
             dot(area, end, if strong { 4 } else { 3 }, color);
         }
         labels.push(EndLabel {
@@ -389,8 +409,30 @@ mod tests {
         let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
         let theme = Theme::default();
         assert_eq!(
-            cumulative_with_rows(&input, &theme, &rows),
+            cumulative_with_rows(&input, &theme, &rows, &PolylineCache::default()),
             cumulative_with(&input, &theme)
+        );
+    }
+
+    #[test]
+    fn lines_kept_from_other_charts_draw_the_same() {
+        let all = fixture();
+        // Other years shown move the axis; the same years keep the scale.
+        let mut recent = fixture();
+        recent.lines.remove(1);
+        recent.title = "Without the highest year".into();
+        let mut highlighted = fixture();
+        highlighted.highlight = 2024;
+        let cache = PolylineCache::default();
+        for theme in [Theme::default(), Theme::narrow()] {
+            for input in [&all, &recent, &highlighted, &all] {
+                let fresh = cumulative_svg(input, &theme, &PolylineCache::default());
+                assert_eq!(cumulative_svg(input, &theme, &cache), fresh);
+            }
+        }
+        assert_ne!(
+            cumulative_svg(&all, &Theme::default(), &cache),
+            cumulative_svg(&recent, &Theme::default(), &cache)
         );
     }
 

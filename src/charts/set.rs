@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::model::{Figures, PilotParameters, Series, planned_by};
 
 use super::cumulative::{cumulative_with_rows, push_data_rows};
+use super::theme::PolylineCache;
 use super::theme::fmt_count;
 use super::{
     AnnualBars, BacktestErrors, Chart, Cumulative, PILOT_SCALE_NOTE, PilotReturns, ProjectionRange,
@@ -96,6 +97,9 @@ pub struct ChartSet {
     /// Each year's rows of a cumulative chart's CSV, in the order of
     /// `year_lines`, written once: every chart of that year has them.
     year_rows: OnceLock<Vec<String>>,
+    /// Each year's cumulative line as drawn at each scale, kept for the
+    /// next chart that draws it there.
+    drawn_lines: PolylineCache,
 }
 
 /// "20 August 2026".
@@ -119,6 +123,7 @@ impl ChartSet {
             source,
             year_lines: OnceLock::new(),
             year_rows: OnceLock::new(),
+            drawn_lines: PolylineCache::default(),
         }
     }
 
@@ -366,8 +371,8 @@ impl ChartSet {
             highlight,
         };
         Ok(PlacedChart {
-            chart: cumulative_with_rows(&input, &Theme::default(), &rows),
-            narrow_svg: cumulative_svg(&input, &Theme::narrow()),
+            chart: cumulative_with_rows(&input, &Theme::default(), &rows, &self.drawn_lines),
+            narrow_svg: cumulative_svg(&input, &Theme::narrow(), &self.drawn_lines),
             subtitle,
         })
     }

@@ -116,13 +116,27 @@ impl<'a> SvgWriter<'a> {
     /// ` points="x,y x,y "`.
     fn points(&mut self, path: impl IntoIterator<Item = BackendCoord>) {
         self.out.push_str(" points=\"");
-        for (x, y) in path {
-            push_int(self.out, i64::from(x));
-            self.out.push(',');
-            push_int(self.out, i64::from(y));
-            self.out.push(' ');
-        }
+        push_points(self.out, path);
         self.out.push('"');
+    }
+
+    /// A polyline whose points' text [`push_points`] wrote earlier.
+    fn polyline_text<S: BackendStyle>(&mut self, points: &str, style: &S) {
+        if style.color().alpha == 0.0 {
+            return;
+        }
+        self.polyline_start(style);
+        self.out.push_str(" points=\"");
+        self.out.push_str(points);
+        self.out.push_str("\"/>\n");
+    }
+
+    /// A polyline's element up to its points.
+    fn polyline_start<S: BackendStyle>(&mut self, style: &S) {
+        self.out.push_str("<polyline fill=\"none\"");
+        self.opacity(style.color());
+        self.color("stroke", style.color());
+        self.stroke_width(style);
     }
 
     /// ` fill="#…" stroke="none"` for a filled shape, else the outline's.
@@ -232,10 +246,7 @@ impl DrawingBackend for SvgWriter<'_> {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        self.out.push_str("<polyline fill=\"none\"");
-        self.opacity(style.color());
-        self.color("stroke", style.color());
-        self.stroke_width(style);
+        self.polyline_start(style);
         self.points(path);
         self.out.push_str("/>\n");
         Ok(())
@@ -346,6 +357,46 @@ impl DrawingBackend for SvgWriter<'_> {
         let px = (style.size() / 1.24).round().max(0.0) as u32;
         let width = super::theme::text_width(text, px).max(0) as u32;
         Ok((width, px))
+    }
+}
+
+/// Appends the points of a polyline as its `points` attribute lists them:
+/// `x,y x,y `.
+pub fn push_points(out: &mut String, path: impl IntoIterator<Item = BackendCoord>) {
+    for (x, y) in path {
+        push_int(out, i64::from(x));
+        out.push(',');
+        push_int(out, i64::from(y));
+        out.push(' ');
+    }
+}
+
+/// A polyline drawn from its points' text, written by [`push_points`]
+/// once and drawn by many charts (see `theme::PolylineCache`). The points
+/// are the root area's pixels: the text is written as it is.
+pub struct PointsText<'t> {
+    pub points: &'t str,
+    pub style: plotters::style::ShapeStyle,
+}
+
+impl<'a> plotters::element::PointCollection<'a, BackendCoord> for &'a PointsText<'_> {
+    type Point = &'a BackendCoord;
+    type IntoIter = std::iter::Empty<&'a BackendCoord>;
+
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::empty()
+    }
+}
+
+impl<'w> plotters::element::Drawable<SvgWriter<'w>> for PointsText<'_> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        _: I,
+        backend: &mut SvgWriter<'w>,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        backend.polyline_text(self.points, &self.style);
+        Ok(())
     }
 }
 

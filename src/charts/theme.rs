@@ -25,7 +25,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::svg::SvgWriter;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use super::svg::{PointsText, SvgWriter, push_points};
 
 /// The area every chart draws on.
 pub type Area<'a> = DrawingArea<SvgWriter<'a>, Shift>;
@@ -758,6 +761,79 @@ pub fn line(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32) {
         return;
     }
     let _ = area.draw(&PathElement::new(pts, color.stroke_width(width)));
+}
+
+/// Polylines' points, written once as text by what they draw. A site's
+/// cumulative charts draw the same year's line at the same scale again and
+/// again: the scale depends only on the years shown and the drawing's
+/// width, not on the brief, so a thousand charts may share a few dozen
+/// lines. Mapping, simplifying and writing 365 points per line was a
+/// fifth of a large site's build.
+#[derive(Debug, Default)]
+pub struct PolylineCache {
+    lines: Mutex<BTreeMap<PolylineKey, Arc<str>>>,
+}
+
+/// A line's series, as its drawer names it, and the scales it is drawn at.
+type PolylineKey = (u64, ScaleKey, ScaleKey);
+
+/// A [`Scale`] exactly: two drawings map points alike when these are equal.
+type ScaleKey = (u64, u64, i32, i32);
+
+fn scale_key(s: &Scale) -> ScaleKey {
+    (s.d0.to_bits(), s.d1.to_bits(), s.p0, s.p1)
+}
+
+impl PolylineCache {
+    /// Lines kept at most: enough for every year at every scale of a large
+    /// site, and a bound on memory whatever the charts ask for.
+    const MAX_LINES: usize = 4096;
+
+    /// The points text of the line of `series` (a number the caller keeps
+    /// for the same data points, such as a year) mapped by `xs` and `ys`:
+    /// kept from an earlier drawing, else `points` mapped, simplified as
+    /// [`line`] does and written. Empty when fewer than two points remain.
+    pub fn points_text(
+        &self,
+        series: u64,
+        xs: &Scale,
+        ys: &Scale,
+        points: impl FnOnce() -> Vec<(i32, i32)>,
+    ) -> Arc<str> {
+        let key = (series, scale_key(xs), scale_key(ys));
+        if let Some(text) = self.lock().get(&key) {
+            return Arc::clone(text);
+        }
+        let pts = simplify(&points());
+        let mut text = String::with_capacity(pts.len() * 8);
+        if pts.len() >= 2 {
+            push_points(&mut text, pts);
+        }
+        let text: Arc<str> = text.into();
+        let mut lines = self.lock();
+        if lines.len() < Self::MAX_LINES {
+            lines.insert(key, Arc::clone(&text));
+        }
+        text
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<PolylineKey, Arc<str>>> {
+        // A panic elsewhere cannot leave a half-written entry: entries are
+        // inserted whole. Keep using the map.
+        self.lines.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Draws a solid polyline from points text that [`PolylineCache`] wrote;
+/// the same element as [`line`] draws from the points.
+pub fn line_text(area: &Area, points: &str, color: RGBColor, width: u32) {
+    if points.is_empty() {
+        return;
+    }
+    let _ = area.draw(&PointsText {
+        points,
+        style: color.stroke_width(width),
+    });
 }
 
 /// The points of a polyline without those that change nothing drawn:
