@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::manifest::OutputEntry;
+use crate::manifest::{OutputEntry, sha256_hex};
 
 /// Replaces `path` with `contents` by writing a temporary file beside it and
 /// renaming it over the old one.
@@ -47,6 +47,14 @@ pub trait Sink: Sync + Send {
     /// twice keeps its first bytes: two briefs that place the same chart
     /// put the same file.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Adds the file at `path` as [`Sink::put`] does, when the SHA-256 of
+    /// its bytes (lowercase hex) is known already: for a file whose bytes
+    /// many others share, such as a chart's data.
+    fn put_hashed(&self, path: &str, bytes: &[u8], sha256: &str) -> Result<()> {
+        let _ = sha256;
+        self.put(path, bytes)
+    }
 
     /// Every file put so far, with its hash and size, sorted by path.
     fn outputs(&self) -> Vec<OutputEntry>;
@@ -107,8 +115,9 @@ pub struct Staging {
     old_site: bool,
     root: PathBuf,
     retired: PathBuf,
-    /// Folders made so far, so each is made once.
-    folders: Mutex<BTreeSet<PathBuf>>,
+    /// Folders made so far (relative, as in site paths), so each is made
+    /// once.
+    folders: Mutex<BTreeSet<String>>,
     written: Mutex<BTreeMap<String, OutputEntry>>,
     /// The first file written with each content (hash, size), to link the
     /// others to.
@@ -132,7 +141,7 @@ impl Staging {
             out: out.to_path_buf(),
             old_site: out.is_dir(),
             retired: parent.join(format!(".{name}.old-{pid}")),
-            folders: Mutex::new(BTreeSet::from([root.clone()])),
+            folders: Mutex::new(BTreeSet::new()),
             root,
             written: Mutex::new(BTreeMap::new()),
             by_content: Mutex::new(BTreeMap::new()),
@@ -153,39 +162,48 @@ impl Staging {
         Ok(())
     }
 
-    /// Makes `dir` (inside the staging folder) unless already made.
-    fn make_folder(&self, dir: &Path) -> Result<()> {
+    /// Makes the folder of site path `path` inside the staging folder,
+    /// unless made already.
+    fn make_folder_of(&self, path: &str) -> Result<()> {
+        let Some((dir, _)) = path.rsplit_once('/') else {
+            return Ok(());
+        };
         let mut made = self.folders.lock().unwrap_or_else(|e| e.into_inner());
         if !made.contains(dir) {
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", &e))?;
-            made.insert(dir.to_path_buf());
+            let full = self.root.join(dir);
+            fs::create_dir_all(&full).map_err(|e| Error::io(&full, "create the folder", &e))?;
+            made.insert(dir.to_string());
         }
         Ok(())
     }
-}
 
-impl Sink for Staging {
-    /// Writes the file, or links it to a file with exactly these bytes: one
-    /// in the old site (a rebuild that changes one page of thousands then
-    /// writes one page), or one this build wrote already (charts with other
-    /// titles over the same data have the same CSV). The old site is never
-    /// modified, only linked to: new files are created, never opened for
-    /// writing if they exist.
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+    /// Claims `path` for this thread: false when it is put already (or
+    /// being put), so that no two threads write one file.
+    fn claim(&self, path: &str) -> bool {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if written.contains_key(path) {
+            return false;
+        }
+        let placeholder = OutputEntry {
+            path: path.to_string(),
+            sha256: String::new(),
+            size: 0,
+        };
+        written.insert(path.to_string(), placeholder);
+        true
+    }
+
+    /// Writes the claimed `path`, or links it to a file with its bytes
+    /// (see [`Sink::put`]); `sha256` is the bytes' hash.
+    fn write(&self, path: &str, bytes: &[u8], sha256: String) -> Result<()> {
         let relative = check_site_path(path)?;
-        {
-            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            if written.contains_key(path) {
-                return Ok(());
-            }
-            // Claimed before writing, so that no other thread writes it too.
-            written.insert(path.to_string(), OutputEntry::of(path, &[]));
-        }
+        self.make_folder_of(path)?;
         let target = self.root.join(&relative);
-        if let Some(dir) = target.parent() {
-            self.make_folder(dir)?;
-        }
-        let entry = OutputEntry::of(path, bytes);
+        let entry = OutputEntry {
+            path: path.to_string(),
+            sha256,
+            size: bytes.len() as u64,
+        };
         let content = (entry.sha256.clone(), entry.size);
         let previous = self.out.join(&relative);
         let in_old_site = self.old_site
@@ -220,6 +238,32 @@ impl Sink for Staging {
             .insert(path.to_string(), entry);
         Ok(())
     }
+}
+
+impl Sink for Staging {
+    /// Writes the file, or links it to a file with exactly these bytes: one
+    /// in the old site (a rebuild that changes one page of thousands then
+    /// writes one page), or one this build wrote already (charts with other
+    /// titles over the same data have the same CSV). The old site is never
+    /// modified, only linked to: new files are created, never opened for
+    /// writing if they exist.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        check_site_path(path)?;
+        if !self.claim(path) {
+            return Ok(());
+        }
+        self.write(path, bytes, sha256_hex(bytes))
+    }
+
+    /// As [`Staging::put`], without hashing the bytes again.
+    fn put_hashed(&self, path: &str, bytes: &[u8], sha256: &str) -> Result<()> {
+        debug_assert_eq!(sha256, sha256_hex(bytes), "the hash given for {path}");
+        check_site_path(path)?;
+        if !self.claim(path) {
+            return Ok(());
+        }
+        self.write(path, bytes, sha256.to_string())
+    }
 
     fn outputs(&self) -> Vec<OutputEntry> {
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
@@ -237,10 +281,8 @@ impl Sink for Staging {
             }
             written.insert(path.to_string(), entry.clone());
         }
+        self.make_folder_of(path)?;
         let target = self.root.join(&relative);
-        if let Some(dir) = target.parent() {
-            self.make_folder(dir)?;
-        }
         if fs::hard_link(from, &target).is_ok() {
             return Ok(true);
         }

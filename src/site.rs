@@ -220,6 +220,11 @@ impl Modelled {
     pub fn crossings(&self) -> &Crossings {
         &self.inputs.crossings
     }
+
+    /// The returns pilot's parameters, when the project has them.
+    pub fn pilot(&self) -> Option<&PilotParameters> {
+        self.inputs.pilot.as_ref()
+    }
 }
 
 /// Validates the data of `project` and computes its figures.
@@ -950,16 +955,16 @@ fn register_chart_function(
             // Two threads may draw the same chart at once; the first to
             // finish writes it, and both place the same markup.
             if placed.insert(&stem, Arc::clone(&html)) {
-                let name = &chart.chart.name;
-                let files = [
-                    (format!("charts/{name}.svg"), chart.chart.svg.as_bytes()),
-                    (narrow_svg_path(name), chart.narrow_svg.as_bytes()),
-                    (format!("charts/{name}.csv"), chart.chart.csv.as_bytes()),
-                ];
-                for (path, bytes) in files {
-                    sink.put(&path, bytes)
-                        .map_err(|e| tera::Error::message(e.to_string()))?;
-                }
+                let name = &chart.name;
+                let data = &chart.data;
+                let written = sink
+                    .put(&format!("charts/{name}.svg"), chart.svg.as_bytes())
+                    .and_then(|()| sink.put(&narrow_svg_path(name), chart.narrow_svg.as_bytes()))
+                    .and_then(|()| {
+                        let path = format!("charts/{name}.csv");
+                        sink.put_hashed(&path, data.csv().as_bytes(), data.csv_sha256())
+                    });
+                written.map_err(|e| tera::Error::message(e.to_string()))?;
             }
             Ok(tera::Value::safe_string(&html))
         });

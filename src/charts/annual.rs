@@ -27,8 +27,17 @@ pub fn annual_bars(input: &AnnualBars) -> Chart {
     annual_bars_with(input, &Theme::default())
 }
 
-/// Draws one bar per year with `theme`, e.g. [`Theme::narrow`].
-pub fn annual_bars_with(input: &AnnualBars, theme: &Theme) -> Chart {
+/// The chart with `theme` without its data (`csv` and `table` empty):
+/// for a drawing whose data is written already, such as the narrow one.
+pub fn annual_bars_drawing(input: &AnnualBars, theme: &Theme) -> Chart {
+    let (bars, decimals) = clean(input);
+    let description = describe(&input.value_label, &bars, decimals);
+    let svg = svg(input, theme, &bars, decimals, &description);
+    Chart::without_data(&input.name, &input.title, svg, description)
+}
+
+/// The bars drawn, in year order, and the decimals of their values.
+fn clean(input: &AnnualBars) -> (Vec<(i16, f64)>, u8) {
     let mut bars: Vec<(i16, f64)> = input
         .bars
         .iter()
@@ -36,11 +45,26 @@ pub fn annual_bars_with(input: &AnnualBars, theme: &Theme) -> Chart {
         .filter(|(_, v)| v.is_finite())
         .collect();
     bars.sort_by_key(|(y, _)| *y);
-    let decimals = input.decimals.min(3);
+    (bars, input.decimals.min(3))
+}
+
+fn svg(
+    input: &AnnualBars,
+    theme: &Theme,
+    bars: &[(i16, f64)],
+    decimals: u8,
+    description: &str,
+) -> String {
+    render(theme, &input.name, &input.title, description, |area| {
+        draw(area, theme, input, bars, decimals)
+    })
+}
+
+/// Draws one bar per year with `theme`, e.g. [`Theme::narrow`].
+pub fn annual_bars_with(input: &AnnualBars, theme: &Theme) -> Chart {
+    let (bars, decimals) = clean(input);
     let description = describe(&input.value_label, &bars, decimals);
-    let svg = render(theme, &input.name, &input.title, &description, |area| {
-        draw(area, theme, input, &bars, decimals)
-    });
+    let svg = svg(input, theme, &bars, decimals, &description);
     let rows: Vec<Vec<String>> = bars
         .iter()
         .map(|(y, v)| vec![y.to_string(), plain_num(*v, decimals.max(1) + 1)])
@@ -284,6 +308,17 @@ mod tests {
 
     fn real() -> AnnualBars {
         fixture(crate::charts::preview::ANNUAL.to_vec())
+    }
+
+    #[test]
+    fn a_drawing_is_the_chart_without_its_data() {
+        let input = fixture(vec![(2024, 36816.0), (2023, 29437.0), (2025, f64::NAN)]);
+        for theme in [Theme::default(), Theme::narrow()] {
+            let mut chart = annual_bars_with(&input, &theme);
+            assert!(!chart.csv.is_empty() && !chart.table.is_empty());
+            (chart.csv, chart.table) = (String::new(), String::new());
+            assert_eq!(annual_bars_drawing(&input, &theme), chart);
+        }
     }
 
     #[test]

@@ -54,9 +54,7 @@ pub fn backtest_errors(input: &BacktestErrors) -> Chart {
 pub fn backtest_errors_with(input: &BacktestErrors, theme: &Theme) -> Chart {
     let years = by_year(&input.rows);
     let description = describe(&years);
-    let svg = render(theme, &input.name, &input.title, &description, |area| {
-        draw(area, theme, input, &years)
-    });
+    let svg = svg(input, theme, &years, &description);
     let rows: Vec<Vec<String>> = years
         .iter()
         .flat_map(|(y, pts)| {
@@ -73,6 +71,26 @@ pub fn backtest_errors_with(input: &BacktestErrors, theme: &Theme) -> Chart {
         table: csv.clone(),
         csv,
     }
+}
+
+/// The chart with `theme` without its data (`csv` and `table` empty):
+/// for a drawing whose data is written already, such as the narrow one.
+pub fn backtest_errors_drawing(input: &BacktestErrors, theme: &Theme) -> Chart {
+    let years = by_year(&input.rows);
+    let description = describe(&years);
+    let svg = svg(input, theme, &years, &description);
+    Chart::without_data(&input.name, &input.title, svg, description)
+}
+
+fn svg(
+    input: &BacktestErrors,
+    theme: &Theme,
+    years: &[(i16, Vec<(u8, f64)>)],
+    description: &str,
+) -> String {
+    render(theme, &input.name, &input.title, description, |area| {
+        draw(area, theme, input, years)
+    })
 }
 
 fn draw(area: &Area, theme: &Theme, input: &BacktestErrors, years: &[(i16, Vec<(u8, f64)>)]) {
@@ -228,6 +246,16 @@ mod tests {
                 (2025, 6, 2.0),
                 (2025, 11, 0.0),
             ],
+        }
+    }
+
+    #[test]
+    fn a_drawing_is_the_chart_without_its_data() {
+        for theme in [Theme::default(), Theme::narrow()] {
+            let mut chart = backtest_errors_with(&fixture(), &theme);
+            assert!(!chart.csv.is_empty() && !chart.table.is_empty());
+            (chart.csv, chart.table) = (String::new(), String::new());
+            assert_eq!(backtest_errors_drawing(&fixture(), &theme), chart);
         }
     }
 

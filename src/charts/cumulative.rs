@@ -30,14 +30,12 @@ pub fn cumulative(input: &Cumulative) -> Chart {
     cumulative_with(input, &Theme::default())
 }
 
-/// Only the SVG of the chart with `theme`: for the narrow drawing, whose
-/// data is the wide chart's. `lines` keeps the lines drawn for the next
-/// chart: it is for charts of the same years' lines (one per [`YearLine`]
-/// set, such as a site's).
-pub fn cumulative_svg(input: &Cumulative, theme: &Theme, lines: &PolylineCache) -> String {
-    let years = clean(&input.lines);
-    let description = describe(&years, input.highlight);
-    svg(input, theme, &years, &description, lines)
+/// The chart with `theme` without its data (`csv` and `table` empty): for
+/// a drawing whose data is written already, such as the narrow one.
+/// `cache` keeps the lines drawn for the next chart: it is for charts of
+/// the same years' lines (one per set of [`YearLine`]s, such as a site's).
+pub fn cumulative_drawing(input: &Cumulative, theme: &Theme, cache: &PolylineCache) -> Chart {
+    drawing(input, theme, &clean(&input.lines), cache)
 }
 
 /// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
@@ -45,13 +43,14 @@ pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
     let lines = clean(&input.lines);
     let mut chart = drawing(input, theme, &lines, &PolylineCache::default());
     chart.csv = data_csv(&lines);
+    chart.table = quarter_table(&lines);
     chart
 }
 
 /// The chart with `theme` and its data's CSV made of `rows`: each year's
 /// rows as [`push_data_rows`] writes them, for the years drawn, in order
 /// (a site's charts share years, so it keeps each year's rows once, and
-/// each year's line at each scale in `cache`, as [`cumulative_svg`]).
+/// each year's line at each scale in `cache`, as [`cumulative_drawing`]).
 pub fn cumulative_with_rows(
     input: &Cumulative,
     theme: &Theme,
@@ -65,20 +64,15 @@ pub fn cumulative_with_rows(
     csv.push_str(DATA_HEADER);
     rows.iter().for_each(|r| csv.push_str(r));
     chart.csv = csv;
+    chart.table = quarter_table(&lines);
     chart
 }
 
-/// Everything of the chart but its data's CSV.
+/// Everything of the chart but its data.
 fn drawing(input: &Cumulative, theme: &Theme, lines: &[YearLine], cache: &PolylineCache) -> Chart {
     let description = describe(lines, input.highlight);
-    Chart {
-        name: input.name.clone(),
-        title: input.title.clone(),
-        svg: svg(input, theme, lines, &description, cache),
-        description,
-        csv: String::new(),
-        table: quarter_table(lines),
-    }
+    let svg = svg(input, theme, lines, &description, cache);
+    Chart::without_data(&input.name, &input.title, svg, description)
 }
 
 /// The SVG of `lines`, already cleaned, and their description.
@@ -250,7 +244,7 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine], cach
             continue;
         };
         // A year's line is the same whatever the brief; the lines are the
-        // year's own (see `cumulative_svg`), so the year names them.
+        // year's own (see `cumulative_drawing`), so the year names them.
         let points = cache.points_text(l.year as u64, &xs, &ys, || {
             l.points
                 .iter()
@@ -415,6 +409,17 @@ mod tests {
     }
 
     #[test]
+    fn a_drawing_is_the_chart_without_its_data() {
+        for theme in [Theme::default(), Theme::narrow()] {
+            let mut chart = cumulative_with(&fixture(), &theme);
+            assert!(!chart.csv.is_empty() && !chart.table.is_empty());
+            (chart.csv, chart.table) = (String::new(), String::new());
+            let drawing = cumulative_drawing(&fixture(), &theme, &PolylineCache::default());
+            assert_eq!(drawing, chart);
+        }
+    }
+
+    #[test]
     fn lines_kept_from_other_charts_draw_the_same() {
         let all = fixture();
         // Other years shown move the axis; the same years keep the scale.
@@ -426,13 +431,13 @@ mod tests {
         let cache = PolylineCache::default();
         for theme in [Theme::default(), Theme::narrow()] {
             for input in [&all, &recent, &highlighted, &all] {
-                let fresh = cumulative_svg(input, &theme, &PolylineCache::default());
-                assert_eq!(cumulative_svg(input, &theme, &cache), fresh);
+                let fresh = cumulative_drawing(input, &theme, &PolylineCache::default());
+                assert_eq!(cumulative_drawing(input, &theme, &cache), fresh);
             }
         }
         assert_ne!(
-            cumulative_svg(&all, &Theme::default(), &cache),
-            cumulative_svg(&recent, &Theme::default(), &cache)
+            cumulative_drawing(&all, &Theme::default(), &cache).svg,
+            cumulative_drawing(&recent, &Theme::default(), &cache).svg
         );
     }
 

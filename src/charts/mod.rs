@@ -22,6 +22,21 @@ pub struct Chart {
     pub table: String,
 }
 
+impl Chart {
+    /// A chart drawn without its data, `csv` and `table` left empty: for a
+    /// second drawing of data that is written already.
+    pub fn without_data(name: &str, title: &str, svg: String, description: String) -> Chart {
+        Chart {
+            name: name.to_string(),
+            title: title.to_string(),
+            description,
+            svg,
+            csv: String::new(),
+            table: String::new(),
+        }
+    }
+}
+
 pub mod annual;
 pub mod backtest;
 pub mod cumulative;
@@ -31,16 +46,18 @@ mod set;
 mod svg;
 pub mod theme;
 
-pub use annual::{AnnualBars, annual_bars, annual_bars_with};
-pub use backtest::{BacktestErrors, backtest_errors, backtest_errors_with};
-pub use cumulative::{Cumulative, YearLine, cumulative, cumulative_svg, cumulative_with};
+pub use annual::{AnnualBars, annual_bars, annual_bars_drawing, annual_bars_with};
+pub use backtest::{
+    BacktestErrors, backtest_errors, backtest_errors_drawing, backtest_errors_with,
+};
+pub use cumulative::{Cumulative, YearLine, cumulative, cumulative_drawing, cumulative_with};
 pub use pilot::{
-    PILOT_SCALE_NOTE, PilotReturns, pilot_returns, pilot_returns_svg, pilot_returns_with,
+    PILOT_SCALE_NOTE, PilotReturns, pilot_returns, pilot_returns_drawing, pilot_returns_with,
 };
 pub use projection::{
-    ProjectionRange, projection_range, projection_range_svg, projection_range_with,
+    ProjectionRange, projection_range, projection_range_drawing, projection_range_with,
 };
-pub use set::{CHART_KINDS, ChartRequest, ChartSet, PlacedChart};
+pub use set::{CHART_KINDS, ChartData, ChartRequest, ChartSet, PlacedChart};
 pub use theme::Theme;
 
 #[cfg(test)]

@@ -76,12 +76,13 @@ pub fn pilot_returns(input: &PilotReturns) -> Chart {
     pilot_returns_with(input, &Theme::default())
 }
 
-/// Only the SVG of the chart with `theme`: for the narrow drawing, whose
-/// data is the wide chart's.
-pub fn pilot_returns_svg(input: &PilotReturns, theme: &Theme) -> String {
+/// The chart with `theme` without its data (`csv` and `table` empty):
+/// for a drawing whose data is written already, such as the narrow one.
+pub fn pilot_returns_drawing(input: &PilotReturns, theme: &Theme) -> Chart {
     let s = clean(input);
     let description = describe(&s);
-    svg(input, theme, &s, &description)
+    let svg = svg(input, theme, &s, &description);
+    Chart::without_data(&input.name, &input.title, svg, description)
 }
 
 /// The SVG of the cleaned data and its description.
@@ -421,6 +422,16 @@ mod tests {
                 (date(2025, 12, 16), 193),
                 (date(2026, 1, 27), 281),
             ],
+        }
+    }
+
+    #[test]
+    fn a_drawing_is_the_chart_without_its_data() {
+        for theme in [Theme::default(), Theme::narrow()] {
+            let mut chart = pilot_returns_with(&fixture(), &theme);
+            assert!(!chart.csv.is_empty() && !chart.table.is_empty());
+            (chart.csv, chart.table) = (String::new(), String::new());
+            assert_eq!(pilot_returns_drawing(&fixture(), &theme), chart);
         }
     }
 

@@ -70,12 +70,13 @@ pub fn projection_range(input: &ProjectionRange) -> Chart {
     projection_range_with(input, &Theme::default())
 }
 
-/// Only the SVG of the chart with `theme`: for the narrow drawing, whose
-/// data is the wide chart's.
-pub fn projection_range_svg(input: &ProjectionRange, theme: &Theme) -> String {
+/// The chart with `theme` without its data (`csv` and `table` empty):
+/// for a drawing whose data is written already, such as the narrow one.
+pub fn projection_range_drawing(input: &ProjectionRange, theme: &Theme) -> Chart {
     let c = clean(input);
     let description = describe(input.year, &c);
-    svg(input, theme, &c, &description)
+    let svg = svg(input, theme, &c, &description);
+    Chart::without_data(&input.name, &input.title, svg, description)
 }
 
 /// The SVG of the cleaned data and its description.
@@ -353,6 +354,16 @@ mod tests {
             central: 38500.0,
             high: 44000.0,
             reference: vec![(2024, 36816), (2025, 41472)],
+        }
+    }
+
+    #[test]
+    fn a_drawing_is_the_chart_without_its_data() {
+        for theme in [Theme::default(), Theme::narrow()] {
+            let mut chart = projection_range_with(&fixture(), &theme);
+            assert!(!chart.csv.is_empty() && !chart.table.is_empty());
+            (chart.csv, chart.table) = (String::new(), String::new());
+            assert_eq!(projection_range_drawing(&fixture(), &theme), chart);
         }
     }
 

@@ -5,11 +5,13 @@
 //! out from the same figures the briefs quote, so a chart never disagrees
 //! with the prose around it.
 
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
+use crate::manifest::sha256_hex;
 use crate::model::{Figures, PilotParameters, Series, planned_by};
 
 use super::cumulative::{cumulative_with_rows, push_data_rows};
@@ -17,21 +19,71 @@ use super::theme::PolylineCache;
 use super::theme::fmt_count;
 use super::{
     AnnualBars, BacktestErrors, Chart, Cumulative, PILOT_SCALE_NOTE, PilotReturns, ProjectionRange,
-    Theme, YearLine, annual_bars_with, backtest_errors_with, cumulative_svg, pilot_returns_svg,
-    pilot_returns_with, projection_range_svg, projection_range_with,
+    Theme, YearLine, annual_bars_drawing, annual_bars_with, backtest_errors_drawing,
+    backtest_errors_with, cumulative_drawing, pilot_returns_drawing, pilot_returns_with,
+    projection_range_drawing, projection_range_with,
 };
 
 /// A chart ready to place: drawn wide and narrow (for phones), with the
-/// subtitle shown above it.
-#[derive(Debug, Clone)]
+/// subtitle shown above it and its data.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlacedChart {
-    /// The wide chart, the one written to `output/charts/`.
-    pub chart: Chart,
+    /// File stem under `output/charts/`, e.g. `annual-arrivals`.
+    pub name: String,
+    /// The finding, stated as a title.
+    pub title: String,
+    /// A text description written from the data, for screen readers.
+    pub description: String,
+    /// The wide drawing.
+    pub svg: String,
     /// The same chart laid out for a phone's width.
     pub narrow_svg: String,
     /// Measure, units and as-of date, shown under the title.
     pub subtitle: String,
+    /// The data drawn: the same for every chart of its kind and years.
+    pub data: Arc<ChartData>,
 }
+
+/// A chart's data, as its CSV file and its page table (see [`Chart`]).
+/// Charts of one kind over the same years have the same data whatever
+/// their titles and highlights, so a set keeps each once.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ChartData {
+    csv: String,
+    csv_sha256: String,
+    table: String,
+}
+
+impl ChartData {
+    /// The data of a chart whose CSV file is `csv` and page table `table`.
+    pub fn new(csv: String, table: String) -> ChartData {
+        ChartData {
+            csv_sha256: sha256_hex(csv.as_bytes()),
+            csv,
+            table,
+        }
+    }
+
+    /// The CSV file.
+    pub fn csv(&self) -> &str {
+        &self.csv
+    }
+
+    /// The SHA-256 of the CSV file, in hex: the manifest lists it, and a
+    /// large site has many charts over the same data.
+    pub fn csv_sha256(&self) -> &str {
+        &self.csv_sha256
+    }
+
+    /// The page's table, as CSV.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+}
+
+/// Which data a chart draws: its kind and the years it shows (none for
+/// the kinds without years).
+type DataKey = (String, Vec<i16>);
 
 /// The chart kinds a brief can name, each with the options it takes.
 pub const CHART_KINDS: &[(&str, &[&str])] = &[
@@ -100,6 +152,9 @@ pub struct ChartSet {
     /// Each year's cumulative line as drawn at each scale, kept for the
     /// next chart that draws it there.
     drawn_lines: PolylineCache,
+    /// Each chart's data by kind and years, kept for the next chart of
+    /// that data.
+    data: Mutex<BTreeMap<DataKey, Arc<ChartData>>>,
 }
 
 /// "20 August 2026".
@@ -124,6 +179,7 @@ impl ChartSet {
             year_lines: OnceLock::new(),
             year_rows: OnceLock::new(),
             drawn_lines: PolylineCache::default(),
+            data: Mutex::default(),
         }
     }
 
@@ -202,6 +258,52 @@ impl ChartSet {
             "backtest" => self.backtest(request, stem),
             _ => self.pilot_chart(request, stem),
         }
+    }
+
+    /// Charts' data kept at most: enough for every kind over every choice
+    /// of years a large site makes, and a bound on memory whatever it asks.
+    const MAX_DATA: usize = 1024;
+
+    /// The chart placed: drawn wide and narrow, with its data kept from an
+    /// earlier chart of the same `key` or else drawn along with it.
+    /// `with_data` draws a chart with its data, `drawing` without.
+    fn place(
+        &self,
+        key: DataKey,
+        subtitle: String,
+        with_data: impl Fn(&Theme) -> Chart,
+        drawing: impl Fn(&Theme) -> Chart,
+    ) -> PlacedChart {
+        let kept = self.kept_data().get(&key).cloned();
+        let (wide, data) = match kept {
+            Some(data) => (drawing(&Theme::default()), data),
+            None => {
+                let mut chart = with_data(&Theme::default());
+                let data = Arc::new(ChartData::new(
+                    std::mem::take(&mut chart.csv),
+                    std::mem::take(&mut chart.table),
+                ));
+                let mut kept = self.kept_data();
+                if kept.len() < Self::MAX_DATA {
+                    kept.entry(key).or_insert_with(|| Arc::clone(&data));
+                }
+                (chart, data)
+            }
+        };
+        PlacedChart {
+            name: wide.name,
+            title: wide.title,
+            description: wide.description,
+            svg: wide.svg,
+            narrow_svg: drawing(&Theme::narrow()).svg,
+            subtitle,
+            data,
+        }
+    }
+
+    fn kept_data(&self) -> MutexGuard<'_, BTreeMap<DataKey, Arc<ChartData>>> {
+        // Entries are inserted whole: a panic elsewhere leaves none half-made.
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Checks that every asked-for year has data, and gives the years kept:
@@ -319,7 +421,12 @@ impl ChartSet {
             bars,
             decimals,
         };
-        Ok(both(&input, annual_bars_with, subtitle))
+        Ok(self.place(
+            (request.name.clone(), years),
+            subtitle,
+            |theme| annual_bars_with(&input, theme),
+            |theme| annual_bars_drawing(&input, theme),
+        ))
     }
 
     fn cumulative(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
@@ -370,11 +477,12 @@ impl ChartSet {
             lines,
             highlight,
         };
-        Ok(PlacedChart {
-            chart: cumulative_with_rows(&input, &Theme::default(), &rows, &self.drawn_lines),
-            narrow_svg: cumulative_svg(&input, &Theme::narrow(), &self.drawn_lines),
+        Ok(self.place(
+            ("cumulative".into(), years),
             subtitle,
-        })
+            |theme| cumulative_with_rows(&input, theme, &rows, &self.drawn_lines),
+            |theme| cumulative_drawing(&input, theme, &self.drawn_lines),
+        ))
     }
 
     fn projection(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
@@ -424,11 +532,11 @@ impl ChartSet {
                 .map(|r| (r.year, r.total))
                 .collect(),
         };
-        Ok(both_svg(
-            &input,
-            projection_range_with,
-            projection_range_svg,
+        Ok(self.place(
+            ("projection".into(), Vec::new()),
             subtitle,
+            |theme| projection_range_with(&input, theme),
+            |theme| projection_range_drawing(&input, theme),
         ))
     }
 
@@ -468,7 +576,12 @@ impl ChartSet {
             source: self.source.clone(),
             rows,
         };
-        Ok(both(&input, backtest_errors_with, subtitle))
+        Ok(self.place(
+            ("backtest".into(), years),
+            subtitle,
+            |theme| backtest_errors_with(&input, theme),
+            |theme| backtest_errors_drawing(&input, theme),
+        ))
     }
 
     fn pilot_chart(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
@@ -527,36 +640,12 @@ impl ChartSet {
             planned,
             reported,
         };
-        Ok(both_svg(
-            &input,
-            pilot_returns_with,
-            pilot_returns_svg,
+        Ok(self.place(
+            (request.name.clone(), Vec::new()),
             subtitle,
+            |theme| pilot_returns_with(&input, theme),
+            |theme| pilot_returns_drawing(&input, theme),
         ))
-    }
-}
-
-/// Draws `input` wide and narrow.
-fn both<I>(input: &I, draw: fn(&I, &Theme) -> Chart, subtitle: String) -> PlacedChart {
-    PlacedChart {
-        chart: draw(input, &Theme::default()),
-        narrow_svg: draw(input, &Theme::narrow()).svg,
-        subtitle,
-    }
-}
-
-/// Draws `input` wide (with its data) and, SVG only, narrow: for the kinds
-/// with a row per day, whose data is costly to write twice.
-fn both_svg<I>(
-    input: &I,
-    draw: fn(&I, &Theme) -> Chart,
-    narrow: fn(&I, &Theme) -> String,
-    subtitle: String,
-) -> PlacedChart {
-    PlacedChart {
-        chart: draw(input, &Theme::default()),
-        narrow_svg: narrow(input, &Theme::narrow()),
-        subtitle,
     }
 }
 

@@ -24,7 +24,7 @@ pub fn escape(text: &str) -> String {
 /// carry six drawings), let a browser cache a chart shared by briefs, and
 /// let a build write each drawing once.
 pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
-    let chart = &placed.chart;
+    let chart = placed;
     let name = escape(&chart.name);
     let (wide, narrow) = (Theme::default(), Theme::narrow());
     format!(
@@ -39,7 +39,7 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
         wh = wide.height,
         alt = escape(&chart.description),
         source = escape(source),
-        table = csv_table(&chart.table, &chart.title),
+        table = csv_table(chart.data.table(), &chart.title),
     )
 }
 
@@ -166,17 +166,15 @@ mod tests {
     use super::*;
 
     fn chart() -> PlacedChart {
+        let csv = "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n";
         PlacedChart {
-            chart: crate::charts::Chart {
-                name: "annual".into(),
-                title: "Arrivals <by> year".into(),
-                description: "d".into(),
-                svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
-                csv: "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n".into(),
-                table: "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n".into(),
-            },
+            name: "annual".into(),
+            title: "Arrivals <by> year".into(),
+            description: "d".into(),
+            svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
             narrow_svg: "<svg id=\"n\">\n\n</svg>".into(),
             subtitle: "People".into(),
+            data: std::sync::Arc::new(crate::charts::ChartData::new(csv.into(), csv.into())),
         }
     }
 
@@ -192,7 +190,7 @@ mod tests {
     #[test]
     fn the_image_is_the_wide_drawing_or_on_a_phone_the_narrow_one() {
         let mut placed = chart();
-        placed.chart.description = "Lines \"by\" year & <day>".into();
+        placed.description = "Lines \"by\" year & <day>".into();
         let html = figure_html(&placed, "", "../");
         assert!(html.contains(
             "<source media=\"screen and (max-width: 40rem)\" srcset=\"../charts/annual.narrow.svg\" width=\"360\" height=\"420\">"

@@ -1,0 +1,104 @@
+//! A chart set keeps what its charts share: each chart's data, by kind and
+//! years, and each year's drawn line. Whatever a set drew before, a chart
+//! is exactly the chart a fresh set draws.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use brief::charts::{CHART_KINDS, ChartRequest, ChartSet, PlacedChart};
+use brief::project::Project;
+use brief::site::{self, BuildOptions};
+
+/// The bundled project's figures and series, modelled once per test.
+fn modelled() -> site::Modelled {
+    let project = Project::load(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    site::model(&project, &BuildOptions::default()).unwrap()
+}
+
+fn new_set(m: &site::Modelled) -> ChartSet {
+    ChartSet::new(&m.figures, &m.seen, m.pilot())
+}
+
+/// Requests for every kind: with no options, other titles, and for the
+/// kinds with years, other years and (cumulative) other highlights.
+fn requests() -> Vec<ChartRequest> {
+    let mut out = Vec::new();
+    for (name, options) in CHART_KINDS {
+        let plain = ChartRequest {
+            name: name.to_string(),
+            ..ChartRequest::default()
+        };
+        out.push(plain.clone());
+        for title in ["A title", "Another title"] {
+            out.push(ChartRequest {
+                title: Some(title.into()),
+                ..plain.clone()
+            });
+        }
+        if options.contains(&"from") {
+            for from in [2021, 2022] {
+                out.push(ChartRequest {
+                    from: Some(from),
+                    title: Some(format!("From {from}")),
+                    ..plain.clone()
+                });
+            }
+        }
+        if options.contains(&"highlight") {
+            for highlight in [2023, 2024] {
+                out.push(ChartRequest {
+                    from: Some(2022),
+                    highlight: Some(highlight),
+                    ..plain.clone()
+                });
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_chart_is_the_same_whatever_its_set_drew_before() {
+    let m = modelled();
+    let shared = new_set(&m);
+    let requests = requests();
+    let drawn: Vec<PlacedChart> = requests.iter().map(|r| shared.draw(r).unwrap()).collect();
+    for (request, placed) in requests.iter().zip(&drawn) {
+        assert_eq!(
+            placed,
+            &new_set(&m).draw(request).unwrap(),
+            "{request:?} drawn after other charts"
+        );
+    }
+    // And again, now that every line and every data is kept.
+    for (request, placed) in requests.iter().zip(&drawn) {
+        assert_eq!(placed, &shared.draw(request).unwrap(), "{request:?}");
+    }
+}
+
+#[test]
+fn charts_of_the_same_data_share_it_and_others_do_not() {
+    let set = new_set(&modelled());
+    let draw = |name: &str, from: Option<i16>, title: &str| {
+        set.draw(&ChartRequest {
+            name: name.into(),
+            from,
+            title: Some(title.into()),
+            ..ChartRequest::default()
+        })
+        .unwrap()
+    };
+    let a = draw("cumulative", Some(2021), "A");
+    let b = draw("cumulative", Some(2021), "B");
+    let c = draw("cumulative", Some(2022), "C");
+    let d = draw("annual-arrivals", Some(2021), "D");
+    assert!(Arc::ptr_eq(&a.data, &b.data));
+    assert_ne!(a.svg, b.svg, "the titles differ");
+    assert_ne!(a.data, c.data, "other years, other rows");
+    assert_ne!(a.data, d.data, "another kind");
+    assert!(
+        c.data
+            .csv()
+            .starts_with("year,day_of_year,date,cumulative_people\n2022,1,")
+    );
+}
