@@ -39,6 +39,12 @@ pub fn check_site_path(path: &str) -> Result<PathBuf> {
     }
 }
 
+/// Frees `value` on another thread: a large build's records take a while
+/// to free, and the build is done with them.
+pub fn free_later<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
+}
+
 /// Where a build puts each file as soon as it is made: a folder being
 /// written ([`Staging`]) or memory ([`MemorySink`]). Briefs are rendered on
 /// many threads, so a sink takes files from any of them.
@@ -56,8 +62,10 @@ pub trait Sink: Sync + Send {
         self.put(path, bytes)
     }
 
-    /// Every file put so far, with its hash and size, sorted by path.
-    fn outputs(&self) -> Vec<OutputEntry>;
+    /// Every file put, with its hash and size, sorted by path: asked once,
+    /// when the build has put everything but the manifest. A sink may hand
+    /// over its record of them rather than copy it.
+    fn take_outputs(&self) -> Vec<OutputEntry>;
 
     /// Adds the file at `path` as a link to `from`, an earlier build's file
     /// whose manifest entry is `entry`; false when the sink cannot link it
@@ -94,7 +102,7 @@ impl Sink for MemorySink {
         Ok(())
     }
 
-    fn outputs(&self) -> Vec<OutputEntry> {
+    fn take_outputs(&self) -> Vec<OutputEntry> {
         let files = self.lock();
         files
             .par_iter()
@@ -152,6 +160,9 @@ impl Staging {
     /// Swaps the new site in for the old one (or moves it into place).
     pub fn finish(mut self) -> Result<()> {
         self.finished = true;
+        // Its records of ten thousand files are no longer needed.
+        free_later(std::mem::take(&mut self.by_content));
+        free_later(std::mem::take(&mut self.written));
         if self.out.exists() {
             swap_in(&self.root, &self.out, &self.retired)?;
             let _ = fs::remove_dir_all(&self.retired);
@@ -265,9 +276,9 @@ impl Sink for Staging {
         self.write(path, bytes, sha256.to_string())
     }
 
-    fn outputs(&self) -> Vec<OutputEntry> {
-        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        written.values().cloned().collect()
+    fn take_outputs(&self) -> Vec<OutputEntry> {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut *written).into_values().collect()
     }
 
     /// Links an earlier build's file, unread: a rebuild that changes one

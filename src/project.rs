@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
@@ -141,15 +142,18 @@ pub fn read_inputs(root: &Path) -> Result<InputFiles> {
             read_bytes(root, Path::new("site.yaml"))?,
         );
     }
+    let mut paths = Vec::new();
     for folder in INPUT_FOLDERS {
         let dir = root.join(folder);
-        if !dir.is_dir() {
-            continue;
+        if dir.is_dir() {
+            paths.extend(walk(root, &dir)?);
         }
-        for path in walk(root, &dir)? {
-            let bytes = read_bytes(root, &path)?;
-            files.insert(slash_path(&path), bytes);
-        }
+    }
+    // Read on every thread: a large site has thousands of briefs. Of
+    // several unreadable files, the first in the walk's order is reported.
+    let read: Vec<Result<Vec<u8>>> = paths.par_iter().map(|p| read_bytes(root, p)).collect();
+    for (path, bytes) in paths.iter().zip(read) {
+        files.insert(slash_path(path), bytes?);
     }
     Ok(files)
 }
@@ -243,4 +247,28 @@ fn text_file(path: &str, bytes: &[u8]) -> Result<SourceFile> {
         path: rel,
         text: text.strip_prefix('\u{feff}').unwrap_or(text).to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn of_several_files_too_large_to_read_the_first_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("briefs")).unwrap();
+        for name in ["a.md", "b.md", "c.md"] {
+            fs::write(dir.path().join("briefs").join(name), "---\n").unwrap();
+        }
+        // Sparse: no disk is used.
+        for name in ["d.md", "e.md"] {
+            let file = fs::File::create(dir.path().join("briefs").join(name)).unwrap();
+            file.set_len(MAX_INPUT_BYTES + 1).unwrap();
+        }
+        for _ in 0..20 {
+            let e = read_inputs(dir.path()).unwrap_err().to_string();
+            assert!(e.contains("d.md"), "{e}");
+            assert!(e.contains("bytes long"), "{e}");
+        }
+    }
 }

@@ -18,7 +18,7 @@ use crate::data::pilot::parse_pilot;
 use crate::error::{Error, Result};
 use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest, OutputEntry, hex};
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
-use crate::output::{MemorySink, Sink, Staging};
+use crate::output::{MemorySink, Sink, Staging, free_later};
 use crate::project::{Project, slash_path};
 use crate::render::figure::{figure_html, narrow_svg_path};
 use crate::render::templates::{Engine, TemplateOrigin};
@@ -748,6 +748,49 @@ fn render_site(
     reused
         .into_par_iter()
         .try_for_each(|(path, file)| file.put(&path, &*sink))?;
+    // The site's own pages (index, feed, sitemap, assets, figures) need
+    // only the briefs' front matter: they are made beside the briefs.
+    let site_pages = || -> Result<()> {
+        let (engine, _) = engine_for(&[])?;
+        let mut index = base.clone();
+        let pages: Vec<BriefPage> = briefs.iter().map(BriefPage::of).collect();
+        index.insert("briefs", &pages);
+        index.insert("root", "");
+        index.insert("canonical", &feed::address(base_url, ""));
+        sink.put(
+            "index.html",
+            engine.render("index.html", &index)?.as_bytes(),
+        )?;
+        let entries: Vec<feed::FeedEntry> = briefs
+            .iter()
+            .map(|b| feed::FeedEntry {
+                path: format!("{}/", b.slug),
+                title: b.front.title.clone(),
+                summary: b.front.summary.clone(),
+                date: b.front.date,
+                authors: b.front.authors.clone(),
+            })
+            .collect();
+        let c = &project.config;
+        let atom = feed::atom(
+            &c.title,
+            &c.description,
+            &c.publisher,
+            inputs.crossings.series.first(),
+            base_url,
+            &entries,
+        );
+        sink.put("feed.xml", atom.as_bytes())?;
+        sink.put("sitemap.xml", feed::sitemap(base_url, &entries).as_bytes())?;
+        for (path, bytes) in &project.assets {
+            sink.put(&format!("assets/{path}"), bytes)?;
+        }
+        let mut json = serde_json::to_string_pretty(figures)
+            .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
+        json.push('\n');
+        sink.put("figures.json", json.as_bytes())?;
+        Ok(())
+    };
     // Briefs are rendered in batches, in parallel: each batch gets its own
     // engine with its briefs' templates (read-only once made), renders them
     // in turn, and writes each page as soon as it is made. Parsing happens
@@ -757,100 +800,67 @@ fn render_site(
     // build. Records are collected in brief order, so the output is the
     // same bytes whatever the number of threads.
     let done = AtomicUsize::new(0);
-    let batches = stale
-        .par_chunks(BRIEFS_PER_ENGINE)
-        .map(|batch| {
-            let briefs: Vec<&Brief> = batch.iter().map(|(brief, _)| *brief).collect();
-            let (engine, names) = engine_for(&briefs)?;
-            let mut records = Vec::with_capacity(batch.len());
-            for ((brief, key), name) in batch.iter().zip(&names) {
-                let mut context = base.clone();
-                context.insert("brief", &BriefPage::of(brief));
-                context.insert("root", "../");
-                let canonical = match base_url {
-                    Some(base) => format!("{base}{}/", brief.slug),
-                    None => "./".into(),
-                };
-                context.insert("canonical", &canonical);
-                let body_markdown = engine
-                    .render(name, &context)
-                    .map_err(|e| explain_null_figures(e, figures))?;
-                let body_html = markdown::to_html(&body_markdown);
-                let mut entry = brief_entry(&engine, name, brief, &body_html);
-                entry.key = key.clone();
-                context.insert("body", &body_html);
-                let page = engine.render("brief.html", &context)?;
-                sink.put(&entry.page, page.as_bytes())?;
-                records.push((brief.slug.clone(), entry));
-            }
-            let so_far = done.fetch_add(batch.len(), Ordering::Relaxed) + batch.len();
-            progress(so_far, stale.len());
-            Ok(records)
-        })
-        .collect::<Vec<Result<Vec<_>>>>();
+    let render_briefs = || {
+        stale
+            .par_chunks(BRIEFS_PER_ENGINE)
+            .map(|batch| {
+                let briefs: Vec<&Brief> = batch.iter().map(|(brief, _)| *brief).collect();
+                let (engine, names) = engine_for(&briefs)?;
+                let mut records = Vec::with_capacity(batch.len());
+                for ((brief, key), name) in batch.iter().zip(&names) {
+                    let mut context = base.clone();
+                    context.insert("brief", &BriefPage::of(brief));
+                    context.insert("root", "../");
+                    let canonical = match base_url {
+                        Some(base) => format!("{base}{}/", brief.slug),
+                        None => "./".into(),
+                    };
+                    context.insert("canonical", &canonical);
+                    let body_markdown = engine
+                        .render(name, &context)
+                        .map_err(|e| explain_null_figures(e, figures))?;
+                    let body_html = markdown::to_html(&body_markdown);
+                    let mut entry = brief_entry(&engine, name, brief, &body_html);
+                    entry.key = key.clone();
+                    context.insert("body", &body_html);
+                    let page = engine.render("brief.html", &context)?;
+                    sink.put(&entry.page, page.as_bytes())?;
+                    records.push((brief.slug.clone(), entry));
+                }
+                let so_far = done.fetch_add(batch.len(), Ordering::Relaxed) + batch.len();
+                progress(so_far, stale.len());
+                Ok(records)
+            })
+            .collect::<Vec<Result<Vec<_>>>>()
+    };
+    let (batches, site_pages) = rayon::join(render_briefs, site_pages);
     // The first failing brief in the briefs' order is the one reported,
-    // whichever thread met it first.
+    // whichever thread met it first; then the site's pages.
     let batches = batches.into_iter().collect::<Result<Vec<_>>>()?;
+    site_pages?;
     let rendered_count = stale.len();
     records.extend(batches.into_iter().flatten());
-
-    let (engine, _) = engine_for(&[])?;
-    let mut index = base.clone();
-    let pages: Vec<BriefPage> = briefs.iter().map(BriefPage::of).collect();
-    index.insert("briefs", &pages);
-    index.insert("root", "");
-    index.insert("canonical", &feed::address(base_url, ""));
-    sink.put(
-        "index.html",
-        engine.render("index.html", &index)?.as_bytes(),
-    )?;
-    let entries: Vec<feed::FeedEntry> = briefs
-        .iter()
-        .map(|b| feed::FeedEntry {
-            path: format!("{}/", b.slug),
-            title: b.front.title.clone(),
-            summary: b.front.summary.clone(),
-            date: b.front.date,
-            authors: b.front.authors.clone(),
-        })
-        .collect();
-    let c = &project.config;
-    let atom = feed::atom(
-        &c.title,
-        &c.description,
-        &c.publisher,
-        inputs.crossings.series.first(),
-        base_url,
-        &entries,
-    );
-    sink.put("feed.xml", atom.as_bytes())?;
-    sink.put("sitemap.xml", feed::sitemap(base_url, &entries).as_bytes())?;
-    for (path, bytes) in &project.assets {
-        sink.put(&format!("assets/{path}"), bytes)?;
-    }
-    let mut json = serde_json::to_string_pretty(figures)
-        .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
-    json.push('\n');
-    sink.put("figures.json", json.as_bytes())?;
 
     let build = BuildRecord {
         as_of: options.as_of,
         drafts: options.drafts,
         base_url: options.base_url.clone(),
     };
-    let outputs = sink.outputs();
+    let outputs = sink.take_outputs();
     let charts = outputs
         .iter()
         .filter(|o| o.path.starts_with("charts/") && o.path.ends_with(".csv"))
         .count();
     let manifest = Manifest::new(&project.inputs, outputs, records, build, VERSION);
     sink.put(MANIFEST_PATH, manifest.to_json().as_bytes())?;
+    let files = manifest.outputs.len() + 1;
+    free_later(manifest);
     Ok(Built {
         figures: figures.clone(),
         briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
         charts,
         rendered: rendered_count,
-        files: manifest.outputs.len() + 1,
+        files,
     })
 }
 
