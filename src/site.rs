@@ -360,7 +360,7 @@ fn build_to(
 /// How many briefs one template engine holds (see [`render_site`]): enough
 /// that making the engine costs little beside rendering them, few enough
 /// that the batches keep every thread busy.
-const BRIEFS_PER_ENGINE: usize = 32;
+const BRIEFS_PER_ENGINE: usize = 16;
 
 /// The settings of one render: the options, the resolved base URL, the
 /// earlier build whose unchanged pages may be reused, and who hears of
