@@ -367,8 +367,8 @@ mod tests {
         let a = annual_bars(&real());
         let b = annual_bars(&real());
         assert_eq!(a.svg, b.svg);
-        assert!(a.svg.contains(">\n45,755\n</text>"));
-        assert!(a.svg.contains(">\n2025\n</text>"));
+        assert!(a.svg.contains(">45,755</text>"));
+        assert!(a.svg.contains(">2025</text>"));
         assert!(a.svg.contains("viewBox=\"0 0 800 450\""));
         assert!(!a.svg.contains("No data"));
     }
@@ -381,8 +381,8 @@ mod tests {
         assert!(c.svg.contains("2020"));
         let c = annual_bars(&fixture(vec![(2020, 0.0), (2021, 0.0)]));
         assert!(c.description.contains("0 in every year"));
-        assert!(!c.svg.contains(">\n0.2\n</text>"));
-        assert_eq!(c.svg.matches(">\n1\n</text>").count(), 1);
+        assert!(!c.svg.contains(">0.2</text>"));
+        assert_eq!(c.svg.matches(">1</text>").count(), 1);
         let c = annual_bars(&fixture(vec![(2020, f64::NAN)]));
         assert!(c.svg.contains("No data"));
         let many: Vec<(i16, f64)> = (1990..2030).map(|y| (y, (y as f64) * 1000.0)).collect();
@@ -450,6 +450,6 @@ mod tests {
         assert_eq!(c.csv, annual_bars(&real()).csv);
         assert!(c.svg.contains("viewBox=\"0 0 360 420\""));
         assert!(c.svg.contains("id=\"chart-annual-arrivals-narrow\""));
-        assert!(c.svg.contains(">\n45,755\n</text>"));
+        assert!(c.svg.contains(">45,755</text>"));
     }
 }

@@ -291,7 +291,7 @@ mod tests {
             "2024",
             "2025",
         ] {
-            assert!(a.svg.contains(&format!(">\n{l}\n</text>")), "{l}");
+            assert!(a.svg.contains(&format!(">{l}</text>")), "{l}");
         }
         assert!(!a.svg.contains("Dec"));
     }
@@ -353,8 +353,8 @@ mod tests {
         }
         let n = backtest_errors_with(&fixture(), &Theme::narrow()).svg;
         for m in ["Jan", "Apr", "Jul", "Oct", "2023", "2025"] {
-            assert!(n.contains(&format!(">\n{m}\n</text>")), "{m}");
+            assert!(n.contains(&format!(">{m}</text>")), "{m}");
         }
-        assert!(!n.contains(">\nFeb\n</text>"));
+        assert!(!n.contains(">Feb</text>"));
     }
 }

@@ -464,9 +464,9 @@ mod tests {
     fn svg_labels_and_determinism() {
         let a = cumulative(&fixture());
         assert_eq!(a.svg, cumulative(&fixture()).svg);
-        assert!(a.svg.contains(">\n2026\n</text>"));
-        assert!(a.svg.contains(">\nJan\n</text>") && a.svg.contains(">\nDec\n</text>"));
-        assert!(a.svg.contains(">\n40,000\n</text>"));
+        assert!(a.svg.contains(">2026</text>"));
+        assert!(a.svg.contains(">Jan</text>") && a.svg.contains(">Dec</text>"));
+        assert!(a.svg.contains(">40,000</text>"));
         assert!(a.svg.contains("#1D4E89"));
     }
 
@@ -484,7 +484,7 @@ mod tests {
     }
 
     fn text_y(svg: &str, label: &str) -> i32 {
-        let needle = format!(">\n{label}\n</text>");
+        let needle = format!(">{label}</text>");
         let end = svg.find(&needle).unwrap_or(0);
         let start = svg[..end].rfind("<text").unwrap_or(0);
         let tag = &svg[start..end];
@@ -515,8 +515,8 @@ mod tests {
         let c = cumulative(&f);
         assert!(c.description.contains("2020 to 2021"));
         // All zeros: whole-number ticks, none repeated.
-        assert_eq!(c.svg.matches(">\n0\n</text>").count(), 1);
-        assert_eq!(c.svg.matches(">\n1\n</text>").count(), 1);
+        assert_eq!(c.svg.matches(">0</text>").count(), 1);
+        assert_eq!(c.svg.matches(">1</text>").count(), 1);
     }
 
     #[test]
@@ -584,9 +584,9 @@ mod tests {
         let n = cumulative_with(&fixture(), &Theme::narrow()).svg;
         assert!(n.contains("id=\"chart-cumulative-narrow\""));
         for m in ["Jan", "Apr", "Jul", "Oct"] {
-            assert!(n.contains(&format!(">\n{m}\n</text>")), "{m}");
+            assert!(n.contains(&format!(">{m}</text>")), "{m}");
         }
-        assert!(!n.contains(">\nFeb\n</text>"));
+        assert!(!n.contains(">Feb</text>"));
     }
 
     #[test]

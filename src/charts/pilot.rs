@@ -465,9 +465,9 @@ mod tests {
             "100,000",
             "Reported returns 281",
         ] {
-            assert!(a.svg.contains(&format!(">\n{l}\n</text>")), "{l}");
+            assert!(a.svg.contains(&format!(">{l}</text>")), "{l}");
         }
-        assert!(a.svg.contains(" 2025\n</text>"));
+        assert!(a.svg.contains(" 2025</text>"));
         assert_eq!(PILOT_SCALE_NOTE, "Logarithmic scale");
     }
 
@@ -522,9 +522,9 @@ mod tests {
         }
         let n = pilot_returns_with(&fixture(), &Theme::narrow()).svg;
         for l in ["Reported", "281", "Planned", "Arrivals"] {
-            assert!(n.contains(&format!(">\n{l}\n</text>")), "{l}");
+            assert!(n.contains(&format!(">{l}</text>")), "{l}");
         }
-        assert!(n.contains(" \u{2019}25\n</text>"));
+        assert!(n.contains(" \u{2019}25</text>"));
     }
 
     #[test]

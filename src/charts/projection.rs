@@ -398,7 +398,7 @@ mod tests {
             "2025: 41,472",
             "15,897 by 20 Aug",
         ] {
-            assert!(a.svg.contains(&format!(">\n{l}\n</text>")), "{l}");
+            assert!(a.svg.contains(&format!(">{l}</text>")), "{l}");
         }
     }
 
@@ -416,7 +416,7 @@ mod tests {
         f.high = 38_600.0;
         let svg = projection_range(&f).svg;
         let y = |l: &str| -> i32 {
-            let end = svg.find(&format!(">\n{l}\n</text>")).unwrap_or(0);
+            let end = svg.find(&format!(">{l}</text>")).unwrap_or(0);
             let start = svg[..end].rfind("<text").unwrap_or(0);
             svg[start..end]
                 .split(" y=\"")
@@ -479,7 +479,7 @@ mod tests {
         }
         let n = projection_range_with(&fixture(), &Theme::narrow()).svg;
         for l in ["High 44,000", "38,500", "Low 33,000", "15,897 by 20 Aug"] {
-            assert!(n.contains(&format!(">\n{l}\n</text>")), "{l}");
+            assert!(n.contains(&format!(">{l}</text>")), "{l}");
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct SvgWriter<'a> {
     out: &'a mut String,
     size: (u32, u32),
     closed: bool,
+    /// The font size and colour the root sets for text, in pixels and
+    /// RGB: most labels are ticks, which then need neither.
+    text_size: u32,
+    text_fill: (u8, u8, u8),
 }
 
 impl<'a> SvgWriter<'a> {
@@ -48,6 +52,11 @@ impl<'a> SvgWriter<'a> {
         push_int(out, w as i64);
         out.push_str("px;height:auto\" font-family=\"");
         push_xml_escaped(out, FONT_FAMILY);
+        out.push_str("\" font-size=\"");
+        push_int(out, i64::from(theme.tick_size));
+        out.push_str("\" fill=\"");
+        let text_fill = (theme.muted_text.0, theme.muted_text.1, theme.muted_text.2);
+        push_hex_color(out, text_fill);
         out.push_str("\">\n<title id=\"");
         out.push_str(&id);
         out.push_str("-title\">");
@@ -61,6 +70,8 @@ impl<'a> SvgWriter<'a> {
             out,
             size: (w, h),
             closed: false,
+            text_size: theme.tick_size,
+            text_fill,
         }
     }
 
@@ -82,15 +93,17 @@ impl<'a> SvgWriter<'a> {
         self.out.push('"');
     }
 
-    /// ` opacity="…"`; the opacity that marks a dashed line (see [`Dash`])
-    /// becomes full opacity and the line's dash pattern.
+    /// ` opacity="…"` unless opaque; the opacity that marks a dashed line
+    /// (see [`Dash`]) becomes the line's dash pattern, opaque.
     fn opacity(&mut self, color: BackendColor) {
         match Dash::of_marker(color.alpha) {
             Some(pattern) => {
-                self.out.push_str(" opacity=\"1\" stroke-dasharray=\"");
+                self.out.push_str(" stroke-dasharray=\"");
                 self.out.push_str(pattern);
                 self.out.push('"');
             }
+            // Opaque is the default.
+            None if color.alpha == 1.0 => {}
             None => {
                 self.out.push_str(" opacity=\"");
                 push_float(self.out, color.alpha);
@@ -101,15 +114,10 @@ impl<'a> SvgWriter<'a> {
 
     /// ` name="#RRGGBB"`.
     fn color(&mut self, name: &str, color: BackendColor) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         self.out.push(' ');
         self.out.push_str(name);
-        self.out.push_str("=\"#");
-        let (r, g, b) = color.rgb;
-        for byte in [r, g, b] {
-            self.out.push(HEX[usize::from(byte >> 4)] as char);
-            self.out.push(HEX[usize::from(byte & 15)] as char);
-        }
+        self.out.push_str("=\"");
+        push_hex_color(self.out, color.rgb);
         self.out.push('"');
     }
 
@@ -139,19 +147,23 @@ impl<'a> SvgWriter<'a> {
         self.stroke_width(style);
     }
 
-    /// ` fill="#…" stroke="none"` for a filled shape, else the outline's.
-    fn fill_or_stroke(&mut self, color: BackendColor, fill: bool) {
+    /// ` fill="#…"` for a filled shape (unstroked, the default), else the
+    /// outline's colour and width.
+    fn fill_or_stroke(&mut self, style: &impl BackendStyle, fill: bool) {
         if fill {
-            self.color("fill", color);
-            self.out.push_str(" stroke=\"none\"");
+            self.color("fill", style.color());
         } else {
             self.out.push_str(" fill=\"none\"");
-            self.color("stroke", color);
+            self.color("stroke", style.color());
+            self.stroke_width(style);
         }
     }
 
+    /// ` stroke-width="…"`, unless the default 1.
     fn stroke_width(&mut self, style: &impl BackendStyle) {
-        self.int_attr("stroke-width", i64::from(style.stroke_width()));
+        if style.stroke_width() != 1 {
+            self.int_attr("stroke-width", i64::from(style.stroke_width()));
+        }
     }
 }
 
@@ -185,8 +197,7 @@ impl DrawingBackend for SvgWriter<'_> {
         self.out.push_str("<rect");
         self.int_attr("x", i64::from(x));
         self.int_attr("y", i64::from(y));
-        self.out
-            .push_str(" width=\"1\" height=\"1\" stroke=\"none\"");
+        self.out.push_str(" width=\"1\" height=\"1\"");
         self.opacity(color);
         self.color("fill", color);
         self.out.push_str("/>\n");
@@ -233,7 +244,7 @@ impl DrawingBackend for SvgWriter<'_> {
             i64::from(bottom_right.1) - i64::from(upper_left.1),
         );
         self.opacity(style.color());
-        self.fill_or_stroke(style.color(), fill);
+        self.fill_or_stroke(style, fill);
         self.out.push_str("/>\n");
         Ok(())
     }
@@ -283,8 +294,7 @@ impl DrawingBackend for SvgWriter<'_> {
         self.int_attr("cy", i64::from(y));
         self.int_attr("r", i64::from(radius));
         self.opacity(style.color());
-        self.fill_or_stroke(style.color(), fill);
-        self.stroke_width(style);
+        self.fill_or_stroke(style, fill);
         self.out.push_str("/>\n");
         Ok(())
     }
@@ -308,7 +318,7 @@ impl DrawingBackend for SvgWriter<'_> {
             VPos::Bottom => " dy=\"-0.5ex\"",
         });
         self.out.push_str(match style.anchor().h_pos {
-            HPos::Left => " text-anchor=\"start\"",
+            HPos::Left => "",
             HPos::Right => " text-anchor=\"end\"",
             HPos::Center => " text-anchor=\"middle\"",
         });
@@ -317,11 +327,17 @@ impl DrawingBackend for SvgWriter<'_> {
         if family.as_str() != FONT_FAMILY {
             self.text_attr("font-family", family.as_str());
         }
-        self.out.push_str(" font-size=\"");
-        push_font_size(self.out, style.size());
-        self.out.push('"');
+        // The root's size and colour are not written again.
+        let px = style.size() / 1.24;
+        if (px - f64::from(self.text_size)).abs() >= 1e-6 {
+            self.out.push_str(" font-size=\"");
+            push_font_size(self.out, style.size());
+            self.out.push('"');
+        }
         self.opacity(color);
-        self.color("fill", color);
+        if color.rgb != self.text_fill {
+            self.color("fill", color);
+        }
         match style.style() {
             FontStyle::Normal => {}
             FontStyle::Bold => self.out.push_str(" font-weight=\"bold\""),
@@ -342,9 +358,9 @@ impl DrawingBackend for SvgWriter<'_> {
             push_int(self.out, i64::from(y));
             self.out.push_str(")\"");
         }
-        self.out.push_str(">\n");
+        self.out.push('>');
         push_xml_escaped(self.out, text);
-        self.out.push_str("\n</text>\n");
+        self.out.push_str("</text>\n");
         Ok(())
     }
 
@@ -397,6 +413,16 @@ impl<'w> plotters::element::Drawable<SvgWriter<'w>> for PointsText<'_> {
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         backend.polyline_text(self.points, &self.style);
         Ok(())
+    }
+}
+
+/// Appends `#RRGGBB`.
+fn push_hex_color(out: &mut String, (r, g, b): (u8, u8, u8)) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('#');
+    for byte in [r, g, b] {
+        out.push(HEX[usize::from(byte >> 4)] as char);
+        out.push(HEX[usize::from(byte & 15)] as char);
     }
 }
 

@@ -1224,6 +1224,9 @@ pub(crate) fn text_boxes(svg: &str) -> Vec<TextBox> {
         let i = tag.find(&key)? + key.len();
         tag[i..].split('"').next()
     }
+    // Texts without a size have the root's.
+    let root = &svg[..svg.find('>').unwrap_or(0)];
+    let root_size = attr(root, "font-size").and_then(|v| v.parse::<f64>().ok());
     let mut out = Vec::new();
     let mut rest = svg;
     while let Some(i) = rest.find("<text ") {
@@ -1244,7 +1247,11 @@ pub(crate) fn text_boxes(svg: &str) -> Vec<TextBox> {
                 .and_then(|v| v.parse::<f64>().ok())
                 .unwrap_or(0.0)
         };
-        let (x, y, size) = (num("x"), num("y"), num("font-size"));
+        let size = attr(tag, "font-size")
+            .and_then(|v| v.parse::<f64>().ok())
+            .or(root_size)
+            .unwrap_or(0.0);
+        let (x, y) = (num("x"), num("y"));
         let mut w = text_width(&text, size.round() as u32) as f64;
         if attr(tag, "font-weight") == Some("bold") {
             w *= 1.1;
@@ -1590,7 +1597,8 @@ mod tests {
             dashed(a, &[(0, 0), (100, 0)], theme.muted, 1, Dash::Short);
         });
         assert_eq!(svg.matches("<polyline").count(), 2);
-        assert!(svg.contains("opacity=\"1\" stroke-dasharray=\"6 4\""));
+        assert!(svg.contains(" stroke-dasharray=\"6 4\""));
+        assert!(!svg.contains("opacity="), "dashed lines are opaque");
         assert!(svg.contains("stroke-dasharray=\"3 3\""));
         assert!(!svg.contains("0.999"));
     }
