@@ -1,16 +1,41 @@
 //! Cumulative arrivals by day of year, one line per year, one year highlighted.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::Chart;
 use super::theme::*;
 
-/// One year's cumulative line.
+/// One year's cumulative line: (day of year, 1-based; cumulative people),
+/// in day order, every day within the year. Copies share the points: a
+/// site's charts draw the same years' lines again and again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YearLine {
     pub year: i16,
-    /// (day of year, 1-based; cumulative people).
-    pub points: Vec<(u16, u64)>,
+    points: Arc<[(u16, u64)]>,
+    /// The largest total, which sets a chart's axis.
+    max: u64,
+}
+
+impl YearLine {
+    /// The line of `year` through `points`, put in day order, without the
+    /// days outside 1..=366.
+    pub fn new(year: i16, mut points: Vec<(u16, u64)>) -> YearLine {
+        points.retain(|(d, _)| (1..=366).contains(d));
+        if !points.is_sorted_by_key(|p| p.0) {
+            points.sort_by_key(|p| p.0);
+        }
+        YearLine {
+            year,
+            max: points.iter().map(|p| p.1).max().unwrap_or(0),
+            points: points.into(),
+        }
+    }
+
+    /// The points, in day order.
+    pub fn points(&self) -> &[(u16, u64)] {
+        &self.points
+    }
 }
 
 /// Input for [`cumulative`].
@@ -95,7 +120,7 @@ pub const DATA_HEADER: &str = "year,day_of_year,date,cumulative_people\n";
 /// far. Written straight into one string, as [`csv`] would write it: a
 /// large site writes millions of these rows.
 fn data_csv(lines: &[YearLine]) -> String {
-    let rows: usize = lines.iter().map(|l| l.points.len()).sum();
+    let rows: usize = lines.iter().map(|l| l.points().len()).sum();
     // A row such as "2026,232,2026-08-20,15897\n" is 26 bytes.
     let mut out = String::with_capacity(64 + rows * 32);
     out.push_str(DATA_HEADER);
@@ -111,7 +136,7 @@ pub fn push_data_rows(out: &mut String, line: &YearLine) {
     // Whole numbers never need quoting in a CSV cell.
     let year = line.year.to_string();
     let dates = YearDates::new(i32::from(line.year));
-    for &(day, total) in &line.points {
+    for &(day, total) in line.points() {
         out.push_str(&year);
         out.push(',');
         push_uint(out, u64::from(day));
@@ -151,45 +176,29 @@ fn quarter_table(lines: &[YearLine]) -> String {
             let mut row = vec![l.year.to_string()];
             for next in [3, 6, 9, 12] {
                 let day = quarter_end(next);
-                let value = l.points.iter().find(|(d, _)| *d == day).map(|p| p.1);
+                let value = l.points().iter().find(|(d, _)| *d == day).map(|p| p.1);
                 row.push(value.map_or(String::new(), |v| v.to_string()));
             }
-            row.push(l.points.last().map_or(String::new(), |p| p.1.to_string()));
+            row.push(l.points().last().map_or(String::new(), |p| p.1.to_string()));
             row
         })
         .collect();
     csv(&header, &rows)
 }
 
-/// Sorted by year, points sorted by day, days outside 1..=366 and empty
-/// lines dropped. Lines that are so already (as `ChartSet` builds them)
-/// are borrowed, not copied: a line has a point a day.
+/// Sorted by year, empty lines dropped (a line's points are in order
+/// already). Lines that are so already (as `ChartSet` makes them) are
+/// borrowed, not copied.
 fn clean(lines: &[YearLine]) -> Cow<'_, [YearLine]> {
     let in_order = lines.windows(2).all(|w| w[0].year <= w[1].year)
-        && lines.iter().all(|l| {
-            !l.points.is_empty()
-                && l.points.windows(2).all(|w| w[0].0 <= w[1].0)
-                && l.points.iter().all(|(d, _)| (1..=366).contains(d))
-        });
+        && lines.iter().all(|l| !l.points.is_empty());
     if in_order {
         return Cow::Borrowed(lines);
     }
     let mut out: Vec<YearLine> = lines
         .iter()
-        .map(|l| {
-            let mut points: Vec<(u16, u64)> = l
-                .points
-                .iter()
-                .copied()
-                .filter(|(d, _)| (1..=366).contains(d))
-                .collect();
-            points.sort_by_key(|p| p.0);
-            YearLine {
-                year: l.year,
-                points,
-            }
-        })
         .filter(|l| !l.points.is_empty())
+        .cloned()
         .collect();
     out.sort_by_key(|l| l.year);
     Cow::Owned(out)
@@ -199,10 +208,10 @@ fn clean(lines: &[YearLine]) -> Cow<'_, [YearLine]> {
 /// The line's total on `day`; `None` when the line stops before it (a year
 /// still under way is not compared at a day it has not reached).
 fn value_on(line: &YearLine, day: u16) -> Option<u64> {
-    if line.points.last().is_none_or(|(last, _)| *last < day) {
+    if line.points().last().is_none_or(|(last, _)| *last < day) {
         return None;
     }
-    line.points
+    line.points()
         .iter()
         .take_while(|(d, _)| *d <= day)
         .last()
@@ -211,11 +220,7 @@ fn value_on(line: &YearLine, day: u16) -> Option<u64> {
 
 fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine], cache: &PolylineCache) {
     source_block(area, theme, &input.source);
-    let max = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
-        .max()
-        .unwrap_or(0);
+    let max = lines.iter().map(|l| l.max).max().unwrap_or(0);
     let names: Vec<String> = lines.iter().map(|l| l.year.to_string()).collect();
     let ticks = count_ticks(0.0, max as f64, theme.y_ticks);
     let (ticks, top) = theme.axis_top(ticks, max as f64 * 1.05);
@@ -240,20 +245,20 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine], cach
         } else {
             (theme.muted, theme.muted_width)
         };
-        let Some(&(last_day, last_total)) = l.points.last() else {
+        let Some(&(last_day, last_total)) = l.points().last() else {
             continue;
         };
         // A year's line is the same whatever the brief; the lines are the
         // year's own (see `cumulative_drawing`), so the year names them.
         let points = cache.points_text(l.year as u64, &xs, &ys, || {
-            l.points
+            l.points()
                 .iter()
                 .map(|(d, v)| (xs.px(*d as f64), ys.px(*v as f64)))
                 .collect()
         });
         line_text(area, &points, color, width);
         let end = (xs.px(last_day as f64), ys.px(last_total as f64));
-        if strong || l.points.len() == 1 {
+        if strong || l.points().len() == 1 {
             dot(area, end, if strong { 4 } else { 3 }, color);
         }
         labels.push(EndLabel {
@@ -278,7 +283,7 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
     let Some(h) = lines.iter().find(|l| l.year == highlight) else {
         let last: Vec<(i16, u64)> = lines
             .iter()
-            .filter_map(|l| l.points.last().map(|p| (l.year, p.1)))
+            .filter_map(|l| l.points().last().map(|p| (l.year, p.1)))
             .collect();
         let hi = last.iter().max_by_key(|p| (p.1, -p.0)).copied();
         let lo = last.iter().min_by_key(|p| (p.1, p.0)).copied();
@@ -300,7 +305,7 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
             _ => "No data.".to_string(),
         };
     };
-    let Some(&(day, value)) = h.points.last() else {
+    let Some(&(day, value)) = h.points().last() else {
         return "No data.".to_string();
     };
     let when = day_of_year_text(h.year as i32, day);
@@ -362,7 +367,7 @@ mod tests {
                 (d, (total as f64 * t * t * (3.0 - 2.0 * t)).round() as u64)
             })
             .collect();
-        YearLine { year, points }
+        YearLine::new(year, points)
     }
 
     fn fixture() -> Cumulative {
@@ -372,18 +377,9 @@ mod tests {
             subtitle: "Cumulative people arrived by day of year".into(),
             source: "Source: Home Office".into(),
             lines: vec![
-                YearLine {
-                    year: 2024,
-                    points: vec![(1, 10), (100, 5000), (200, 15000), (366, 36816)],
-                },
-                YearLine {
-                    year: 2025,
-                    points: vec![(1, 20), (100, 6000), (200, 18000), (365, 41472)],
-                },
-                YearLine {
-                    year: 2026,
-                    points: vec![(1, 5), (100, 4000), (232, 15897)],
-                },
+                YearLine::new(2024, vec![(1, 10), (100, 5000), (200, 15000), (366, 36816)]),
+                YearLine::new(2025, vec![(1, 20), (100, 6000), (200, 18000), (365, 41472)]),
+                YearLine::new(2026, vec![(1, 5), (100, 4000), (232, 15897)]),
             ],
             highlight: 2026,
         }
@@ -499,16 +495,10 @@ mod tests {
         let c = cumulative(&f);
         assert!(c.svg.contains("No data"));
         assert_eq!(c.description, "No data.");
-        f.lines = vec![YearLine {
-            year: 2026,
-            points: vec![(5, 0)],
-        }];
+        f.lines = vec![YearLine::new(2026, vec![(5, 0)])];
         let c = cumulative(&f);
         assert!(c.svg.contains("2026"));
-        f.lines = vec![YearLine {
-            year: 2026,
-            points: vec![(0, 10), (400, 10)],
-        }];
+        f.lines = vec![YearLine::new(2026, vec![(0, 10), (400, 10)])];
         assert!(cumulative(&f).svg.contains("No data"));
         f.lines = vec![line(2020, 0, 365), line(2021, 0, 365)];
         f.highlight = 1999;
@@ -524,32 +514,17 @@ mod tests {
         let lines = fixture().lines;
         assert!(matches!(clean(&lines), Cow::Borrowed(_)));
         let messy = vec![
-            YearLine {
-                year: 2026,
-                points: vec![(100, 4000), (1, 5), (0, 1), (367, 9)],
-            },
-            YearLine {
-                year: 2025,
-                points: vec![(400, 1)],
-            },
-            YearLine {
-                year: 2024,
-                points: vec![(1, 10)],
-            },
+            YearLine::new(2026, vec![(100, 4000), (1, 5), (0, 1), (367, 9)]),
+            YearLine::new(2025, vec![(400, 1)]),
+            YearLine::new(2024, vec![(1, 10)]),
         ];
         let cleaned = clean(&messy);
         assert!(matches!(cleaned, Cow::Owned(_)));
         assert_eq!(
             cleaned.as_ref(),
             &[
-                YearLine {
-                    year: 2024,
-                    points: vec![(1, 10)],
-                },
-                YearLine {
-                    year: 2026,
-                    points: vec![(1, 5), (100, 4000)],
-                },
+                YearLine::new(2024, vec![(1, 10)]),
+                YearLine::new(2026, vec![(1, 5), (100, 4000)]),
             ]
         );
     }
@@ -593,14 +568,8 @@ mod tests {
     fn the_page_table_gives_quarter_ends_and_the_latest_total() {
         // 2024 (leap) with a point every day: day n has n people so far.
         let lines = vec![
-            YearLine {
-                year: 2024,
-                points: (1..=366).map(|d| (d, u64::from(d))).collect(),
-            },
-            YearLine {
-                year: 2026,
-                points: (1..=232).map(|d| (d, 2 * u64::from(d))).collect(),
-            },
+            YearLine::new(2024, (1..=366).map(|d| (d, u64::from(d))).collect()),
+            YearLine::new(2026, (1..=232).map(|d| (d, 2 * u64::from(d))).collect()),
         ];
         let table = quarter_table(&lines);
         let rows: Vec<&str> = table.lines().collect();

@@ -55,7 +55,7 @@ pub(crate) fn curve(year: i16, at: u16, value: f64, last_day: u16) -> YearLine {
     let points = (1..=last_day)
         .map(|d| (d, (cum[(d - 1) as usize] * scale).round() as u64))
         .collect();
-    YearLine { year, points }
+    YearLine::new(year, points)
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn preview() {
                 source: SOURCE.into(),
                 year: 2026,
                 days_in_year: 365,
-                so_far: curve(2026, 232, 15897.0, 232).points,
+                so_far: curve(2026, 232, 15897.0, 232).points().to_vec(),
                 low: 33000.0,
                 central: 38500.0,
                 high: 44000.0,
@@ -153,8 +153,8 @@ fn preview() {
                     .enumerate()
                     .map(|(i, day)| {
                         // Shift the seasonal curve so it starts in August.
-                        let a = arrivals_curve.points[(i + 217) % 365].1 as i64
-                            - arrivals_curve.points[217].1 as i64;
+                        let a = arrivals_curve.points()[(i + 217) % 365].1 as i64
+                            - arrivals_curve.points()[217].1 as i64;
                         let a = if a < 0 { a + 40000 } else { a };
                         (*day, a.max(0) as u64)
                     })

@@ -187,21 +187,21 @@ impl ChartSet {
     /// the year and the people arrived that year so far.
     fn year_lines(&self) -> &[YearLine] {
         self.year_lines.get_or_init(|| {
-            let mut lines: Vec<YearLine> = Vec::new();
+            let mut years: Vec<(i16, Vec<(u16, u64)>)> = Vec::new();
             for day in self.series.days() {
                 let year = day.date.year();
-                if lines.last().map(|l| l.year) != Some(year) {
-                    lines.push(YearLine {
-                        year,
-                        points: Vec::with_capacity(366),
-                    });
+                if years.last().map(|(y, _)| *y) != Some(year) {
+                    years.push((year, Vec::with_capacity(366)));
                 }
-                if let Some(line) = lines.last_mut() {
-                    let total = line.points.last().map_or(0, |p| p.1) + day.people;
-                    line.points.push((day.date.day_of_year() as u16, total));
+                if let Some((_, points)) = years.last_mut() {
+                    let total = points.last().map_or(0, |p| p.1) + day.people;
+                    points.push((day.date.day_of_year() as u16, total));
                 }
             }
-            lines
+            years
+                .into_iter()
+                .map(|(year, points)| YearLine::new(year, points))
+                .collect()
         })
     }
 
@@ -211,7 +211,7 @@ impl ChartSet {
             self.year_lines()
                 .iter()
                 .map(|line| {
-                    let mut rows = String::with_capacity(line.points.len() * 26);
+                    let mut rows = String::with_capacity(line.points().len() * 26);
                     push_data_rows(&mut rows, line);
                     rows
                 })
@@ -655,14 +655,14 @@ fn subset_title(lines: &[YearLine], highlight: i16) -> String {
     let Some(&(day, value)) = lines
         .iter()
         .find(|l| l.year == highlight)
-        .and_then(|l| l.points.last())
+        .and_then(|l| l.points().last())
     else {
         return format!("Arrivals through the year in {highlight}");
     };
     let others: Vec<u64> = lines
         .iter()
         .filter(|l| l.year != highlight)
-        .filter_map(|l| l.points.iter().find(|p| p.0 == day).map(|p| p.1))
+        .filter_map(|l| l.points().iter().find(|p| p.0 == day).map(|p| p.1))
         .collect();
     let above = others.iter().filter(|&&v| v > value).count();
     match (others.len(), above) {
@@ -720,10 +720,10 @@ mod tests {
     use super::*;
 
     fn line(year: i16, per_day: u64, days: u16) -> YearLine {
-        YearLine {
+        YearLine::new(
             year,
-            points: (1..=days).map(|d| (d, per_day * u64::from(d))).collect(),
-        }
+            (1..=days).map(|d| (d, per_day * u64::from(d))).collect(),
+        )
     }
 
     #[test]
