@@ -497,5 +497,16 @@ mod tests {
         let mut s = String::new();
         push_xml_escaped(&mut s, "<a & 'b' \"c\">\u{7}");
         assert_eq!(s, "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt; ");
+        for (text, escaped) in [
+            ("plain – text, ’25", "plain – text, ’25"),
+            ("tab\tand\nline", "tab\tand\nline"),
+            ("bell\u{7}", "bell "),
+            ("\u{1f}", " "),
+            ("", ""),
+        ] {
+            let mut s = String::from("x");
+            push_xml_escaped(&mut s, text);
+            assert_eq!(s, format!("x{escaped}"), "{text:?}");
+        }
     }
 }

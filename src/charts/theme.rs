@@ -345,6 +345,20 @@ fn fmt_num_sign(v: f64, decimals: u8, minus: &str) -> String {
         return String::from("n/a");
     }
     let decimals = decimals.min(6) as usize;
+    // Whole numbers (most labels: counts, ticks) without float formatting;
+    // below 2^53 every whole f64 is exact as a u64.
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        let mut out = String::with_capacity(24);
+        if v < 0.0 {
+            out.push_str(minus);
+        }
+        push_grouped(&mut out, v.abs() as u64);
+        if decimals > 0 {
+            out.push('.');
+            out.extend(std::iter::repeat_n('0', decimals));
+        }
+        return out;
+    }
     let s = format!("{:.*}", decimals, v.abs());
     let (int, frac) = match s.split_once('.') {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),
@@ -369,6 +383,23 @@ fn fmt_num_sign(v: f64, decimals: u8, minus: &str) -> String {
         out.push_str(&f);
     }
     out
+}
+
+/// Appends `n` with a comma between each group of three digits.
+fn push_grouped(out: &mut String, n: u64) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n);
+    let first = match digits.len() % 3 {
+        0 => 3,
+        r => r,
+    };
+    out.push_str(&digits[..first]);
+    let mut rest = &digits[first..];
+    while !rest.is_empty() {
+        out.push(',');
+        out.push_str(&rest[..3]);
+        rest = &rest[3..];
+    }
 }
 
 /// Formats an integer count with thousands separators.
@@ -462,6 +493,13 @@ pub fn xml_escape(s: &str) -> String {
 /// Appends `s` escaped for XML content and attributes; control characters,
 /// which XML does not allow, become spaces.
 pub fn push_xml_escaped(out: &mut String, s: &str) {
+    // Most labels need no escaping: copied whole.
+    if !s.bytes().any(|b| {
+        matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'') || (b < 0x20 && b != b'\n' && b != b'\t')
+    }) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '<' => out.push_str("&lt;"),
@@ -619,19 +657,24 @@ fn spread(want: &[i32], gap: i32, top: i32, bottom: i32) -> Vec<i32> {
 
 /// Splits `text` into lines no wider than `max_px` at `px` (by estimate).
 pub fn wrap(text: &str, px: u32, max_px: i32) -> Vec<String> {
+    // Widths are by characters (see `text_width`), so a line's is counted
+    // as it grows instead of measured again for every word.
+    let width_of = |chars: usize| ((chars as i64 * i64::from(px) * 6 + 9) / 10) as i32;
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
+    let mut cur_chars = 0;
     for word in text.split_whitespace() {
-        let cand = if cur.is_empty() {
-            word.to_string()
+        let word_chars = word.chars().count();
+        if cur.is_empty() {
+            cur.push_str(word);
+            cur_chars = word_chars;
+        } else if width_of(cur_chars + 1 + word_chars) > max_px {
+            lines.push(std::mem::replace(&mut cur, word.to_string()));
+            cur_chars = word_chars;
         } else {
-            format!("{cur} {word}")
-        };
-        if text_width(&cand, px) > max_px && !cur.is_empty() {
-            lines.push(std::mem::take(&mut cur));
-            cur = word.to_string();
-        } else {
-            cur = cand;
+            cur.push(' ');
+            cur.push_str(word);
+            cur_chars += 1 + word_chars;
         }
     }
     if !cur.is_empty() {
@@ -1631,6 +1674,97 @@ mod tests {
         assert_eq!(simplify(&[(0, 0), (1, 1)]), vec![(0, 0), (1, 1)]);
         assert_eq!(simplify(&[(7, 7), (7, 7)]), vec![(7, 7)]);
         assert_eq!(simplify(&[]), Vec::<(i32, i32)>::new());
+    }
+
+    #[test]
+    fn whole_numbers_are_grouped_as_float_formatting_groups_them() {
+        // The general path, which every number took before whole ones got
+        // their own.
+        fn formatted(v: f64, decimals: u8) -> String {
+            let s = format!("{:.*}", decimals.min(6) as usize, v.abs());
+            let (int, frac) = match s.split_once('.') {
+                Some((i, f)) => (i.to_string(), Some(f.to_string())),
+                None => (s.clone(), None),
+            };
+            let digits: Vec<char> = int.chars().collect();
+            let mut out = String::new();
+            if v < 0.0 && !s.chars().all(|c| c == '0' || c == '.') {
+                out.push('\u{2212}');
+            }
+            for (i, c) in digits.iter().enumerate() {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(*c);
+            }
+            if let Some(f) = frac {
+                out.push('.');
+                out.push_str(&f);
+            }
+            out
+        }
+        let mut values = vec![
+            0.0, -0.0, 1.0, -1.0, 999.0, 1000.0, -45755.0, 8.9e15, -8.9e15,
+        ];
+        let mut n = 1u64;
+        while n < 9_000_000_000_000_000 {
+            values.extend([n as f64, (n - 1) as f64, (n + 1) as f64, -(n as f64)]);
+            n *= 10;
+        }
+        for v in values {
+            for decimals in [0, 1, 2, 6, 9] {
+                assert_eq!(
+                    fmt_num(v, decimals),
+                    formatted(v, decimals),
+                    "{v} to {decimals}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wrapping_counts_widths_as_measuring_each_line_would() {
+        // The way lines were wrapped before widths were counted.
+        fn measured(text: &str, px: u32, max_px: i32) -> Vec<String> {
+            let mut lines: Vec<String> = Vec::new();
+            let mut cur = String::new();
+            for word in text.split_whitespace() {
+                let cand = if cur.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{cur} {word}")
+                };
+                if text_width(&cand, px) > max_px && !cur.is_empty() {
+                    lines.push(std::mem::take(&mut cur));
+                    cur = word.to_string();
+                } else {
+                    cur = cand;
+                }
+            }
+            if !cur.is_empty() {
+                lines.push(cur);
+            }
+            lines
+        }
+        let texts = [
+            "Source: Home Office, Migrants detected crossing the English Channel in small boats (released 21 August 2026)",
+            "  spaced   out\twords\nand lines ",
+            "a bb ccc dddd eeeee ffffff ggggggg hhhhhhhh",
+            "naïve café – “quoted” words, ’25 and ’26",
+            "averyveryverylongwordthatfitsnowhere short",
+            "",
+        ];
+        for text in texts {
+            for px in [1, 7, 12, 13, 14] {
+                for max_px in [-1, 0, 5, 30, 77, 200, 344, 784] {
+                    assert_eq!(
+                        wrap(text, px, max_px),
+                        measured(text, px, max_px),
+                        "{text:?} at {px} px in {max_px}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
