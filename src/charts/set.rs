@@ -47,12 +47,23 @@ pub struct PlacedChart {
 /// A chart's data, as its CSV file and its page table (see [`Chart`]).
 /// Charts of one kind over the same years have the same data whatever
 /// their titles and highlights, so a set keeps each once.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct ChartData {
     csv: String,
     csv_sha256: String,
     table: String,
+    /// The table as a page shows it, made once (see [`ChartData::table_html`]).
+    table_html: OnceLock<String>,
 }
+
+impl PartialEq for ChartData {
+    fn eq(&self, other: &ChartData) -> bool {
+        // The HTML is made from the table, whenever a page first needs it.
+        (&self.csv, &self.csv_sha256, &self.table) == (&other.csv, &other.csv_sha256, &other.table)
+    }
+}
+
+impl Eq for ChartData {}
 
 impl ChartData {
     /// The data of a chart whose CSV file is `csv` and page table `table`.
@@ -61,7 +72,15 @@ impl ChartData {
             csv_sha256: sha256_hex(csv.as_bytes()),
             csv,
             table,
+            table_html: OnceLock::new(),
         }
+    }
+
+    /// The page's table in HTML, as `render` makes it from [`Self::table`]:
+    /// made by the first page that places a chart of this data, and kept
+    /// for the others.
+    pub fn table_html(&self, render: impl FnOnce(&str) -> String) -> &str {
+        self.table_html.get_or_init(|| render(&self.table))
     }
 
     /// The CSV file.
@@ -131,8 +150,7 @@ impl ChartRequest {
             self.years, self.from, self.to, self.highlight, self.title
         );
         let hash = Sha256::digest(options.as_bytes());
-        let short: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
-        format!("{}-{short}", self.name)
+        format!("{}-{}", self.name, crate::manifest::hex(&hash[..4]))
     }
 }
 

@@ -39,7 +39,7 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
         wh = wide.height,
         alt = escape(&chart.description),
         source = escape(source),
-        table = csv_table(chart.data.table(), &chart.title),
+        table = table_with_caption(chart.data.table_html(table_rows), &chart.title),
     )
 }
 
@@ -52,16 +52,30 @@ pub fn narrow_svg_path(name: &str) -> String {
     format!("charts/{name}.narrow.svg")
 }
 
-/// The CSV as an HTML table with a header row; numbers right-aligned.
-fn csv_table(csv: &str, caption: &str) -> String {
-    let mut rows = csv.lines().filter(|l| !l.is_empty()).map(split_csv_line);
-    let Some(header) = rows.next() else {
+/// A table made by [`table_rows`], with its caption.
+fn table_with_caption(rows: &str, caption: &str) -> String {
+    if rows.is_empty() {
         return "<p>No data.</p>".into();
-    };
-    let mut out = String::with_capacity(64 + csv.len() * 3);
+    }
+    let mut out = String::with_capacity(rows.len() + caption.len() + 40);
     out.push_str("<table>\n<caption>");
     out.push_str(&escape(caption));
-    out.push_str("</caption>\n<thead><tr>");
+    out.push_str("</caption>\n");
+    out.push_str(rows);
+    out
+}
+
+/// A table's header and rows from its CSV, in HTML (numbers
+/// right-aligned): everything of the table but the caption, or nothing
+/// when the CSV has no header. Charts of the same data share these; only
+/// their captions differ.
+pub fn table_rows(csv: &str) -> String {
+    let mut rows = csv.lines().filter(|l| !l.is_empty()).map(split_csv_line);
+    let Some(header) = rows.next() else {
+        return String::new();
+    };
+    let mut out = String::with_capacity(64 + csv.len() * 3);
+    out.push_str("<thead><tr>");
     for cell in &header {
         out.push_str("<th scope=\"col\">");
         out.push_str(&escape(cell));
