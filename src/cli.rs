@@ -216,6 +216,8 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         progress.show(done, of)
     });
     progress.clear();
+    // The project's files are not needed for the summary.
+    crate::output::free_later(project);
     let site = built?;
     let briefs = site.briefs.len();
     let reused = briefs - site.rendered;

@@ -700,7 +700,13 @@ fn render_site(
     // each batch of briefs gets a copy with its briefs' bodies added.
     let mut site_engine = Engine::new();
     site_engine.add_site_templates(&project.templates)?;
-    register_chart_function(&mut site_engine, charts, placed, &sink, figures);
+    register_chart_function(
+        &mut site_engine,
+        Arc::clone(&charts),
+        Arc::clone(&placed),
+        &sink,
+        figures,
+    );
     let texts = brief_file_texts(project);
     let engine_for = |briefs: &[&Brief]| -> Result<(Engine, Vec<String>)> {
         let mut engine = site_engine.clone();
@@ -735,8 +741,11 @@ fn render_site(
     let mut stale = Vec::new();
     let mut reused = Vec::new();
     let shared = shared_key(project, options, base_url);
-    for brief in briefs {
-        let key = brief_key(&shared, project, brief);
+    let keys: Vec<String> = briefs
+        .par_iter()
+        .map(|brief| brief_key(&shared, project, brief))
+        .collect();
+    for (brief, key) in briefs.iter().zip(keys) {
         match previous.and_then(|p| p.reusable(&brief.slug, &key)) {
             Some((entry, files)) => {
                 reused.extend(files);
@@ -803,6 +812,11 @@ fn render_site(
     let render_briefs = || {
         stale
             .par_chunks(BRIEFS_PER_ENGINE)
+            // Each batch can go to whichever thread is free: left to
+            // itself, rayon hands a thread a quarter of the batches to do
+            // in turn, and at the end one thread works while the other
+            // waits.
+            .with_max_len(1)
             .map(|batch| {
                 let briefs: Vec<&Brief> = batch.iter().map(|(brief, _)| *brief).collect();
                 let (engine, names) = engine_for(&briefs)?;
@@ -855,6 +869,10 @@ fn render_site(
     sink.put(MANIFEST_PATH, manifest.to_json().as_bytes())?;
     let files = manifest.outputs.len() + 1;
     free_later(manifest);
+    // Every chart's figure markup and the charts' caches are freed on
+    // another thread, once the engine (which holds the sink) is gone.
+    drop(site_engine);
+    free_later((charts, placed));
     Ok(Built {
         figures: figures.clone(),
         briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
