@@ -882,6 +882,26 @@ fn render_site(
     })
 }
 
+/// The chart files a brief's body places, found by their CSV links
+/// (`charts/….csv"`), sorted, each once, by their wide SVG's path.
+fn placed_charts(body_html: &str) -> Vec<String> {
+    // Each link is read up to the end of its attribute: a search for
+    // `.csv"` from every `charts/` would read the rest of the page each
+    // time.
+    let mut charts: Vec<String> = body_html
+        .match_indices("charts/")
+        .filter_map(|(i, _)| {
+            let rest = &body_html[i..];
+            let end = rest.find(['"', '<', ' '])?;
+            let stem = rest[..end].strip_suffix(".csv")?;
+            (rest.as_bytes()[end] == b'"').then(|| format!("{stem}.svg"))
+        })
+        .collect();
+    charts.sort();
+    charts.dedup();
+    charts
+}
+
 /// The manifest's record of a brief: its source, page, the charts its body
 /// places (found by their CSV links) and the figures it reads.
 fn brief_entry(engine: &Engine, template: &str, brief: &Brief, body_html: &str) -> BriefEntry {
@@ -895,17 +915,7 @@ fn brief_entry(engine: &Engine, template: &str, brief: &Brief, body_html: &str) 
         "pilot",
         "data",
     ];
-    let mut charts: Vec<String> = body_html
-        .match_indices("charts/")
-        .filter_map(|(i, _)| {
-            let rest = &body_html[i..];
-            let end = rest.find(".csv\"")?;
-            let stem = &rest[..end];
-            (!stem.contains(['"', '<', ' '])).then(|| format!("{stem}.svg"))
-        })
-        .collect();
-    charts.sort();
-    charts.dedup();
+    let charts = placed_charts(body_html);
     let mut figures: Vec<String> = engine
         .tera
         .get_template_variables(template)
@@ -1080,4 +1090,41 @@ fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, ter
             .get::<String>("title")
             .map_err(bad("title", "text in quotes"))?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placed_charts_are_found_by_their_csv_links() {
+        // How the links were found before: from each `charts/`, the next
+        // `.csv"`, unless a quote, tag or space came first.
+        fn searched(body_html: &str) -> Vec<String> {
+            let mut charts: Vec<String> = body_html
+                .match_indices("charts/")
+                .filter_map(|(i, _)| {
+                    let rest = &body_html[i..];
+                    let end = rest.find(".csv\"")?;
+                    let stem = &rest[..end];
+                    (!stem.contains(['"', '<', ' '])).then(|| format!("{stem}.svg"))
+                })
+                .collect();
+            charts.sort();
+            charts.dedup();
+            charts
+        }
+        let bodies = [
+            r#"<a href="../charts/b-1.csv" download> <img src="../charts/b-1.svg"> <a href="../charts/a.csv">"#,
+            r#"charts/x.csv" charts/y.csv "charts/z.csv" charts/w.csv"#,
+            r#"charts/a b.csv" charts/<c.csv" charts/d"e.csv" charts/e.csvx" charts/"#,
+            r#"charts/charts/f.csv" charts/g.csv.csv" charts/h.CSV" charts/i.csv"#,
+            "no links at all",
+            "",
+        ];
+        for body in bodies {
+            assert_eq!(placed_charts(body), searched(body), "{body}");
+        }
+        assert_eq!(placed_charts(bodies[0]), ["charts/a.svg", "charts/b-1.svg"]);
+    }
 }

@@ -75,11 +75,10 @@ impl<'a> SvgWriter<'a> {
         }
     }
 
-    /// ` name="value"` for a number.
-    fn int_attr(&mut self, name: &str, value: i64) {
-        self.out.push(' ');
-        self.out.push_str(name);
-        self.out.push_str("=\"");
+    /// An attribute with a number: `start` is ` name="` (one push, not
+    /// three: a large site writes millions of these).
+    fn int_attr(&mut self, start: &str, value: i64) {
+        self.out.push_str(start);
         push_int(self.out, value);
         self.out.push('"');
     }
@@ -112,11 +111,9 @@ impl<'a> SvgWriter<'a> {
         }
     }
 
-    /// ` name="#RRGGBB"`.
-    fn color(&mut self, name: &str, color: BackendColor) {
-        self.out.push(' ');
-        self.out.push_str(name);
-        self.out.push_str("=\"");
+    /// ` name="#RRGGBB"`, `start` being ` name="`.
+    fn color(&mut self, start: &str, color: BackendColor) {
+        self.out.push_str(start);
         push_hex_color(self.out, color.rgb);
         self.out.push('"');
     }
@@ -143,7 +140,7 @@ impl<'a> SvgWriter<'a> {
     fn polyline_start<S: BackendStyle>(&mut self, style: &S) {
         self.out.push_str("<polyline fill=\"none\"");
         self.opacity(style.color());
-        self.color("stroke", style.color());
+        self.color(" stroke=\"", style.color());
         self.stroke_width(style);
     }
 
@@ -151,10 +148,10 @@ impl<'a> SvgWriter<'a> {
     /// outline's colour and width.
     fn fill_or_stroke(&mut self, style: &impl BackendStyle, fill: bool) {
         if fill {
-            self.color("fill", style.color());
+            self.color(" fill=\"", style.color());
         } else {
             self.out.push_str(" fill=\"none\"");
-            self.color("stroke", style.color());
+            self.color(" stroke=\"", style.color());
             self.stroke_width(style);
         }
     }
@@ -162,7 +159,7 @@ impl<'a> SvgWriter<'a> {
     /// ` stroke-width="…"`, unless the default 1.
     fn stroke_width(&mut self, style: &impl BackendStyle) {
         if style.stroke_width() != 1 {
-            self.int_attr("stroke-width", i64::from(style.stroke_width()));
+            self.int_attr(" stroke-width=\"", i64::from(style.stroke_width()));
         }
     }
 }
@@ -195,11 +192,11 @@ impl DrawingBackend for SvgWriter<'_> {
             return Ok(());
         }
         self.out.push_str("<rect");
-        self.int_attr("x", i64::from(x));
-        self.int_attr("y", i64::from(y));
+        self.int_attr(" x=\"", i64::from(x));
+        self.int_attr(" y=\"", i64::from(y));
         self.out.push_str(" width=\"1\" height=\"1\"");
         self.opacity(color);
-        self.color("fill", color);
+        self.color(" fill=\"", color);
         self.out.push_str("/>\n");
         Ok(())
     }
@@ -215,12 +212,12 @@ impl DrawingBackend for SvgWriter<'_> {
         }
         self.out.push_str("<line");
         self.opacity(style.color());
-        self.color("stroke", style.color());
+        self.color(" stroke=\"", style.color());
         self.stroke_width(style);
-        self.int_attr("x1", i64::from(from.0));
-        self.int_attr("y1", i64::from(from.1));
-        self.int_attr("x2", i64::from(to.0));
-        self.int_attr("y2", i64::from(to.1));
+        self.int_attr(" x1=\"", i64::from(from.0));
+        self.int_attr(" y1=\"", i64::from(from.1));
+        self.int_attr(" x2=\"", i64::from(to.0));
+        self.int_attr(" y2=\"", i64::from(to.1));
         self.out.push_str("/>\n");
         Ok(())
     }
@@ -236,11 +233,14 @@ impl DrawingBackend for SvgWriter<'_> {
             return Ok(());
         }
         self.out.push_str("<rect");
-        self.int_attr("x", i64::from(upper_left.0));
-        self.int_attr("y", i64::from(upper_left.1));
-        self.int_attr("width", i64::from(bottom_right.0) - i64::from(upper_left.0));
+        self.int_attr(" x=\"", i64::from(upper_left.0));
+        self.int_attr(" y=\"", i64::from(upper_left.1));
         self.int_attr(
-            "height",
+            " width=\"",
+            i64::from(bottom_right.0) - i64::from(upper_left.0),
+        );
+        self.int_attr(
+            " height=\"",
             i64::from(bottom_right.1) - i64::from(upper_left.1),
         );
         self.opacity(style.color());
@@ -273,7 +273,7 @@ impl DrawingBackend for SvgWriter<'_> {
         }
         self.out.push_str("<polygon");
         self.opacity(style.color());
-        self.color("fill", style.color());
+        self.color(" fill=\"", style.color());
         self.points(path);
         self.out.push_str("/>\n");
         Ok(())
@@ -290,9 +290,9 @@ impl DrawingBackend for SvgWriter<'_> {
             return Ok(());
         }
         self.out.push_str("<circle");
-        self.int_attr("cx", i64::from(x));
-        self.int_attr("cy", i64::from(y));
-        self.int_attr("r", i64::from(radius));
+        self.int_attr(" cx=\"", i64::from(x));
+        self.int_attr(" cy=\"", i64::from(y));
+        self.int_attr(" r=\"", i64::from(radius));
         self.opacity(style.color());
         self.fill_or_stroke(style, fill);
         self.out.push_str("/>\n");
@@ -310,8 +310,8 @@ impl DrawingBackend for SvgWriter<'_> {
             return Ok(());
         }
         self.out.push_str("<text");
-        self.int_attr("x", i64::from(x));
-        self.int_attr("y", i64::from(y));
+        self.int_attr(" x=\"", i64::from(x));
+        self.int_attr(" y=\"", i64::from(y));
         self.out.push_str(match style.anchor().v_pos {
             VPos::Top => " dy=\"0.76em\"",
             VPos::Center => " dy=\"0.5ex\"",
@@ -336,7 +336,7 @@ impl DrawingBackend for SvgWriter<'_> {
         }
         self.opacity(color);
         if color.rgb != self.text_fill {
-            self.color("fill", color);
+            self.color(" fill=\"", color);
         }
         match style.style() {
             FontStyle::Normal => {}
@@ -419,11 +419,13 @@ impl<'w> plotters::element::Drawable<SvgWriter<'w>> for PointsText<'_> {
 /// Appends `#RRGGBB`.
 fn push_hex_color(out: &mut String, (r, g, b): (u8, u8, u8)) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.push('#');
-    for byte in [r, g, b] {
-        out.push(HEX[usize::from(byte >> 4)] as char);
-        out.push(HEX[usize::from(byte & 15)] as char);
+    let mut text = [b'#'; 7];
+    for (i, byte) in [r, g, b].into_iter().enumerate() {
+        text[1 + 2 * i] = HEX[usize::from(byte >> 4)];
+        text[2 + 2 * i] = HEX[usize::from(byte & 15)];
     }
+    // Only ASCII digits and letters were written.
+    out.push_str(std::str::from_utf8(&text).unwrap_or("#000000"));
 }
 
 /// Appends a whole number.
