@@ -152,9 +152,20 @@ impl Manifest {
 
     /// The manifest as pretty JSON with a final newline.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
-        text.push('\n');
-        text
+        // Room for the whole text up front: a large site's manifest runs
+        // to megabytes, and growing it by doubling copies it again and
+        // again into fresh memory.
+        let room = 256
+            + 192 * self.inputs.len()
+            + 640 * self.briefs.len()
+            + 192 * self.outputs.len();
+        let mut text = Vec::with_capacity(room);
+        if serde_json::to_writer_pretty(&mut text, self).is_err() {
+            return "{}\n".into();
+        }
+        text.push(b'\n');
+        // serde_json writes UTF-8.
+        String::from_utf8(text).unwrap_or_else(|_| "{}\n".into())
     }
 
     /// Reads a manifest written by [`Manifest::to_json`].
