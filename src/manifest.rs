@@ -155,10 +155,8 @@ impl Manifest {
         // Room for the whole text up front: a large site's manifest runs
         // to megabytes, and growing it by doubling copies it again and
         // again into fresh memory.
-        let room = 256
-            + 192 * self.inputs.len()
-            + 640 * self.briefs.len()
-            + 192 * self.outputs.len();
+        let room =
+            256 + 192 * self.inputs.len() + 640 * self.briefs.len() + 192 * self.outputs.len();
         let mut text = Vec::with_capacity(room);
         if serde_json::to_writer_pretty(&mut text, self).is_err() {
             return "{}\n".into();

@@ -192,16 +192,17 @@ impl Staging {
     /// being put), so that no two threads write one file.
     fn claim(&self, path: &str) -> bool {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        if written.contains_key(path) {
-            return false;
+        match written.entry(path.to_string()) {
+            std::collections::btree_map::Entry::Occupied(_) => false,
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(OutputEntry {
+                    path: path.to_string(),
+                    sha256: String::new(),
+                    size: 0,
+                });
+                true
+            }
         }
-        let placeholder = OutputEntry {
-            path: path.to_string(),
-            sha256: String::new(),
-            size: 0,
-        };
-        written.insert(path.to_string(), placeholder);
-        true
     }
 
     /// Writes the claimed `path`, or links it to a file with its bytes
@@ -216,7 +217,11 @@ impl Staging {
             size: bytes.len() as u64,
         };
         let content = (entry.sha256.clone(), entry.size);
-        let previous = self.out.join(&relative);
+        let previous = if self.old_site {
+            self.out.join(&relative)
+        } else {
+            PathBuf::new()
+        };
         let in_old_site = self.old_site
             && fs::symlink_metadata(&previous)
                 .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)

@@ -48,6 +48,94 @@ struct CrossingsFile {
     days: Vec<Spanned<DayRow>>,
 }
 
+/// A row and where it starts: 1-based line and column, as the YAML parser
+/// reports them.
+#[derive(Debug, Clone)]
+struct Located {
+    row: DayRow,
+    line: usize,
+    column: usize,
+}
+
+/// The source block and the rows of `text`: read directly when the days
+/// are written exactly as `brief import` writes them, else by the YAML
+/// parser (which also gives every error about the file's form).
+fn read_rows(file: &Path, text: &str, direct: bool) -> Result<(SourceBlock, Vec<Located>)> {
+    if let Some(read) = imported_form(file, text).filter(|_| direct) {
+        return Ok(read);
+    }
+    let parsed: CrossingsFile = super::yaml::parse(file, text, 0)?;
+    let rows = parsed
+        .days
+        .into_iter()
+        .map(|r| Located {
+            line: r.referenced.line() as usize,
+            column: r.referenced.column() as usize,
+            row: r.value,
+        })
+        .collect();
+    Ok((parsed.source, rows))
+}
+
+/// Most days read without the YAML parser: beyond this (some fifty years)
+/// the parser reads the file, within its own limits.
+const MAX_DIRECT_DAYS: usize = 20_000;
+
+/// The file read as `brief import` writes it (see [`to_yaml`]): the
+/// source block, parsed as YAML, then `days:` and one day a line, exactly
+/// `  - {date: 2018-01-01, people: 0, boats: 0}`, read without the YAML
+/// parser, which takes most of a large site's start on this file. `None`
+/// when any of it is written otherwise: the YAML parser reads it then.
+fn imported_form(file: &Path, text: &str) -> Option<(SourceBlock, Vec<Located>)> {
+    const DAYS: &str = "\ndays:\n";
+    let days_at = text.find(DAYS)? + 1;
+    let header = format!("{}days: []\n", &text[..days_at]);
+    let first_line = text[..days_at].matches('\n').count() + 2;
+    let mut rows = Vec::with_capacity(text.len() / 44);
+    for (i, line) in text[days_at + DAYS.len() - 1..].lines().enumerate() {
+        if i >= MAX_DIRECT_DAYS {
+            return None;
+        }
+        let rest = line.strip_prefix("  - {date: ")?;
+        let (date, rest) = rest.split_once(", people: ")?;
+        let (people, rest) = rest.split_once(", boats: ")?;
+        let boats = rest.strip_suffix('}')?;
+        rows.push(Located {
+            row: DayRow {
+                date: plain_date(date)?,
+                people: plain_count(people)?,
+                boats: plain_count(boats)?,
+            },
+            line: first_line + i,
+            // The flow mapping's `{`.
+            column: 5,
+        });
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    let parsed: CrossingsFile = super::yaml::parse(file, &header, 0).ok()?;
+    Some((parsed.source, rows))
+}
+
+/// `YYYY-MM-DD`, a real date.
+fn plain_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    (b.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// A count as [`Count`] reads it from YAML: plain digits, without a
+/// leading zero, that fit.
+fn plain_count(text: &str) -> Option<Count> {
+    let plain = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    plain.then(|| text.parse().ok().map(Count)).flatten()
+}
+
 /// The validated crossings data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Crossings {
@@ -61,20 +149,24 @@ pub struct Crossings {
 /// order, without duplicates, and never more boats than people. Negative
 /// and fractional counts are refused by the parser, with their location.
 pub fn parse_crossings(file: &Path, text: &str) -> Result<Crossings> {
-    let parsed: CrossingsFile = super::yaml::parse(file, text, 0)?;
-    let at = |row: &Spanned<DayRow>, message: String, help: &str| {
-        let loc = row.referenced;
+    parse_rows(file, text, true)
+}
+
+/// [`parse_crossings`], reading the days directly when `direct` allows.
+fn parse_rows(file: &Path, text: &str, direct: bool) -> Result<Crossings> {
+    let (source, rows) = read_rows(file, text, direct)?;
+    let at = |row: &Located, message: String, help: &str| {
         Error::in_file(file, message)
-            .at(loc.line() as usize, loc.column() as usize, Some(text))
+            .at(row.line, row.column, Some(text))
             .help(help.to_string())
     };
-    let Some(first) = parsed.days.first() else {
+    let Some(first) = rows.first() else {
         return Err(Error::in_file(file, "`days` is empty")
             .help("expected one line per day, e.g. `- {date: 2018-01-01, people: 0, boats: 0}`"));
     };
-    let mut previous = first.value.date;
-    for (i, row) in parsed.days.iter().enumerate() {
-        let day = &row.value;
+    let mut previous = first.row.date;
+    for (i, located) in rows.iter().enumerate() {
+        let (row, day) = (located, &located.row);
         let (people, boats) = (day.people.0, day.boats.0);
         if people.max(boats) > MAX_DAILY_COUNT {
             return Err(at(
@@ -111,16 +203,13 @@ pub fn parse_crossings(file: &Path, text: &str) -> Result<Crossings> {
             ));
         }
         if day.date != expected
-            && let Some(later) = parsed.days[i + 1..]
-                .iter()
-                .find(|r| r.value.date == expected)
+            && let Some(later) = rows[i + 1..].iter().find(|r| r.row.date == expected)
         {
             return Err(at(
                 row,
                 format!(
                     "{} comes before {expected}, which is further down (line {})",
-                    day.date,
-                    later.referenced.line()
+                    day.date, later.line
                 ),
                 "expected days in date order",
             ));
@@ -140,21 +229,17 @@ pub fn parse_crossings(file: &Path, text: &str) -> Result<Crossings> {
         }
         previous = day.date;
     }
-    let days = parsed
-        .days
+    let days = rows
         .into_iter()
-        .map(|row| DailyArrivals {
-            date: row.value.date,
-            people: row.value.people.0,
-            boats: row.value.boats.0,
+        .map(|r| DailyArrivals {
+            date: r.row.date,
+            people: r.row.people.0,
+            boats: r.row.boats.0,
         })
         .collect();
     let series =
         Series::new(days).ok_or_else(|| Error::in_file(file, "the days are not consecutive"))?;
-    Ok(Crossings {
-        source: parsed.source,
-        series,
-    })
+    Ok(Crossings { source, series })
 }
 
 /// Writes the file in its reviewable form: a header, the source block, then
@@ -260,6 +345,59 @@ pub(crate) mod tests {
     #[test]
     fn an_impossible_date_is_refused_where_it_stands() {
         error_at("  - {date: 2020-02-30, people: 5, boats: 1}\n", 8);
+    }
+
+    /// Days written as `brief import` writes them, and in other ways.
+    const FORMS: &[&str] = &[
+        "  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-02, people: 0, boats: 0}\n",
+        "  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-03, people: 0, boats: 0}\n",
+        "  - {date: 2020-01-02, people: 5, boats: 1}\n  - {date: 2020-01-01, people: 5, boats: 1}\n",
+        "  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-01, people: 5, boats: 1}\n",
+        "  - {date: 2020-01-01, people: 2, boats: 3}\n",
+        "  - {date: 2020-01-01, people: 2000000, boats: 3}\n",
+        "  - {date: 2020-01-01, people: 18446744073709551616, boats: 3}\n",
+        "  - {date: 2020-01-01, people: 007, boats: 0}\n",
+        "  - {date: 2020-01-01, people: -2, boats: 0}\n",
+        "  - {date: 2020-01-01, people: 2.5, boats: 0}\n",
+        "  - {date: 2020-02-30, people: 5, boats: 1}\n",
+        "  - {date: 2020-1-01, people: 5, boats: 1}\n",
+        "  - {date: 2020-01-01, people: 5, boats: 1, ships: 2}\n",
+        "  - {date: 2020-01-01,  people: 5, boats: 1}\n",
+        "  - {date: 2020-01-01, people: 5, boats: 1} # comment\n",
+        "  - {date: 2020-01-01, boats: 1, people: 5}\n",
+        "  - {date: 2020-01-01, people: 5, boats: 1}\n\n",
+        "  - {date: 2020-01-01, people: 5, boats: 1}",
+        "  - date: 2020-01-01\n    people: 5\n    boats: 1\n",
+        "  - {date: 2020-01-01, people: 5, boats: 1}\n  - {date: 2020-01-03, people: 1, boats: 1}\n  - {date: 2020-01-02, people: 1, boats: 1}\n",
+        "  []\n",
+        "",
+    ];
+
+    /// The result as the text a reader would see.
+    fn outcome(text: &str, direct: bool) -> String {
+        match parse_rows(Path::new("data/crossings.yaml"), text, direct) {
+            Ok(c) => format!("{c:?}"),
+            Err(e) => format!("{e} at {:?}:{:?} ({:?})", e.line, e.column, e.snippet),
+        }
+    }
+
+    #[test]
+    fn days_read_directly_are_read_as_the_yaml_parser_reads_them() {
+        let mut direct = 0;
+        for days in FORMS {
+            let text = format!("{HEADER}{days}");
+            assert_eq!(outcome(&text, true), outcome(&text, false), "{days:?}");
+            direct += usize::from(imported_form(Path::new("x"), &text).is_some());
+        }
+        assert!(direct >= 8, "most forms above are the imported one");
+        // A header the YAML parser refuses is refused with its own words.
+        let text = format!("{}{}", HEADER.replace("title: T", "title: [T"), FORMS[0]);
+        assert_eq!(outcome(&text, true), outcome(&text, false));
+        assert!(imported_form(Path::new("x"), &text).is_none());
+        // And the bundled file, as imported from the release.
+        let bundled = include_str!("../../data/crossings.yaml");
+        assert!(imported_form(Path::new("x"), bundled).is_some());
+        assert_eq!(outcome(bundled, true), outcome(bundled, false));
     }
 
     #[test]
