@@ -833,11 +833,14 @@ fn render_site(
                     let body_markdown = engine
                         .render(name, &context)
                         .map_err(|e| explain_null_figures(e, figures))?;
-                    let body_html = markdown::to_html(&body_markdown);
+                    let body_html =
+                        place_figures(&markdown::to_html(&body_markdown), &placed).into_owned();
                     let mut entry = brief_entry(&engine, name, brief, &body_html);
                     entry.key = key.clone();
                     context.insert("body", &body_html);
                     let page = engine.render("brief.html", &context)?;
+                    // A chart placed by the page's template, not the body.
+                    let page = place_figures(&page, &placed);
                     sink.put(&entry.page, page.as_bytes())?;
                     records.push((brief.slug.clone(), entry));
                 }
@@ -985,8 +988,8 @@ fn register_chart_function(
         .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
             let request = chart_request(&kwargs)?;
             let stem = request.file_stem();
-            if let Some(html) = placed.get(&stem) {
-                return Ok(tera::Value::safe_string(&html));
+            if placed.get(&stem).is_some() {
+                return Ok(tera::Value::safe_string(&figure_marker(&stem)));
             }
             let chart = charts.draw(&request).map_err(tera::Error::message)?;
             let html: Arc<str> = figure_html(&chart, &source, "../").into();
@@ -1004,8 +1007,56 @@ fn register_chart_function(
                     });
                 written.map_err(|e| tera::Error::message(e.to_string()))?;
             }
-            Ok(tera::Value::safe_string(&html))
+            Ok(tera::Value::safe_string(&figure_marker(&stem)))
         });
+}
+
+/// The start of the stand-in that `chart()` writes for a figure.
+const FIGURE_MARKER: &str = "<figure data-brief-chart=\"";
+
+/// What `chart()` writes in a brief's body: a stand-in for the figure
+/// (which carries the chart's data table), put in its place once Markdown
+/// has made the body's HTML. The figure is an HTML block that Markdown
+/// passes through as it stands, so this gives the same page; Markdown then
+/// reads a few bytes instead of every chart's table.
+fn figure_marker(stem: &str) -> String {
+    // Ending in a newline as the figure does, so that Markdown ends the
+    // block where it ended the figure's.
+    format!("{FIGURE_MARKER}{stem}{FIGURE_MARKER_END}")
+}
+
+/// The end of a figure's stand-in.
+const FIGURE_MARKER_END: &str = "\"></figure>\n";
+
+/// `html` with each figure stand-in replaced by its chart's figure.
+fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> std::borrow::Cow<'h, str> {
+    if !html.contains(FIGURE_MARKER) {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len() + 16 * 1024);
+    let mut rest = html;
+    while let Some(i) = rest.find(FIGURE_MARKER) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + FIGURE_MARKER.len()..];
+        let figure = after
+            .split_once(FIGURE_MARKER_END)
+            .and_then(|(stem, tail)| {
+                let html = placed.get(stem)?;
+                Some((html, tail))
+            });
+        match figure {
+            Some((figure, tail)) => {
+                out.push_str(&figure);
+                rest = tail;
+            }
+            None => {
+                out.push_str(FIGURE_MARKER);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// The figure markup of every chart placed so far, by file stem: all a
@@ -1095,6 +1146,34 @@ fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, ter
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_put_in_after_markdown_give_the_page_markdown_gave_them() {
+        // A figure as `figure_html` makes it: block HTML ending in a
+        // newline, with text Markdown would change if it read it.
+        let figure = "<figure class=\"chart\" id=\"figure-a\">\n<figcaption>\"Quoted\" -- *not* emphasis</figcaption>\n<table>\n<tr><td class=\"num\">1,000</td></tr>\n</table>\n</figure>\n";
+        let placed = PlacedCharts::default();
+        placed.insert("a", figure.into());
+        for body in [
+            "Intro.\n\nCHART\n## Next\n",
+            "Intro.\n\nCHART\nText right after.\n",
+            "CHART\nCHART",
+            "# Title\n\nCHART\n\nEnd \"quoted\".\n",
+        ] {
+            let before =
+                markdown::to_html(&body.replace("CHART\n", figure).replace("CHART", figure));
+            let marked = body
+                .replace("CHART\n", &figure_marker("a"))
+                .replace("CHART", &figure_marker("a"));
+            let after = place_figures(&markdown::to_html(&marked), &placed).into_owned();
+            assert_eq!(after, before, "{body:?}");
+        }
+        // A stand-in for a chart not placed is left as it is.
+        let unknown = figure_marker("b");
+        assert_eq!(place_figures(&unknown, &placed), unknown);
+        let text = format!("x {FIGURE_MARKER} y");
+        assert_eq!(place_figures(&text, &placed), text);
+    }
 
     #[test]
     fn placed_charts_are_found_by_their_csv_links() {
