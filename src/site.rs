@@ -839,8 +839,6 @@ fn render_site(
                     entry.key = key.clone();
                     context.insert("body", &body_html);
                     let page = engine.render("brief.html", &context)?;
-                    // A chart placed by the page's template, not the body.
-                    let page = place_figures(&page, &placed);
                     sink.put(&entry.page, page.as_bytes())?;
                     records.push((brief.slug.clone(), entry));
                 }
