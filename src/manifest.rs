@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -106,6 +107,49 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// Appends `outputs` as a JSON array, exactly as serde_json's pretty
+/// printer writes it two levels deep. A large site lists ten thousand
+/// files, written here on every thread, with its paths copied as they
+/// stand unless JSON needs them escaped.
+fn push_outputs(text: &mut String, outputs: &[OutputEntry]) {
+    if outputs.is_empty() {
+        text.push_str("[]");
+        return;
+    }
+    let chunks: Vec<String> = outputs
+        .par_chunks(1024)
+        .map(|chunk| {
+            let mut out = String::with_capacity(chunk.len() * 160);
+            for entry in chunk {
+                out.push_str("    {\n      \"path\": ");
+                push_json_string(&mut out, &entry.path);
+                out.push_str(",\n      \"sha256\": ");
+                push_json_string(&mut out, &entry.sha256);
+                out.push_str(",\n      \"size\": ");
+                out.push_str(itoa::Buffer::new().format(entry.size));
+                out.push_str("\n    },\n");
+            }
+            out
+        })
+        .collect();
+    text.push_str("[\n");
+    chunks.iter().for_each(|c| text.push_str(c));
+    // The last entry takes no comma.
+    text.truncate(text.len() - 2);
+    text.push_str("\n  ]");
+}
+
+/// Appends `s` as a JSON string, as serde_json writes it.
+fn push_json_string(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
+}
+
 /// Bytes as lowercase hex. Every output file's hash is written this way,
 /// so without a `format!` per byte.
 pub fn hex(bytes: &[u8]) -> String {
@@ -135,7 +179,7 @@ impl Manifest {
             },
             build,
             inputs: inputs
-                .iter()
+                .par_iter()
                 .map(|(path, bytes)| InputEntry {
                     path: path.clone(),
                     sha256: sha256_hex(bytes),
@@ -152,18 +196,36 @@ impl Manifest {
 
     /// The manifest as pretty JSON with a final newline.
     pub fn to_json(&self) -> String {
+        /// Everything but the outputs, which come last.
+        #[derive(Serialize)]
+        struct Head<'m> {
+            tool: &'m Tool,
+            build: &'m BuildRecord,
+            inputs: &'m [InputEntry],
+            briefs: &'m BTreeMap<String, BriefEntry>,
+        }
+        let head = Head {
+            tool: &self.tool,
+            build: &self.build,
+            inputs: &self.inputs,
+            briefs: &self.briefs,
+        };
         // Room for the whole text up front: a large site's manifest runs
         // to megabytes, and growing it by doubling copies it again and
         // again into fresh memory.
         let room =
             256 + 192 * self.inputs.len() + 640 * self.briefs.len() + 192 * self.outputs.len();
         let mut text = Vec::with_capacity(room);
-        if serde_json::to_writer_pretty(&mut text, self).is_err() {
+        if serde_json::to_writer_pretty(&mut text, &head).is_err() || !text.ends_with(b"\n}") {
             return "{}\n".into();
         }
-        text.push(b'\n');
         // serde_json writes UTF-8.
-        String::from_utf8(text).unwrap_or_else(|_| "{}\n".into())
+        let mut text = String::from_utf8(text).unwrap_or_default();
+        text.truncate(text.len() - 2);
+        text.push_str(",\n  \"outputs\": ");
+        push_outputs(&mut text, &self.outputs);
+        text.push_str("\n}\n");
+        text
     }
 
     /// Reads a manifest written by [`Manifest::to_json`].
@@ -175,6 +237,46 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_json_is_serde_jsons_pretty_json() {
+        let mut inputs = InputFiles::new();
+        inputs.insert("site.yaml".into(), b"title: x\n".to_vec());
+        let paths = [
+            "index.html",
+            "a \"quoted\" name.html",
+            "back\\slash",
+            "tab\there",
+            "naïve/café – ’25.svg",
+            "\u{1}",
+        ];
+        let mut briefs = BTreeMap::new();
+        briefs.insert(
+            "b".to_string(),
+            BriefEntry {
+                source: "briefs/b.md".into(),
+                page: "b/index.html".into(),
+                charts: vec!["charts/x.svg".into()],
+                figures: vec!["ytd".into()],
+                key: "k".into(),
+            },
+        );
+        for n in [0, 1, paths.len(), 3000] {
+            let outputs: Vec<OutputEntry> = (0..n)
+                .map(|i| OutputEntry::of(&format!("{}{i}", paths[i % paths.len()]), &[i as u8]))
+                .collect();
+            let m = Manifest::new(
+                &inputs,
+                outputs,
+                briefs.clone(),
+                BuildRecord::default(),
+                "1",
+            );
+            let mut expected = serde_json::to_string_pretty(&m).unwrap();
+            expected.push('\n');
+            assert_eq!(m.to_json(), expected, "{n} outputs");
+        }
+    }
 
     #[test]
     fn lists_inputs_and_outputs_with_hashes_but_not_itself() {
