@@ -51,7 +51,7 @@ impl<'a> SvgWriter<'a> {
         out.push_str("\" style=\"max-width:");
         push_int(out, w as i64);
         out.push_str("px;height:auto\" font-family=\"");
-        push_xml_escaped(out, FONT_FAMILY);
+        out.push_str(FONT_FAMILY_ATTRIBUTE);
         out.push_str("\" font-size=\"");
         push_int(out, i64::from(theme.tick_size));
         out.push_str("\" fill=\"");
@@ -416,6 +416,10 @@ impl<'w> plotters::element::Drawable<SvgWriter<'w>> for PointsText<'_> {
     }
 }
 
+/// [`FONT_FAMILY`] escaped for an attribute, as every chart's root has it.
+const FONT_FAMILY_ATTRIBUTE: &str =
+    "system-ui, -apple-system, &apos;Segoe UI&apos;, Roboto, Helvetica, Arial, sans-serif";
+
 /// Appends `#RRGGBB`.
 fn push_hex_color(out: &mut String, (r, g, b): (u8, u8, u8)) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -492,6 +496,13 @@ mod tests {
             push_font_size(&mut s, f64::from(px) * 1.24);
             assert_eq!(s, px.to_string());
         }
+    }
+
+    #[test]
+    fn the_font_family_is_written_escaped() {
+        let mut s = String::new();
+        push_xml_escaped(&mut s, FONT_FAMILY);
+        assert_eq!(s, FONT_FAMILY_ATTRIBUTE);
     }
 
     #[test]

@@ -656,7 +656,29 @@ fn spread(want: &[i32], gap: i32, top: i32, bottom: i32) -> Vec<i32> {
 }
 
 /// Splits `text` into lines no wider than `max_px` at `px` (by estimate).
+/// Every chart wraps its source line twice (to make room, then to draw
+/// it), and a site's charts share one source, so each thread keeps the
+/// last wrapping.
 pub fn wrap(text: &str, px: u32, max_px: i32) -> Vec<String> {
+    type Wrapped = Option<(String, u32, i32, Vec<String>)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Wrapped> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((t, p, m, lines)) = last.as_ref()
+            && (t.as_str(), *p, *m) == (text, px, max_px)
+        {
+            return lines.clone();
+        }
+        let lines = wrap_words(text, px, max_px);
+        *last = Some((text.to_string(), px, max_px, lines.clone()));
+        lines
+    })
+}
+
+/// [`wrap`], worked out.
+fn wrap_words(text: &str, px: u32, max_px: i32) -> Vec<String> {
     // Widths are by characters (see `text_width`), so a line's is counted
     // as it grows instead of measured again for every word.
     let width_of = |chars: usize| ((chars as i64 * i64::from(px) * 6 + 9) / 10) as i32;
@@ -799,7 +821,11 @@ pub fn text(area: &Area, s: &str, (x, y): (i32, i32), style: &TextStyle) {
 
 /// Draws a polyline.
 pub fn line(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32) {
-    let pts = simplify(pts);
+    // Most lines are one segment (grid lines, ticks): nothing to simplify.
+    let pts = match pts {
+        [a, b] if a != b => vec![*a, *b],
+        _ => simplify(pts),
+    };
     if pts.len() < 2 {
         return;
     }
