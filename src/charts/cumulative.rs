@@ -208,14 +208,13 @@ fn clean(lines: &[YearLine]) -> Cow<'_, [YearLine]> {
 /// The line's total on `day`; `None` when the line stops before it (a year
 /// still under way is not compared at a day it has not reached).
 fn value_on(line: &YearLine, day: u16) -> Option<u64> {
-    if line.points().last().is_none_or(|(last, _)| *last < day) {
+    let points = line.points();
+    if points.last().is_none_or(|(last, _)| *last < day) {
         return None;
     }
-    line.points()
-        .iter()
-        .take_while(|(d, _)| *d <= day)
-        .last()
-        .map(|p| p.1)
+    // The points are in day order (see `YearLine::new`).
+    let after = points.partition_point(|(d, _)| *d <= day);
+    after.checked_sub(1).map(|i| points[i].1)
 }
 
 fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine], cache: &PolylineCache) {
@@ -402,6 +401,28 @@ mod tests {
             cumulative_with_rows(&input, &theme, &rows, &PolylineCache::default()),
             cumulative_with(&input, &theme)
         );
+    }
+
+    #[test]
+    fn a_lines_total_on_a_day_is_its_last_point_by_then() {
+        let line = YearLine::new(2024, vec![(1, 10), (5, 50), (5, 55), (9, 90)]);
+        let scanned = |day: u16| {
+            if line.points().last().is_none_or(|(last, _)| *last < day) {
+                return None;
+            }
+            line.points()
+                .iter()
+                .take_while(|(d, _)| *d <= day)
+                .last()
+                .map(|p| p.1)
+        };
+        for day in 0..=12 {
+            assert_eq!(value_on(&line, day), scanned(day), "day {day}");
+        }
+        assert_eq!(value_on(&line, 5), Some(55));
+        assert_eq!(value_on(&line, 0), None);
+        assert_eq!(value_on(&line, 10), None);
+        assert_eq!(value_on(&YearLine::new(2024, vec![]), 1), None);
     }
 
     #[test]
