@@ -25,22 +25,63 @@ pub fn escape(text: &str) -> String {
 /// let a build write each drawing once.
 pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
     let chart = placed;
-    let name = escape(&chart.name);
     let (wide, narrow) = (Theme::default(), Theme::narrow());
-    format!(
-        "<figure class=\"chart\" id=\"figure-{name}\">\n<figcaption><span class=\"chart-title\">{title}</span> <span class=\"chart-subtitle\">{subtitle}</span></figcaption>\n<picture class=\"chart-image\">\n<source media=\"{narrow_media}\" srcset=\"{root}{narrow_path}\" width=\"{nw}\" height=\"{nh}\">\n<img src=\"{root}charts/{name}.svg\" width=\"{ww}\" height=\"{wh}\" alt=\"{alt}\">\n</picture>\n<p class=\"chart-source\"><a href=\"{root}charts/{name}.csv\" download>Download the data (CSV)</a> · <a href=\"{root}charts/{name}.svg\">the chart (SVG)</a><span class=\"visually-hidden\"> {source}</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n{table}\n</details>\n</figure>\n",
-        title = escape(&chart.title),
-        subtitle = escape(&placed.subtitle),
-        narrow_media = NARROW_MEDIA,
-        narrow_path = escape(&narrow_svg_path(&chart.name)),
-        nw = narrow.width,
-        nh = narrow.height,
-        ww = wide.width,
-        wh = wide.height,
-        alt = escape(&chart.description),
-        source = escape(source),
-        table = table_with_caption(chart.data.table_html(table_rows), &chart.title),
-    )
+    let rows = chart.data.table_html(table_rows);
+    // Written piece by piece: a large site places thousands of these.
+    let mut out = String::with_capacity(rows.len() + 2048);
+    let name = |out: &mut String| push_escaped(out, &chart.name);
+    let number = |out: &mut String, n: u32| out.push_str(itoa::Buffer::new().format(n));
+    out.push_str("<figure class=\"chart\" id=\"figure-");
+    name(&mut out);
+    out.push_str("\">\n<figcaption><span class=\"chart-title\">");
+    push_escaped(&mut out, &chart.title);
+    out.push_str("</span> <span class=\"chart-subtitle\">");
+    push_escaped(&mut out, &placed.subtitle);
+    out.push_str("</span></figcaption>\n<picture class=\"chart-image\">\n<source media=\"");
+    out.push_str(NARROW_MEDIA);
+    out.push_str("\" srcset=\"");
+    out.push_str(root);
+    push_escaped(&mut out, &narrow_svg_path(&chart.name));
+    out.push_str("\" width=\"");
+    number(&mut out, narrow.width);
+    out.push_str("\" height=\"");
+    number(&mut out, narrow.height);
+    out.push_str("\">\n<img src=\"");
+    out.push_str(root);
+    out.push_str("charts/");
+    name(&mut out);
+    out.push_str(".svg\" width=\"");
+    number(&mut out, wide.width);
+    out.push_str("\" height=\"");
+    number(&mut out, wide.height);
+    out.push_str("\" alt=\"");
+    push_escaped(&mut out, &chart.description);
+    out.push_str("\">\n</picture>\n<p class=\"chart-source\"><a href=\"");
+    out.push_str(root);
+    out.push_str("charts/");
+    name(&mut out);
+    out.push_str(".csv\" download>Download the data (CSV)</a> · <a href=\"");
+    out.push_str(root);
+    out.push_str("charts/");
+    name(&mut out);
+    out.push_str(".svg\">the chart (SVG)</a><span class=\"visually-hidden\"> ");
+    push_escaped(&mut out, source);
+    out.push_str(
+        "</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n",
+    );
+    push_table(&mut out, rows, &chart.title);
+    out.push_str("\n</details>\n</figure>\n");
+    out
+}
+
+/// Appends `text` escaped as [`escape`] does; most text has nothing to
+/// escape and is copied as it stands.
+fn push_escaped(out: &mut String, text: &str) {
+    if text.contains(['<', '>', '&', '"', '\'']) {
+        out.push_str(&escape(text));
+    } else {
+        out.push_str(text);
+    }
 }
 
 /// Screens that get the narrow drawing: the stylesheet's phone layout.
@@ -52,17 +93,16 @@ pub fn narrow_svg_path(name: &str) -> String {
     format!("charts/{name}.narrow.svg")
 }
 
-/// A table made by [`table_rows`], with its caption.
-fn table_with_caption(rows: &str, caption: &str) -> String {
+/// Appends a table made by [`table_rows`], with its caption.
+fn push_table(out: &mut String, rows: &str, caption: &str) {
     if rows.is_empty() {
-        return "<p>No data.</p>".into();
+        out.push_str("<p>No data.</p>");
+        return;
     }
-    let mut out = String::with_capacity(rows.len() + caption.len() + 40);
     out.push_str("<table>\n<caption>");
-    out.push_str(&escape(caption));
+    push_escaped(out, caption);
     out.push_str("</caption>\n");
     out.push_str(rows);
-    out
 }
 
 /// A table's header and rows from its CSV, in HTML (numbers
@@ -189,6 +229,15 @@ mod tests {
             narrow_svg: "<svg id=\"n\">\n\n</svg>".into(),
             subtitle: "People".into(),
             data: std::sync::Arc::new(crate::charts::ChartData::new(csv.into(), csv.into())),
+        }
+    }
+
+    #[test]
+    fn text_copied_as_it_stands_needed_no_escaping() {
+        for text in ["plain", "a/b – ’25", "<b>", "x & y", "\"q\"", "it's", ""] {
+            let mut out = String::from(">");
+            push_escaped(&mut out, text);
+            assert_eq!(out, format!(">{}", escape(text)), "{text}");
         }
     }
 
