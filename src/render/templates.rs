@@ -35,6 +35,7 @@ impl Engine {
     pub fn new() -> Engine {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".md"]);
+        tera.set_escape_fn(super::figure::escape_html);
         super::filters::register(&mut tera);
         Engine {
             tera,
