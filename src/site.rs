@@ -989,7 +989,9 @@ fn register_chart_function(
             if placed.get(&stem).is_some() {
                 return Ok(tera::Value::safe_string(&figure_marker(&stem)));
             }
-            let chart = charts.draw(&request).map_err(tera::Error::message)?;
+            let chart = charts
+                .draw_as(&request, &stem)
+                .map_err(tera::Error::message)?;
             let html: Arc<str> = figure_html(&chart, &source, "../").into();
             // Two threads may draw the same chart at once; the first to
             // finish writes it, and both place the same markup.

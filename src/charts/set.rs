@@ -241,8 +241,12 @@ impl ChartSet {
     /// the request, for the brief's error message. Nothing is kept: a site
     /// writes each chart as it is drawn.
     pub fn draw(&self, request: &ChartRequest) -> Result<PlacedChart, String> {
-        let stem = request.file_stem();
-        self.draw_kind(request, &stem)
+        self.draw_as(request, &request.file_stem())
+    }
+
+    /// [`Self::draw`], for a caller that has the request's file stem.
+    pub fn draw_as(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+        self.draw_kind(request, stem)
     }
 
     fn draw_kind(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
