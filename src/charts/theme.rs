@@ -816,7 +816,42 @@ pub fn background(area: &Area, _theme: &Theme) {
 
 /// Draws text at a pixel position (vertical centre at `y`).
 pub fn text(area: &Area, s: &str, (x, y): (i32, i32), style: &TextStyle) {
-    let _ = area.draw(&Text::new(s, (x, y), style));
+    let _ = area.draw(&Label {
+        text: s,
+        at: [(x, y)],
+        style,
+    });
+}
+
+/// plotters' `Text` element, borrowing its style rather than copying it:
+/// a large site draws millions of labels.
+struct Label<'a> {
+    text: &'a str,
+    at: [(i32, i32); 1],
+    style: &'a TextStyle<'a>,
+}
+
+impl<'b> plotters::element::PointCollection<'b, (i32, i32)> for &'b Label<'_> {
+    type Point = &'b (i32, i32);
+    type IntoIter = &'b [(i32, i32)];
+
+    fn point_iter(self) -> Self::IntoIter {
+        &self.at
+    }
+}
+
+impl<DB: DrawingBackend> plotters::element::Drawable<DB> for Label<'_> {
+    fn draw<I: Iterator<Item = plotters_backend::BackendCoord>>(
+        &self,
+        mut points: I,
+        backend: &mut DB,
+        _: (u32, u32),
+    ) -> Result<(), plotters_backend::DrawingErrorKind<DB::ErrorType>> {
+        match points.next() {
+            Some(at) => backend.draw_text(self.text, self.style, at),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Draws a polyline.
