@@ -160,23 +160,24 @@ pub fn read_inputs(root: &Path) -> Result<InputFiles> {
 
 /// The text files directly in `folder` with one of `extensions`.
 fn text_files(files: &InputFiles, folder: &str, extensions: &[&str]) -> Result<Vec<SourceFile>> {
-    let in_folder: Vec<(&String, &Vec<u8>)> = files
-        .iter()
-        .filter(|(path, _)| path.starts_with(&format!("{folder}/")))
+    let prefix = format!("{folder}/");
+    let wanted: Vec<(&String, &Vec<u8>)> = files
+        .range(prefix.clone()..)
+        .take_while(|(path, _)| path.starts_with(&prefix))
+        .filter(|(path, _)| {
+            let rel = Path::new(path.as_str());
+            let direct = rel.parent() == Some(Path::new(folder));
+            let extension = rel.extension().and_then(|e| e.to_str());
+            direct && extension.is_some_and(|e| extensions.contains(&e))
+        })
         .collect();
-    let mut out = Vec::new();
-    for (path, bytes) in in_folder {
-        let rel = Path::new(path);
-        let direct = rel.parent() == Some(Path::new(folder));
-        let wanted = rel
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| extensions.contains(&e));
-        if direct && wanted {
-            out.push(text_file(path, bytes)?);
-        }
-    }
-    Ok(out)
+    // Checked on every thread (a large site has thousands of briefs); of
+    // several bad files, the first in order is reported.
+    let read: Vec<Result<SourceFile>> = wanted
+        .par_iter()
+        .map(|(path, bytes)| text_file(path, bytes))
+        .collect();
+    read.into_iter().collect()
 }
 
 /// A relative path with `/` separators, the same on every system.
