@@ -132,6 +132,10 @@ impl Project {
     }
 }
 
+/// Files read or checked by one task: a small project (a few dozen files)
+/// is quicker on one thread than handed out.
+const FILES_PER_TASK: usize = 64;
+
 /// Reads every input file of the project at `root`: `site.yaml` and all
 /// files under `briefs/`, `data/` and `templates/`.
 pub fn read_inputs(root: &Path) -> Result<InputFiles> {
@@ -151,7 +155,11 @@ pub fn read_inputs(root: &Path) -> Result<InputFiles> {
     }
     // Read on every thread: a large site has thousands of briefs. Of
     // several unreadable files, the first in the walk's order is reported.
-    let read: Vec<Result<Vec<u8>>> = paths.par_iter().map(|p| read_bytes(root, p)).collect();
+    let read: Vec<Result<Vec<u8>>> = paths
+        .par_iter()
+        .with_min_len(FILES_PER_TASK)
+        .map(|p| read_bytes(root, p))
+        .collect();
     for (path, bytes) in paths.iter().zip(read) {
         files.insert(slash_path(path), bytes?);
     }
@@ -175,6 +183,7 @@ fn text_files(files: &InputFiles, folder: &str, extensions: &[&str]) -> Result<V
     // several bad files, the first in order is reported.
     let read: Vec<Result<SourceFile>> = wanted
         .par_iter()
+        .with_min_len(FILES_PER_TASK)
         .map(|(path, bytes)| text_file(path, bytes))
         .collect();
     read.into_iter().collect()
