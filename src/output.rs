@@ -205,12 +205,21 @@ impl Staging {
         }
     }
 
-    /// Writes the claimed `path`, or links it to a file with its bytes
-    /// (see [`Sink::put`]); `sha256` is the bytes' hash.
-    fn write(&self, path: &str, bytes: &[u8], sha256: String) -> Result<()> {
+    /// Writes `path` unless it is put already, hashing its bytes with
+    /// `sha256` only then.
+    fn put_once(&self, path: &str, bytes: &[u8], sha256: impl FnOnce() -> String) -> Result<()> {
         let relative = check_site_path(path)?;
+        if !self.claim(path) {
+            return Ok(());
+        }
+        self.write(path, &relative, bytes, sha256())
+    }
+
+    /// Writes the claimed `path` (`relative` as a path), or links it to a
+    /// file with its bytes (see [`Sink::put`]); `sha256` is the bytes' hash.
+    fn write(&self, path: &str, relative: &Path, bytes: &[u8], sha256: String) -> Result<()> {
         self.make_folder_of(path)?;
-        let target = self.root.join(&relative);
+        let target = self.root.join(relative);
         let entry = OutputEntry {
             path: path.to_string(),
             sha256,
@@ -218,7 +227,7 @@ impl Staging {
         };
         let content = (entry.sha256.clone(), entry.size);
         let previous = if self.old_site {
-            self.out.join(&relative)
+            self.out.join(relative)
         } else {
             PathBuf::new()
         };
@@ -264,21 +273,13 @@ impl Sink for Staging {
     /// modified, only linked to: new files are created, never opened for
     /// writing if they exist.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        check_site_path(path)?;
-        if !self.claim(path) {
-            return Ok(());
-        }
-        self.write(path, bytes, sha256_hex(bytes))
+        self.put_once(path, bytes, || sha256_hex(bytes))
     }
 
     /// As [`Staging::put`], without hashing the bytes again.
     fn put_hashed(&self, path: &str, bytes: &[u8], sha256: &str) -> Result<()> {
         debug_assert_eq!(sha256, sha256_hex(bytes), "the hash given for {path}");
-        check_site_path(path)?;
-        if !self.claim(path) {
-            return Ok(());
-        }
-        self.write(path, bytes, sha256.to_string())
+        self.put_once(path, bytes, || sha256.to_string())
     }
 
     fn take_outputs(&self) -> Vec<OutputEntry> {
@@ -290,16 +291,16 @@ impl Sink for Staging {
     /// brief of thousands links the others' pages and charts.
     fn link(&self, path: &str, from: &Path, entry: &OutputEntry) -> Result<bool> {
         let relative = check_site_path(path)?;
-        {
-            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            if written.contains_key(path) {
-                return Ok(true);
-            }
-            written.insert(path.to_string(), entry.clone());
+        if !self.claim(path) {
+            return Ok(true);
         }
         self.make_folder_of(path)?;
         let target = self.root.join(&relative);
         if fs::hard_link(from, &target).is_ok() {
+            self.written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.to_string(), entry.clone());
             return Ok(true);
         }
         // Not linked (another file system, say): the caller writes it.
