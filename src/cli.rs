@@ -194,6 +194,14 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         base_url: args.base_url.clone(),
     };
     let out = output_dir(root, &args.output);
+    // The output folder is named as the user gave it (relative to the project).
+    let name_output = |mut e: Error| {
+        if e.file.as_deref() == Some(out.as_path()) {
+            e.file = Some(args.output.clone());
+        }
+        e
+    };
+    output::check_output_folder(root, &out).map_err(name_output)?;
     let previous = if args.full {
         None
     } else {
@@ -218,7 +226,10 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     progress.clear();
     // The project's files are not needed for the summary.
     crate::output::free_later(project);
-    let site = built?;
+    let site = built.map_err(name_output)?;
+    for warning in &site.warnings {
+        eprintln!("warning: {warning}");
+    }
     let briefs = site.briefs.len();
     let reused = briefs - site.rendered;
     println!(

@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::manifest::{OutputEntry, sha256_hex};
+use crate::manifest::{MANIFEST_PATH, Manifest, OutputEntry, sha256_hex};
 
 /// Replaces `path` with `contents` by writing a temporary file beside it and
 /// renaming it over the old one.
@@ -36,6 +36,128 @@ pub fn check_site_path(path: &str) -> Result<PathBuf> {
     } else {
         Err(Error::new(format!("refusing to write `{path}`"))
             .help("expected a relative path inside the output folder"))
+    }
+}
+
+/// Refuses an output folder that `brief` could not replace without losing
+/// something. A build swaps its new site in for the whole folder and deletes
+/// the old one, so the folder must be provably the site's: absent, empty,
+/// or a site `brief` built (it holds [`MANIFEST_PATH`]). A plain file, a
+/// symbolic link, or a folder of other files is refused, saying why.
+pub fn check_replaceable(out: &Path) -> Result<()> {
+    let refuse = |why: String| {
+        Err(Error::in_file(out, why).help(
+            "expected an absent or empty folder, or one brief built (it holds manifest.json); \
+             give another --output, or move the files away first",
+        ))
+    };
+    let meta = match fs::symlink_metadata(out) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(out, "look at the output folder", &e)),
+    };
+    if meta.file_type().is_symlink() {
+        return refuse(
+            "is a symbolic link: a build replaces its output folder whole, and will \
+             not replace a link or what it points to"
+                .into(),
+        );
+    }
+    if !meta.is_dir() {
+        return refuse(
+            "is a file, not a folder: a build replaces its output folder whole, which \
+             would delete the file"
+                .into(),
+        );
+    }
+    let mut entries =
+        fs::read_dir(out).map_err(|e| Error::io(out, "read the output folder", &e))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    let manifest = fs::read_to_string(out.join(MANIFEST_PATH)).ok();
+    if manifest.as_deref().and_then(Manifest::from_json).is_some() {
+        return Ok(());
+    }
+    refuse(
+        "holds files that brief did not build (it has no manifest.json of brief's): \
+         a build replaces its output folder whole, which would delete them"
+            .into(),
+    )
+}
+
+/// Refuses an output folder a build of the project at `root` must not
+/// replace: one of the project's own ([`check_not_project_folder`]) or one
+/// that is not provably a site ([`check_replaceable`]).
+pub fn check_output_folder(root: &Path, out: &Path) -> Result<()> {
+    check_not_project_folder(root, out)?;
+    check_replaceable(out)
+}
+
+/// Refuses an output folder that is one of the project's own: the project
+/// folder itself or any folder above it, or `briefs/`, `data/`,
+/// `templates/` (or `.git/`) or anything inside them. `out` is resolved as
+/// given (relative to the current folder).
+pub fn check_not_project_folder(root: &Path, out: &Path) -> Result<()> {
+    let root =
+        fs::canonicalize(root).map_err(|e| Error::io(root, "find the project folder", &e))?;
+    let Some(resolved) = resolve(out) else {
+        return Err(Error::in_file(out, "is not a folder path brief can resolve (a part that does not exist is followed by `..`)")
+            .help("expected a plain folder path such as output or ../site"));
+    };
+    let help = "expected an output folder of its own, such as output (the default) or public";
+    if root.starts_with(&resolved) {
+        let what = if root == resolved {
+            "the project folder"
+        } else {
+            "a folder that holds the project"
+        };
+        return Err(Error::in_file(
+            out,
+            format!(
+                "is {what}, not an output folder: a build replaces its output folder \
+                 whole, which would delete the project"
+            ),
+        )
+        .help(help));
+    }
+    for folder in crate::project::INPUT_FOLDERS.iter().chain(&[".git"]) {
+        let input = root.join(folder);
+        if resolved.starts_with(&input) {
+            let place = if resolved == input { "is" } else { "is inside" };
+            return Err(Error::in_file(
+                out,
+                format!(
+                    "{place} the project's {folder}/ folder, not an output folder: a build \
+                     replaces its output folder whole, which would delete the project's \
+                     {folder}/ files"
+                ),
+            )
+            .help(help));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with links resolved as far as it exists and the
+/// rest joined on; None when a part that does not exist is `..`.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = fs::canonicalize(&existing) {
+            let mut full = real;
+            for part in rest.iter().rev() {
+                full.push(part);
+            }
+            return Some(full);
+        }
+        let name = existing.file_name()?.to_os_string();
+        rest.push(name);
+        existing = match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
     }
 }
 
@@ -130,12 +252,20 @@ pub struct Staging {
     /// The first file written with each content (hash, size), to link the
     /// others to.
     by_content: Mutex<BTreeMap<(String, u64), PathBuf>>,
+    /// What the build should tell its user although it succeeds: folders
+    /// left by earlier builds that could not be removed.
+    warnings: Vec<String>,
     finished: bool,
 }
 
 impl Staging {
-    /// Starts a new site for `out` (in a hidden folder beside it).
+    /// Starts a new site for `out` (in a hidden folder beside it), once
+    /// `out` is known to be a folder a site may replace
+    /// ([`check_replaceable`]). Folders that earlier builds left beside it
+    /// (killed before they finished) are removed, or reported in
+    /// [`Staging::finish`]'s warnings when they cannot be.
     pub fn begin(out: &Path) -> Result<Staging> {
+        check_replaceable(out)?;
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -143,6 +273,7 @@ impl Staging {
         let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("output");
         let pid = std::process::id();
         let root = parent.join(format!(".{name}.new-{pid}"));
+        let warnings = clean_leftovers(parent, name);
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(&root).map_err(|e| Error::io(&root, "create the folder", &e))?;
         Ok(Staging {
@@ -153,24 +284,34 @@ impl Staging {
             root,
             written: Mutex::new(BTreeMap::new()),
             by_content: Mutex::new(BTreeMap::new()),
+            warnings,
             finished: false,
         })
     }
 
-    /// Swaps the new site in for the old one (or moves it into place).
-    pub fn finish(mut self) -> Result<()> {
+    /// Swaps the new site in for the old one (or moves it into place), and
+    /// gives the warnings the user should hear: folders left by earlier
+    /// builds, or the old site, that could not be removed.
+    pub fn finish(mut self) -> Result<Vec<String>> {
         self.finished = true;
         // Its records of ten thousand files are no longer needed.
         free_later(std::mem::take(&mut self.by_content));
         free_later(std::mem::take(&mut self.written));
-        if self.out.exists() {
-            swap_in(&self.root, &self.out, &self.retired)?;
-            let _ = fs::remove_dir_all(&self.retired);
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if fs::symlink_metadata(&self.out).is_ok() {
+            let old_site = swap_in(&self.root, &self.out, &self.retired)?;
+            if let Err(e) = fs::remove_dir_all(&old_site) {
+                warnings.push(format!(
+                    "the new site is in place, but the old one could not be removed from {} ({e}); \
+                     remove it by hand (the next build will try again)",
+                    old_site.display()
+                ));
+            }
         } else if let Err(e) = fs::rename(&self.root, &self.out) {
             let _ = fs::remove_dir_all(&self.root);
             return Err(Error::io(&self.out, "move the new site into place", &e));
         }
-        Ok(())
+        Ok(warnings)
     }
 
     /// Makes the folder of site path `path` inside the staging folder,
@@ -322,7 +463,7 @@ impl Drop for Staging {
 
 /// Writes `files` to a temporary folder beside `out`, then swaps it in for
 /// `out`. On any error `out` is left exactly as it was.
-pub fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+pub fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>> {
     let staging = Staging::begin(out)?;
     for (path, bytes) in files {
         staging.put(path, bytes)?;
@@ -330,19 +471,64 @@ pub fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     staging.finish()
 }
 
-/// Puts `staging` at `out` and the old site at `retired`. On Linux the two
-/// folders are exchanged in one atomic step, so a build killed at any
-/// moment leaves `out` whole, old or new. Elsewhere it takes two renames.
-fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<()> {
+/// Removes the folders that earlier builds for the site `name` left in
+/// `parent` (`.NAME.new-PID`, `.NAME.old-PID`: killed before they swapped
+/// their site in, or unable to delete the old one), unless their process
+/// may still be running; gives a warning for each one left.
+fn clean_leftovers(parent: &Path, name: &str) -> Vec<String> {
+    let own = std::process::id().to_string();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut leftovers: Vec<(PathBuf, String)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let file = e.file_name().to_str()?.to_string();
+            let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+            let pid = rest
+                .strip_prefix(".new-")
+                .or_else(|| rest.strip_prefix(".old-"))?;
+            let ours = pid.bytes().all(|b| b.is_ascii_digit()) && !pid.is_empty() && pid != own;
+            (ours && e.file_type().is_ok_and(|t| t.is_dir())).then(|| (e.path(), pid.to_string()))
+        })
+        .collect();
+    leftovers.sort();
+    let mut warnings = Vec::new();
+    for (path, pid) in leftovers {
+        if process_may_be_running(&pid) {
+            warnings.push(format!(
+                "left {} alone: process {pid}, which made it, may be another build still running; \
+                 remove it by hand if not",
+                path.display()
+            ));
+        } else if let Err(e) = fs::remove_dir_all(&path) {
+            warnings.push(format!(
+                "could not remove {}, left by an earlier build ({e}); remove it by hand",
+                path.display()
+            ));
+        }
+    }
+    warnings
+}
+
+/// Whether process `pid` may be running: on Linux, whether `/proc` has
+/// it; elsewhere it cannot be told, so yes.
+fn process_may_be_running(pid: &str) -> bool {
+    let proc = Path::new("/proc");
+    !(cfg!(target_os = "linux") && proc.join("self").exists()) || proc.join(pid).exists()
+}
+
+/// Puts `staging` at `out` and the old site aside, and gives where the old
+/// site now is, for the caller to remove. On Linux the two folders are
+/// exchanged in one atomic step, so a build killed at any moment leaves
+/// `out` whole, old or new. Elsewhere it takes two renames.
+fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<PathBuf> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         match renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE) {
             // After the exchange the old site sits where staging was.
-            Ok(()) => {
-                let _ = fs::remove_dir_all(staging);
-                return Ok(());
-            }
+            Ok(()) => return Ok(staging.to_path_buf()),
             // A file system without the exchange falls back to two renames.
             Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
             Err(e) => {
@@ -360,12 +546,25 @@ fn swap_in(staging: &Path, out: &Path, retired: &Path) -> Result<()> {
         let _ = fs::remove_dir_all(staging);
         return Err(Error::io(out, "move the new site into place", &e));
     }
-    Ok(())
+    Ok(retired.to_path_buf())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `files` as a site brief built: with a manifest of its own.
+    fn site(mut files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+        let manifest = Manifest::new(
+            &BTreeMap::new(),
+            Vec::new(),
+            BTreeMap::new(),
+            Default::default(),
+            "test",
+        );
+        files.insert(MANIFEST_PATH.into(), manifest.to_json().into_bytes());
+        files
+    }
 
     #[test]
     fn paths_outside_the_output_are_refused() {
@@ -381,9 +580,9 @@ mod tests {
         let out = dir.path().join("output");
         let mut files = BTreeMap::new();
         files.insert("index.html".to_string(), b"old".to_vec());
-        write_site(&out, &files).unwrap();
+        write_site(&out, &site(files.clone())).unwrap();
         files.insert("../escape.html".to_string(), b"bad".to_vec());
-        assert!(write_site(&out, &files).is_err());
+        assert!(write_site(&out, &site(files.clone())).is_err());
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
         assert!(!dir.path().join("escape.html").exists());
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
@@ -396,10 +595,10 @@ mod tests {
         let out = dir.path().join("output");
         let mut files = BTreeMap::new();
         files.insert("old.html".to_string(), b"old".to_vec());
-        write_site(&out, &files).unwrap();
+        write_site(&out, &site(files.clone())).unwrap();
         let mut files = BTreeMap::new();
         files.insert("new/index.html".to_string(), b"new".to_vec());
-        write_site(&out, &files).unwrap();
+        write_site(&out, &site(files)).unwrap();
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read(out.join("new/index.html")).unwrap(), b"new");
     }
@@ -423,7 +622,7 @@ mod tests {
             "c/data.csv".to_string(),
             b"year,people\n2019,1843\n".to_vec(),
         );
-        write_site(&out, &files).unwrap();
+        write_site(&out, &site(files.clone())).unwrap();
         let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
         assert_eq!(inode("a/data.csv"), inode("b/data.csv"));
         assert_ne!(inode("a/data.csv"), inode("c/data.csv"));
@@ -441,14 +640,154 @@ mod tests {
         let mut files = BTreeMap::new();
         files.insert("same.html".to_string(), b"same".to_vec());
         files.insert("changed.html".to_string(), b"old".to_vec());
-        write_site(&out, &files).unwrap();
+        write_site(&out, &site(files.clone())).unwrap();
         let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
         let before = (inode("same.html"), inode("changed.html"));
         files.insert("changed.html".to_string(), b"new".to_vec());
-        write_site(&out, &files).unwrap();
+        write_site(&out, &site(files.clone())).unwrap();
         assert_eq!(inode("same.html"), before.0, "linked from the old site");
         assert_ne!(inode("changed.html"), before.1);
         assert_eq!(fs::read(out.join("changed.html")).unwrap(), b"new");
         assert_eq!(fs::metadata(out.join("same.html")).unwrap().nlink(), 1);
+    }
+
+    #[test]
+    fn only_a_folder_brief_built_or_an_empty_one_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = site(BTreeMap::from([("a.html".to_string(), b"a".to_vec())]));
+        // Absent, then empty: both fine.
+        let out = dir.path().join("new");
+        write_site(&out, &files).unwrap();
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        write_site(&empty, &files).unwrap();
+        assert_eq!(fs::read(empty.join("a.html")).unwrap(), b"a");
+        // A folder of other files, a file, a link: refused, left as they were.
+        let other = dir.path().join("other");
+        fs::create_dir(&other).unwrap();
+        fs::write(other.join("notes.txt"), "mine").unwrap();
+        let err = write_site(&other, &files).unwrap_err().to_string();
+        assert!(err.contains("did not build"), "{err}");
+        assert_eq!(fs::read(other.join("notes.txt")).unwrap(), b"mine");
+        // A manifest.json that is not brief's is not enough.
+        fs::write(other.join(MANIFEST_PATH), "{}").unwrap();
+        assert!(write_site(&other, &files).is_err());
+        let file = dir.path().join("output");
+        fs::write(&file, "a file").unwrap();
+        let err = write_site(&file, &files).unwrap_err().to_string();
+        assert!(err.contains("is a file"), "{err}");
+        assert_eq!(fs::read(&file).unwrap(), b"a file");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&out, &link).unwrap();
+            let err = write_site(&link, &files).unwrap_err().to_string();
+            assert!(err.contains("symbolic link"), "{err}");
+        }
+        // Nothing was left beside them.
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let expected = if cfg!(unix) {
+            vec!["empty", "link", "new", "other", "output"]
+        } else {
+            vec!["empty", "new", "other", "output"]
+        };
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn the_project_and_its_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("project");
+        for folder in ["data", "briefs", "templates", "templates/assets", "output"] {
+            fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for (out, says) in [
+            ("project", "the project folder"),
+            ("project/.", "the project folder"),
+            ("project/data", "is the project's data/ folder"),
+            ("project/data/../data", "is the project's data/ folder"),
+            ("project/briefs/new", "inside the project's briefs/ folder"),
+            (
+                "project/templates/assets",
+                "inside the project's templates/ folder",
+            ),
+            ("project/.git", "the project's .git/ folder"),
+            (".", "a folder that holds the project"),
+            ("project/missing/../x", "can resolve"),
+        ] {
+            let err = check_not_project_folder(&root, &dir.path().join(out))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{out}: {err}");
+        }
+        for out in [
+            "project/output",
+            "project/public",
+            "site",
+            "project/output/sub",
+        ] {
+            check_not_project_folder(&root, &dir.path().join(out)).unwrap();
+        }
+    }
+
+    #[test]
+    fn folders_left_by_killed_builds_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        // No process has a number this large.
+        let dead = dir.path().join(".output.new-4000000000");
+        fs::create_dir_all(dead.join("charts")).unwrap();
+        fs::write(dead.join("charts/a.svg"), "half").unwrap();
+        let old = dir.path().join(".output.old-4000000001");
+        fs::create_dir(&old).unwrap();
+        // Not ours: another site's, and a name that only looks like ours.
+        let other = dir.path().join(".public.new-4000000000");
+        fs::create_dir(&other).unwrap();
+        let odd = dir.path().join(".output.new-abc");
+        fs::create_dir(&odd).unwrap();
+        let files = site(BTreeMap::from([("a.html".to_string(), b"a".to_vec())]));
+        let warnings = write_site(&out, &files).unwrap();
+        assert!(!dead.exists() && !old.exists());
+        assert!(other.exists() && odd.exists());
+        if cfg!(target_os = "linux") {
+            assert!(warnings.is_empty(), "{warnings:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_old_site_that_cannot_be_removed_is_reported() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let files = site(BTreeMap::from([("a/b.html".to_string(), b"a".to_vec())]));
+        write_site(&out, &files).unwrap();
+        let locked = out.join("a");
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+        // As root, permissions do not stop the removal: nothing to report.
+        let root_user = fs::write(locked.join("probe"), "").is_ok();
+        let _ = fs::remove_file(locked.join("probe"));
+        let warnings = write_site(&out, &files).unwrap();
+        let leftovers: Vec<PathBuf> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p != &out)
+            .collect();
+        for p in &leftovers {
+            let _ = fs::set_permissions(p.join("a"), fs::Permissions::from_mode(0o755));
+        }
+        if root_user {
+            assert!(warnings.is_empty() && leftovers.is_empty());
+        } else {
+            assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+            assert!(warnings[0].contains("could not be removed"), "{warnings:?}");
+            // The next build removes it.
+            assert!(write_site(&out, &files).unwrap().is_empty());
+        }
+        assert_eq!(fs::read(out.join("a/b.html")).unwrap(), b"a");
     }
 }

@@ -68,6 +68,9 @@ pub struct Built {
     pub rendered: usize,
     /// How many files the site has, the manifest included.
     pub files: usize,
+    /// What the user should hear although the build succeeded (folders
+    /// left by earlier builds that could not be removed).
+    pub warnings: Vec<String>,
 }
 
 /// A built site, in memory.
@@ -302,8 +305,9 @@ pub fn build_into(
     out: &std::path::Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Built> {
+    crate::output::check_output_folder(&project.root, out)?;
     let staging = Arc::new(Staging::begin(out)?);
-    let built = build_to(
+    let mut built = build_to(
         project,
         options,
         (previous, progress),
@@ -311,7 +315,7 @@ pub fn build_into(
     )?;
     let staging = Arc::try_unwrap(staging)
         .map_err(|_| Error::new("the build still holds its output (a bug in brief)"))?;
-    staging.finish()?;
+    built.warnings = staging.finish()?;
     Ok(built)
 }
 
@@ -880,6 +884,7 @@ fn render_site(
         charts,
         rendered: rendered_count,
         files,
+        warnings: Vec::new(),
     })
 }
 

@@ -6,6 +6,8 @@
 //! - stderr starts with `error: <file>:<line>` (the exact location, as far
 //!   as the input has one) and contains the expected words;
 //! - it says what was expected (a `= …` help line or "expected");
+//! - every message's whole wording matches `snapshots/corpus__messages.snap`
+//!   (reviewed with `cargo insta review` when a message changes);
 //! - nothing in the project changed: `output/` (built before the case),
 //!   `data/`, `briefs/` and every other file are byte-identical.
 //!
@@ -310,6 +312,18 @@ fn corpus() -> Vec<Case> {
         case("symlink-brief-outside", BUILD, |p| symlink(&outside().join("secret.md"), &p.path("briefs/secret.md")), "briefs/secret.md", "symbolic link"),
         case("symlink-data-file-outside", BUILD, |p| { fs::remove_file(p.path(P)).unwrap(); symlink(&outside().join("pilot.yaml"), &p.path(P)); }, P, "symbolic link"),
         case("symlink-data-folder-outside", BUILD, |p| { let c = p.read_bytes(C); fs::remove_dir_all(p.path("data")).unwrap(); let d = outside().join(format!("data-{}", std::process::id())); fs::create_dir_all(&d).unwrap(); fs::write(d.join("crossings.yaml"), c).unwrap(); symlink(&d, &p.path("data")); }, "data", "symbolic link"),
+        // Output folders that are not the site's: refused, nothing deleted
+        case("output-is-data", &["build", "-o", "data"], |_| {}, "data", "is the project's data/ folder"),
+        case("output-is-briefs", &["build", "-o", "briefs"], |_| {}, "briefs", "is the project's briefs/ folder"),
+        case("output-inside-templates", &["build", "-o", "templates/site"], |_| {}, "templates/site", "inside the project's templates/ folder"),
+        case("output-is-the-project", &["build", "-o", "."], |_| {}, ".", "is the project folder"),
+        case("output-holds-the-project", &["build", "-o", ".."], |_| {}, "..", "a folder that holds the project"),
+        case("output-is-git", &["build", "-o", ".git"], |p| p.write(".git/HEAD", "ref: refs/heads/main\n"), ".git", "the project's .git/ folder"),
+        case("output-through-missing-parent", &["build", "-o", "missing/../data"], |_| {}, "missing/../data", "can resolve"),
+        case("output-is-a-file", BUILD, |p| { fs::remove_dir_all(p.path("output")).unwrap(); p.write("output", "not a folder"); }, "output", "is a file, not a folder"),
+        case("output-holds-other-files", &["build", "-o", "notes"], |p| p.write("notes/todo.txt", "mine"), "notes", "did not build"),
+        case("output-has-a-foreign-manifest", &["build", "-o", "notes"], |p| { p.write("notes/manifest.json", "{\"name\": \"another tool\"}"); p.write("notes/page.html", "mine"); }, "notes", "did not build"),
+        case("output-is-a-link", &["build", "-o", "site"], |p| symlink(&p.path("output"), &p.path("site")), "site", "symbolic link"),
         // Releases
         case("ods-not-a-release", IMPORT, |p| release(p, &corpus_file("no-sb01.ods")), "release.ods", "no table SB_01"),
         case("ods-plain-zip", IMPORT, |p| release(p, &plain_zip()), "release.ods", "not an OpenDocument spreadsheet"),
@@ -381,8 +395,9 @@ fn state(root: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
     (snapshot(root), names)
 }
 
-/// Runs one case; returns what went wrong, if anything.
-fn check(case: &Case) -> Result<(), String> {
+/// Runs one case; returns its message (stderr, the project's folder
+/// written `<project>`), or what went wrong.
+fn check(case: &Case) -> Result<String, String> {
     let p = fixture();
     copy_dir(&built_output().join("output"), &p.path("output"));
     (case.mutate)(&p);
@@ -424,7 +439,8 @@ fn check(case: &Case) -> Result<(), String> {
         problems.push("the project changed (output/, data/ or another file)".into());
     }
     if problems.is_empty() {
-        Ok(())
+        let root = p.root().display().to_string();
+        Ok(err.replace(&root, "<project>"))
     } else {
         Err(format!(
             "{}: {}\nstdout:\n{}stderr:\n{}",
@@ -457,6 +473,7 @@ fn every_bad_input_fails_cleanly_where_it_is() {
     built_output();
     let next = Mutex::new(0usize);
     let failures = Mutex::new(Vec::new());
+    let messages = Mutex::new(BTreeMap::new());
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
@@ -467,8 +484,11 @@ fn every_bad_input_fails_cleanly_where_it_is() {
                         *n - 1
                     };
                     let Some(case) = cases.get(i) else { break };
-                    if let Err(e) = check(case) {
-                        failures.lock().unwrap().push(e);
+                    match check(case) {
+                        Ok(message) => {
+                            messages.lock().unwrap().insert(case.name, message);
+                        }
+                        Err(e) => failures.lock().unwrap().push(e),
                     }
                 }
             });
@@ -482,4 +502,15 @@ fn every_bad_input_fails_cleanly_where_it_is() {
         cases.len(),
         failures.join("\n\n")
     );
+    // Every message's wording, reviewed as a whole: a change to any of
+    // them shows in the snapshot's diff.
+    if only.is_none() {
+        let all: String = messages
+            .into_inner()
+            .unwrap()
+            .into_iter()
+            .map(|(name, message)| format!("--- {name}\n{message}\n"))
+            .collect();
+        insta::assert_snapshot!("messages", all);
+    }
 }
