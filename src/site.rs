@@ -465,15 +465,19 @@ pub fn brief_texts(
     base.insert("data", &untyped_data(project)?);
     base.insert("site", &project.config);
     let briefs = published_briefs(project, drafts)?;
-    let texts = brief_file_texts(project);
-    let names = add_brief_templates(&mut engine, &texts, &briefs.iter().collect::<Vec<_>>())?;
+    let texts_by_path = brief_file_texts(project);
+    let names = add_brief_templates(
+        &mut engine,
+        &texts_by_path,
+        &briefs.iter().collect::<Vec<_>>(),
+    )?;
     let mut texts = Vec::new();
     for (brief, name) in briefs.iter().zip(&names) {
         let mut context = base.clone();
         context.insert("brief", &BriefPage::of(brief));
         context.insert("root", "../");
-        let body = engine.render(name, &context)?;
-        let html = markdown::to_html(&body);
+        let body = engine.render_body(name, &context)?;
+        let html = body_to_html(brief, &texts_by_path, &body)?;
         texts.push(BriefText {
             slug: brief.slug.clone(),
             title: brief.front.title.clone(),
@@ -524,6 +528,81 @@ fn add_brief_templates(
         .collect();
     engine.add_templates(templates)?;
     Ok(names)
+}
+
+/// The HTML of a brief's body, `markdown` being its text after Tera. A link
+/// to a refused address (see [`crate::render::urls`]) is an error at the
+/// line of the brief that wrote it; a link whose address came from a
+/// value is found by its line in the text after Tera.
+fn body_to_html(brief: &Brief, texts: &BriefFileTexts, markdown: &str) -> Result<String> {
+    markdown::to_html(markdown).map_err(|refused| {
+        let file_text = texts.get(brief.path.as_path()).copied().unwrap_or("");
+        let message = format!(
+            "this links to “{}”: a link may not run script or carry its content \
+             (javascript:, vbscript: and data: addresses are refused)",
+            refused.url.escape_debug()
+        );
+        let help = "expected a link to an http(s) or mailto address, a relative path or a #section; \
+                    values from data and front matter are text and never make links";
+        let line_start = markdown[..refused.offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = markdown[line_start..]
+            .find('\n')
+            .map_or(markdown.len(), |i| line_start + i);
+        let raw_line = &markdown[line_start..line_end];
+        let rendered_line = raw_line.trim();
+        let within = (refused.offset - line_start)
+            .saturating_sub(raw_line.len() - raw_line.trim_start().len())
+            .min(rendered_line.len());
+        // The line as written, if the brief has it: its link is not a value's.
+        let written = file_text
+            .lines()
+            .enumerate()
+            .skip(brief.body_offset)
+            .find_map(|(i, l)| Some((i, l, l.find(rendered_line)?)))
+            .filter(|_| !rendered_line.is_empty());
+        let err = Error::in_file(&brief.path, message).help(help);
+        match written {
+            Some((i, line, at)) => {
+                let column = line[..at + within].chars().count() + 1;
+                err.at(i + 1, column, Some(file_text))
+            }
+            None => {
+                let line = markdown[..line_start].matches('\n').count() + 1;
+                let mut err = err;
+                err.message.push_str(&format!(
+                    " (line {line} of the brief's text after its template ran: {rendered_line})"
+                ));
+                err
+            }
+        }
+    })
+}
+
+/// Refuses a page that links to a refused address (see
+/// [`crate::render::urls`]), which a value printed into a link by
+/// `template` would put there: the last check before a page is written,
+/// whatever the template does.
+fn check_page_links(page: &str, template: &str, brief: Option<&Brief>) -> Result<()> {
+    let Some((at, url)) = crate::render::urls::first_refused_attribute(page) else {
+        return Ok(());
+    };
+    let line = page[..at].matches('\n').count() + 1;
+    let page_name = match brief {
+        Some(b) => format!("the page of {}", slash_path(&b.path)),
+        None => "the index".to_string(),
+    };
+    Err(Error::in_file(
+        template,
+        format!(
+            "{page_name} would link to “{}” (line {line} of the page): a link may not run script \
+             or carry its content (javascript:, vbscript: and data: addresses are refused)",
+            url.escape_debug()
+        ),
+    )
+    .help(
+        "expected every link the template makes from a value to be an http(s) or mailto address \
+         or a relative path; check the value it prints into href or src",
+    ))
 }
 
 /// Rendered HTML as text: tags dropped, block ends as line breaks, the
@@ -770,10 +849,9 @@ fn render_site(
         index.insert("briefs", &pages);
         index.insert("root", "");
         index.insert("canonical", &feed::address(base_url, ""));
-        sink.put(
-            "index.html",
-            engine.render("index.html", &index)?.as_bytes(),
-        )?;
+        let page = engine.render("index.html", &index)?;
+        check_page_links(&page, "templates/index.html", None)?;
+        sink.put("index.html", page.as_bytes())?;
         let entries: Vec<feed::FeedEntry> = briefs
             .iter()
             .map(|b| feed::FeedEntry {
@@ -835,14 +913,15 @@ fn render_site(
                     };
                     context.insert("canonical", &canonical);
                     let body_markdown = engine
-                        .render(name, &context)
+                        .render_body(name, &context)
                         .map_err(|e| explain_null_figures(e, figures))?;
-                    let body_html =
-                        place_figures(&markdown::to_html(&body_markdown), &placed).into_owned();
+                    let body_html = body_to_html(brief, &texts, &body_markdown)?;
+                    let body_html = place_figures(&body_html, &placed).into_owned();
                     let mut entry = brief_entry(&engine, name, brief, &body_html);
                     entry.key = key.clone();
                     context.insert("body", &body_html);
                     let page = engine.render("brief.html", &context)?;
+                    check_page_links(&page, "templates/brief.html", Some(brief))?;
                     sink.put(&entry.page, page.as_bytes())?;
                     records.push((brief.slug.clone(), entry));
                 }
@@ -1166,11 +1245,12 @@ mod tests {
             "# Title\n\nCHART\n\nEnd \"quoted\".\n",
         ] {
             let before =
-                markdown::to_html(&body.replace("CHART\n", figure).replace("CHART", figure));
+                markdown::to_html(&body.replace("CHART\n", figure).replace("CHART", figure))
+                    .unwrap();
             let marked = body
                 .replace("CHART\n", &figure_marker("a"))
                 .replace("CHART", &figure_marker("a"));
-            let after = place_figures(&markdown::to_html(&marked), &placed).into_owned();
+            let after = place_figures(&markdown::to_html(&marked).unwrap(), &placed).into_owned();
             assert_eq!(after, before, "{body:?}");
         }
         // A stand-in for a chart not placed is left as it is.

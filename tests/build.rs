@@ -1133,3 +1133,74 @@ fn of_several_bad_briefs_the_first_in_order_is_reported_every_time() {
         assert!(!out.stderr.contains("b180"), "{}", out.stderr);
     }
 }
+
+#[test]
+fn values_from_data_and_front_matter_are_text_not_markup() {
+    // A data file's value with Markdown and HTML in it, printed in a body,
+    // a title and a tag: the page shows the characters, and makes no link.
+    let p = Project::new();
+    let hostile = "[x](javascript:alert(document.cookie)) *bold* <b>tag</b> # head";
+    p.write(
+        "data/notes.yaml",
+        format!("remark: {}\n", serde_json::to_string(hostile).unwrap()),
+    );
+    p.write(
+        "data/pilot.yaml",
+        PILOT_YAML.replace(
+            "source: \"Report one\"",
+            "source: \"[x](javascript:alert(document.cookie))\"",
+        ),
+    );
+    p.brief(
+        "values",
+        &brief_text(
+            "Values [y](javascript:alert(2))",
+            "2023-03-20",
+            "Note: {{ data.notes.remark }}.\n\n{% for r in data.pilot.reports %}- {{ r.source }}\n{% endfor %}\nNul: a\u{0}b.\n",
+        ),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/values/index.html");
+    assert!(
+        page.contains(
+            "Note: [x](javascript:alert(document.cookie)) *bold* &lt;b&gt;tag&lt;/b&gt; # head."
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li>[x](javascript:alert(document.cookie))</li>"),
+        "{page}"
+    );
+    assert!(page.contains("Nul: a\u{fffd}b."), "{page}");
+    assert!(!page.contains("href=\"javascript"), "{page}");
+}
+
+#[test]
+fn a_link_to_script_is_refused_at_the_line_that_writes_it() {
+    let p = Project::new();
+    p.write("data/links.yaml", "bad: \"javascript:alert(1)\"\n");
+    for (body, line) in [
+        ("Fine.\n\nSee [this](JavaScript:alert(1)).\n", Some(9)),
+        (
+            "Fine.\n\n<a href=\"java&#x09;script:x\">this</a>\n",
+            Some(9),
+        ),
+        (
+            "Fine.\n\n![chart](data:image/svg+xml;base64,AAAA)\n",
+            Some(9),
+        ),
+        // The address is a value: the line after Tera is named instead.
+        ("Fine.\n\n[this]({{ data.links.bad }})\n", None),
+    ] {
+        p.brief("linked", &brief_text("Linked", "2023-03-20", body));
+        let out = p.run(&["build"]);
+        assert_eq!(out.status, 1, "{body}: {}", out.stderr);
+        let at = match line {
+            Some(line) => format!("error: briefs/linked.md:{line}:"),
+            None => "error: briefs/linked.md: ".to_string(),
+        };
+        assert!(out.stderr.starts_with(&at), "{body}: {}", out.stderr);
+        assert!(out.stderr.contains("are refused"), "{}", out.stderr);
+        assert!(!p.path("output").exists());
+    }
+}

@@ -253,6 +253,17 @@ fn corpus() -> Vec<Case> {
         case("crossings-30-february", BUILD, |p| edit(p, C, "{date: 2019-02-28,", "{date: 2019-02-30,"), format!("{C}:67"), "2019-02-30"),
         case("crossings-month-13", BUILD, |p| edit(p, C, "{date: 2019-01-03,", "{date: 2019-13-03,"), format!("{C}:11"), "2019-13-03"),
         case("crossings-no-days", BUILD, |p| p.write(C, common::crossings_yaml(&[], common::RELEASED).replace("days:\n", "days: []\n")), C, "empty"),
+        // The source block against its own days
+        case("crossings-released-year-zero", BUILD, |p| edit(p, C, "released: 2023-04-06", "released: 0000-01-01"), format!("{C}:7:13"), "days run to 2023-03-31"),
+        case("crossings-released-before-last-day", BUILD, |p| edit(p, C, "released: 2023-04-06", "released: 2023-03-01"), format!("{C}:7:13"), "cannot hold days after it was published"),
+        case("crossings-address-javascript", BUILD, |p| edit(p, C, "\"https://www.gov.uk/", "\"javascript:alert(1)//"), format!("{C}:5:12"), "not a web address"),
+        case("crossings-address-data", BUILD, |p| edit(p, C, "\"https://www.gov.uk/", "\" data:text/html,"), format!("{C}:5:12"), "not a web address"),
+        // Links that would run script
+        case("brief-javascript-link", BUILD, |p| body(p, "Text.\n\nSee [this](javascript:alert(document.cookie)).\n"), format!("{B}:9:5"), "javascript:alert(document.cookie)"),
+        case("brief-raw-html-vbscript", BUILD, |p| body(p, "Text.\n\n<p><a href='VBScript:msgbox(1)'>x</a></p>\n"), format!("{B}:9"), "VBScript:msgbox(1)"),
+        case("brief-data-image", BUILD, |p| body(p, "Text.\n\n![x](data:image/svg+xml;base64,PHN2Zz4=)\n"), format!("{B}:9"), "data:image"),
+        case("brief-link-from-data", BUILD, |p| { p.write("data/links.yaml", "home: \"javascript:alert(1)\"\n"); body(p, "See [home]({{ data.links.home }}).\n"); }, B, "after its template ran"),
+        case("template-link-from-data", BUILD, |p| { p.write("data/links.yaml", "home: \" javascript:alert(1)\"\n"); edit(p, "templates/brief.html", "{% block content %}", "{% block content %}<a href=\"{{ data.links.home }}\">home</a>"); }, "templates/brief.html", "would link to"),
         // --as-of
         case("as-of-after-the-series", &["build", "--as-of", "2024-01-01"], |_| {}, C, "outside the data"),
         case("as-of-before-the-series", &["build", "--as-of", "2018-12-31"], |_| {}, C, "outside the data"),
@@ -330,6 +341,7 @@ fn corpus() -> Vec<Case> {
         case("ods-truncated", IMPORT, |p| { let b = corpus_file("release.ods"); release(p, &b[..b.len() / 2]); }, "release.ods", "not an OpenDocument spreadsheet"),
         case("ods-text-file", IMPORT, |p| release(p, b"Date,Migrants arrived\n01/01/2018,5\n"), "release.ods", "not an OpenDocument spreadsheet"),
         case("ods-empty-file", IMPORT, |p| release(p, b""), "release.ods", "not an OpenDocument spreadsheet"),
+        case("ods-release-date-before-its-days", &["import", "home-office", "release.ods", "--release-date", "2018-01-20"], |p| release(p, &corpus_file("release.ods")), "release.ods", "before the release's last day"),
         case("ods-missing-file", IMPORT, |_| {}, "release.ods", "could not read"),
         case("ods-zip-bomb", IMPORT, |p| release(p, &corpus_file("zip-bomb.ods")), "release.ods", "content.xml").bounded(),
         case("ods-repeat-bomb", IMPORT, |p| release(p, &corpus_file("repeat-bomb.ods")), "release.ods", "96000000 cells").bounded(),

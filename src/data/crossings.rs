@@ -164,6 +164,12 @@ fn parse_rows(file: &Path, text: &str, direct: bool) -> Result<Crossings> {
         return Err(Error::in_file(file, "`days` is empty")
             .help("expected one line per day, e.g. `- {date: 2018-01-01, people: 0, boats: 0}`"));
     };
+    check_source(
+        file,
+        text,
+        &source,
+        rows.last().map_or(first.row.date, |r| r.row.date),
+    )?;
     let mut previous = first.row.date;
     for (i, located) in rows.iter().enumerate() {
         let (row, day) = (located, &located.row);
@@ -240,6 +246,65 @@ fn parse_rows(file: &Path, text: &str, direct: bool) -> Result<Crossings> {
     let series =
         Series::new(days).ok_or_else(|| Error::in_file(file, "the days are not consecutive"))?;
     Ok(Crossings { source, series })
+}
+
+/// Checks what the source block claims: its address is a web page (pages
+/// link to it), and its release date is not before its own last day.
+fn check_source(file: &Path, text: &str, source: &SourceBlock, last: Date) -> Result<()> {
+    let at = |key: &str, message: String, help: &str| {
+        let mut err = Error::in_file(file, message).help(help.to_string());
+        if let Some((line, column)) = key_position(text, key) {
+            err = err.at(line, column, Some(text));
+        }
+        err
+    };
+    let address = source.address.trim();
+    let web = ["https://", "http://"].iter().any(|scheme| {
+        address.len() > scheme.len()
+            && address[..scheme.len()].eq_ignore_ascii_case(scheme)
+            && !address.contains(char::is_whitespace)
+    });
+    if !web {
+        return Err(at(
+            "address",
+            format!(
+                "the source's address “{}” is not a web address",
+                source.address.escape_debug()
+            ),
+            "expected the publication's page, https://…; every brief links to it",
+        ));
+    }
+    if source.released < last {
+        return Err(at(
+            "released",
+            format!(
+                "the release is dated {}, but its days run to {last}: a release cannot hold days after it was published",
+                source.released
+            ),
+            "expected the day the release was published, on or after its last day (the Home Office publishes on Fridays the days to Thursday)",
+        ));
+    }
+    Ok(())
+}
+
+/// The line and column of the value of `key:` in the source block (before
+/// `days:`), if it is written there.
+fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    let pattern = format!("{key}:");
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("days:") {
+            break;
+        }
+        if let Some(at) = line.find(&pattern) {
+            let value =
+                line[at + pattern.len()..].len() - line[at + pattern.len()..].trim_start().len();
+            return Some((
+                i + 1,
+                line[..at + pattern.len() + value].chars().count() + 1,
+            ));
+        }
+    }
+    None
 }
 
 /// Writes the file in its reviewable form: a header, the source block, then

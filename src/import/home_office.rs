@@ -78,13 +78,30 @@ pub fn read_release(file: &Path, bytes: &[u8], released: Option<Date>) -> Result
     let weekly = sheet(&mut book, "SB_02")?;
     let days = read_daily(file, &daily)?;
     check_weekly(file, &weekly, &days)?;
+    let last = days.last().map(|d| d.date);
     let released = match released {
-        Some(date) => date,
+        Some(date) => {
+            if let Some(last) = last.filter(|&last| date < last) {
+                return Err(Error::in_file(
+                    file,
+                    format!("--release-date {date} is before the release's last day, {last}"),
+                )
+                .help("expected the day the release was published, on or after its last day (the Home Office publishes on Fridays the days to Thursday)"));
+            }
+            date
+        }
         None => creation_date(&book).ok_or_else(|| {
             Error::in_file(file, "the file does not say when it was made")
                 .help("give the release date: --release-date YYYY-MM-DD")
         })?,
     };
+    if let Some(last) = last.filter(|&last| released < last) {
+        return Err(Error::in_file(
+            file,
+            format!("the file says it was made on {released}, before its last day, {last}"),
+        )
+        .help("give the day it was published: --release-date YYYY-MM-DD"));
+    }
     Ok(Release {
         source: SourceBlock {
             publisher: PUBLISHER.into(),

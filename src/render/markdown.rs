@@ -5,22 +5,55 @@ use std::collections::BTreeSet;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+/// A link that Markdown would have made to a refused address (see
+/// [`super::urls`]): a Markdown link or image, or an attribute of raw HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedLink {
+    /// The address, as a browser would read it.
+    pub url: String,
+    /// The byte offset in the Markdown of the link or HTML that has it.
+    pub offset: usize,
+}
+
 /// Renders a brief's body (already through Tera) to HTML.
 ///
 /// Heading ids come from the heading text (`## What the pilot returns` →
 /// `what-the-pilot-returns`), made unique within the page by a `-2`, `-3`…
-/// suffix; an explicit `{#id}` is kept.
-pub fn to_html(markdown: &str) -> String {
+/// suffix; an explicit `{#id}` is kept. A NUL becomes U+FFFD, as CommonMark
+/// says. A link or raw HTML to a `javascript:`, `vbscript:` or `data:`
+/// address is refused.
+pub fn to_html(markdown: &str) -> Result<String, RefusedLink> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_STRIKETHROUGH;
-    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut events = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        let refused = match &event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                super::urls::is_refused_url(dest_url).then(|| dest_url.to_string())
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                super::urls::first_refused_attribute(html).map(|(_, url)| url)
+            }
+            _ => None,
+        };
+        if let Some(url) = refused {
+            return Err(RefusedLink {
+                url,
+                offset: range.start,
+            });
+        }
+        events.push(event);
+    }
     let events = with_scrolling_tables(with_heading_ids(events));
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    out
+    if out.contains('\0') {
+        out = out.replace('\0', "\u{fffd}");
+    }
+    Ok(out)
 }
 
 /// Wraps each table in a region that scrolls sideways on a narrow screen
@@ -111,7 +144,7 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_from_their_text() {
-        let html = to_html("## The pilot\n\ntext\n\n## The pilot\n\n### Data {#data}\n");
+        let html = to_html("## The pilot\n\ntext\n\n## The pilot\n\n### Data {#data}\n").unwrap();
         assert!(
             html.contains(r#"<h2 id="the-pilot">The pilot</h2>"#),
             "{html}"
@@ -123,7 +156,8 @@ mod tests {
     #[test]
     fn tables_footnotes_and_smart_quotes() {
         let html =
-            to_html("| a | b |\n|---|--:|\n| 1 | 2 |\n\nSaid \"so\"[^1].\n\n[^1]: A note.\n");
+            to_html("| a | b |\n|---|--:|\n| 1 | 2 |\n\nSaid \"so\"[^1].\n\n[^1]: A note.\n")
+                .unwrap();
         assert!(html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n<table>"), "{html}");
         assert!(html.contains("</table>\n</div>"), "{html}");
         assert!(html.contains("“so”"), "{html}");
@@ -135,7 +169,8 @@ mod tests {
         let table = "| a | b |\n|---|---|\n| 1 | 2 |\n\n";
         let html = to_html(&format!(
             "## Returns & costs\n\n{table}{table}## Next\n\n{table}"
-        ));
+        ))
+        .unwrap();
         assert!(
             html.contains("aria-label=\"Table: Returns &amp; costs\">"),
             "{html}"
@@ -145,5 +180,32 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("aria-label=\"Table: Next\">"), "{html}");
+    }
+
+    #[test]
+    fn links_to_script_or_data_are_refused_and_nul_is_replaced() {
+        for (markdown, url) in [
+            ("See [x](javascript:alert(1)).\n", "javascript:alert(1)"),
+            (
+                "![x](data:image/png;base64,AA)\n",
+                "data:image/png;base64,AA",
+            ),
+            ("[x]\n\n[x]: VBScript:msgbox\n", "VBScript:msgbox"),
+            (
+                "Text <a href=\"java&#x09;script:x\">y</a>.\n",
+                "java\tscript:x",
+            ),
+            ("<div>\n<img src=\"data:x\">\n</div>\n", "data:x"),
+        ] {
+            let err = to_html(markdown).unwrap_err();
+            assert_eq!(err.url, url, "{markdown}");
+        }
+        let err = to_html("First.\n\nSecond [x](javascript:y).\n").unwrap_err();
+        assert_eq!(err.offset, "First.\n\nSecond ".len());
+        assert!(to_html("[ok](https://example.org/?q=javascript:x)\n").is_ok());
+        // Text that merely mentions a scheme is text.
+        assert!(to_html("The data: javascript:alert(1)\n").is_ok());
+        let html = to_html("a\0b\n").unwrap();
+        assert_eq!(html, "<p>a\u{fffd}b</p>\n");
     }
 }

@@ -6,3 +6,4 @@ pub mod figure;
 pub mod filters;
 pub mod markdown;
 pub mod templates;
+pub mod urls;

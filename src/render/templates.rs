@@ -35,7 +35,7 @@ impl Engine {
     pub fn new() -> Engine {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".md"]);
-        tera.set_escape_fn(super::figure::escape_html);
+        tera.set_escape_fn(escape_value);
         super::filters::register(&mut tera);
         Engine {
             tera,
@@ -83,6 +83,14 @@ impl Engine {
         self.tera
             .add_raw_templates(named)
             .map_err(|e| self.error(&e))
+    }
+
+    /// Renders the brief body `name`, whose output Markdown reads next:
+    /// every value it prints is escaped for Markdown as well as HTML (see
+    /// [`escape_value`]).
+    pub fn render_body(&self, name: &str, context: &tera::Context) -> Result<String, Error> {
+        let _body = BodyRendering::start();
+        self.render(name, context)
     }
 
     /// Renders template `name`.
@@ -169,6 +177,78 @@ impl Default for Engine {
     }
 }
 
+thread_local! {
+    /// Whether this thread is rendering a brief's body (Tera renders on the
+    /// calling thread, and its escaper is one function for every template).
+    static IN_BODY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as rendering a brief's body until dropped.
+struct BodyRendering;
+
+impl BodyRendering {
+    fn start() -> BodyRendering {
+        IN_BODY.with(|b| b.set(true));
+        BodyRendering
+    }
+}
+
+impl Drop for BodyRendering {
+    fn drop(&mut self) {
+        IN_BODY.with(|b| b.set(false));
+    }
+}
+
+/// The one rule for every value a template prints (a figure, a filter's
+/// result, data, front matter): it is text. In a page template it is
+/// escaped for HTML. In a brief's body, which Markdown reads next, it is
+/// escaped for Markdown too, so that it reads as the characters it has:
+/// `[x](javascript:…)` in a data file is those characters, not a link, and
+/// `*` is an asterisk. Its line breaks become spaces (a value never starts
+/// a heading, list or code block) and a NUL becomes U+FFFD.
+pub fn escape_value(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if IN_BODY.with(|b| b.get()) {
+        escape_markdown_text(input, out)
+    } else {
+        super::figure::escape_html(input, out)
+    }
+}
+
+/// The ASCII punctuation Markdown (with tables, footnotes, heading
+/// attributes, strikethrough and smart punctuation) gives a meaning to,
+/// written with a backslash so that it is only itself.
+const MARKDOWN_PUNCTUATION: &[u8] = b"\\`*_[](){}#+-.!|~^=";
+
+/// Writes `input` as Markdown that shows exactly its text (see
+/// [`escape_value`]). HTML's characters become character references,
+/// which Markdown shows as the characters.
+fn escape_markdown_text(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            b'\n' | b'\r' => b" ",
+            0 => "\u{fffd}".as_bytes(),
+            b if MARKDOWN_PUNCTUATION.contains(&b) => {
+                out.write_all(&bytes[start..i])?;
+                out.write_all(b"\\")?;
+                start = i;
+                continue;
+            }
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(escaped)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
 /// The error and every error it wraps, in one line.
 fn full_message(err: &tera::Error) -> String {
     let mut text = err.to_string();
@@ -197,5 +277,60 @@ fn hint(message: &str) -> String {
         "this figure is null for this as-of date; guard it with {% if … %}".into()
     } else {
         "expected Tera template syntax: {{ value | filter }}, {% if %}…{% endif %}".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn markdown_text(text: &str) -> String {
+        let mut out = Vec::new();
+        escape_markdown_text(text, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_value_in_a_body_reads_as_its_characters() {
+        for text in [
+            "[x](javascript:alert(document.cookie))",
+            "*not emphasis* and _this_ and `code` and ~~struck~~",
+            "# not a heading",
+            "1. not a list",
+            "- not a list\n\n    not code",
+            "<b>not bold</b> & \"quoted\" 'single'",
+            "a | b | c",
+            "[^1] {#id} \\ back\\slash",
+            "2,000 people (8.8%) −3.2 +4",
+        ] {
+            let body = format!("Before {} after.\n", markdown_text(text));
+            let html = crate::render::markdown::to_html(&body).unwrap();
+            // As Markdown writes text: only &, < and > as references.
+            let shown = text
+                .replace('\n', " ")
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            assert_eq!(html, format!("<p>Before {shown} after.</p>\n"), "{text:?}");
+        }
+        assert_eq!(markdown_text("a\0b"), "a\u{fffd}b");
+    }
+
+    #[test]
+    fn only_bodies_escape_for_markdown() {
+        let mut engine = Engine::new();
+        engine
+            .tera
+            .add_raw_templates([("b.md", "{{ v }}"), ("p.html", "{{ v }}")])
+            .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("v", "*a* <b>");
+        assert_eq!(
+            engine.render_body("b.md", &context).unwrap(),
+            "\\*a\\* &lt;b&gt;"
+        );
+        assert_eq!(engine.render("p.html", &context).unwrap(), "*a* &lt;b&gt;");
+        // The mark is gone once a body is rendered.
+        assert_eq!(engine.render("b.md", &context).unwrap(), "*a* &lt;b&gt;");
     }
 }

@@ -203,6 +203,11 @@ impl Project {
         all.extend_from_slice(args);
         let out = self.run(&all);
         assert_eq!(out.status, 0, "build failed:\n{}", out.stderr);
+        let folder = match all.iter().position(|a| *a == "-o" || *a == "--output") {
+            Some(i) => all[i + 1],
+            None => "output",
+        };
+        assert_no_live_links(&self.path(folder));
         out.stdout
     }
 
@@ -316,4 +321,27 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// Asserts that no page, feed or drawing under `dir` has a `javascript:` or
+/// `vbscript:` address, a `data:` address (brief makes none), or a NUL:
+/// every build a test makes with [`Project::build_ok`] is checked.
+pub fn assert_no_live_links(dir: &Path) {
+    for (path, bytes) in snapshot(dir) {
+        let kind = path.rsplit('.').next().unwrap_or("");
+        if !["html", "xml", "svg"].contains(&kind) {
+            continue;
+        }
+        assert!(!bytes.contains(&0), "{path} has a NUL");
+        let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+        // Where an attribute's value or a CSS url() begins (text that only
+        // mentions a scheme is text).
+        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        for scheme in ["javascript:", "vbscript:", "data:"] {
+            for start in ["=\"", "='", "=", "url(", "url(\"", "url('"] {
+                let link = format!("{start}{scheme}");
+                assert!(!squeezed.contains(&link), "{path} has a {scheme} address");
+            }
+        }
+    }
 }
