@@ -67,6 +67,8 @@ struct Case {
     status: i32,
     /// Run under a memory limit and a one-second deadline.
     bounded: bool,
+    /// A runaway render: it must stop within five seconds and 200 MB.
+    runaway: bool,
 }
 
 fn case(
@@ -84,12 +86,18 @@ fn case(
         says,
         status: 1,
         bounded: false,
+        runaway: false,
     }
 }
 
 impl Case {
     fn bounded(mut self) -> Case {
         self.bounded = true;
+        self
+    }
+    fn runaway(mut self) -> Case {
+        self.bounded = true;
+        self.runaway = true;
         self
     }
     fn usage(mut self) -> Case {
@@ -295,6 +303,8 @@ fn corpus() -> Vec<Case> {
         case("brief-chart-option-wrong-type", BUILD, |p| body(p, "Chart:\n\n{{ chart(name=\"cumulative\", years=\"2020\") }}\n"), format!("{B}:9"), "years"),
         case("template-syntax-error", BUILD, |p| edit(p, "templates/brief.html", "{% block content %}", "{% block content %}{% if %}"), format!("templates/brief.html:{content_line}"), "syntax"),
         case("template-undefined-variable", BUILD, |p| edit(p, "templates/brief.html", "{% block content %}", "{% block content %}{{ no_such_thing.x }}"), format!("templates/brief.html:{content_line}"), "no_such_thing"),
+        case("template-circular-include", BUILD, |p| { p.write("templates/loop-a.html", "A\n{% include \"loop-b.html\" %}\n"); p.write("templates/loop-b.html", "B {% include 'loop-a.html' %}\n"); }, "templates/loop-a.html:2:1", "loop-a.html includes loop-b.html includes loop-a.html"),
+        case("brief-recursive-component", BUILD, |p| body(p, "Text.\n\n{% component rec(n) %}{{ n }}{{ <rec n={n + 1} /> }}{% endcomponent rec %}\n\nCalled: {{ <rec n={1} /> }}\n"), format!("{B}:9:1"), "component “rec” calls itself"),
         case("template-missing", BUILD, |p| fs::remove_file(p.path("templates/brief.html")).unwrap(), "templates/brief.html", "missing"),
         case("template-parent-missing", BUILD, |p| fs::remove_file(p.path("templates/base.html")).unwrap(), "templates/brief.html", "base.html"),
         // Encodings and empty files
@@ -323,6 +333,12 @@ fn corpus() -> Vec<Case> {
         case("symlink-brief-outside", BUILD, |p| symlink(&outside().join("secret.md"), &p.path("briefs/secret.md")), "briefs/secret.md", "symbolic link"),
         case("symlink-data-file-outside", BUILD, |p| { fs::remove_file(p.path(P)).unwrap(); symlink(&outside().join("pilot.yaml"), &p.path(P)); }, P, "symbolic link"),
         case("symlink-data-folder-outside", BUILD, |p| { let c = p.read_bytes(C); fs::remove_dir_all(p.path("data")).unwrap(); let d = outside().join(format!("data-{}", std::process::id())); fs::create_dir_all(&d).unwrap(); fs::write(d.join("crossings.yaml"), c).unwrap(); symlink(&d, &p.path("data")); }, "data", "symbolic link"),
+        // Runaway templates: stopped by the render's budget, at the loop
+        case("brief-nested-range-loops", BUILD, |p| body(p, "Text.\n\n{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n"), format!("{B}:9:33"), "stay within its budget").runaway(),
+        case("brief-loop-writing-in-a-loop", BUILD, |p| body(p, "Text.\n\n{% for i in range(end=100000) %}\n{% for j in range(end=100000) %}Many words, many times.{% endfor %}{% endfor %}\n"), format!("{B}:9:1"), "over 8 MiB").runaway(),
+        case("brief-string-doubling", BUILD, |p| body(p, "{% set_global s = \"x\" %}\n{% for i in range(end=100) %}{% set_global s = s ~ s %}{% endfor %}\n"), format!("{B}:8:1"), "32 MiB of memory").runaway(),
+        case("brief-loop-over-data", BUILD, |p| { p.write("data/many.yaml", format!("rows: [{}]\n", vec!["1"; 5000].join(", "))); body(p, "{% for a in data.many.rows %}{% for b in data.many.rows %}{% for c in data.many.rows %}{% endfor %}{% endfor %}{% endfor %}\n"); }, format!("{B}:7:59"), "stay within its budget").runaway(),
+        case("template-nested-loops", BUILD, |p| edit(p, "templates/index.html", "{% block content %}", "{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}"), format!("templates/index.html:{}", line_of(&fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/index.html")).unwrap(), "{% block content %}")), "stay within its budget").runaway(),
         // Output folders that are not the site's: refused, nothing deleted
         case("output-is-data", &["build", "-o", "data"], |_| {}, "data", "is the project's data/ folder"),
         case("output-is-briefs", &["build", "-o", "briefs"], |_| {}, "briefs", "is the project's briefs/ folder"),
@@ -372,7 +388,7 @@ fn fixture() -> Project {
 
 /// Runs `brief --root <root> args` in `root`; a bounded run gets 1 GiB of
 /// address space.
-fn run(root: &Path, args: &[&str], bounded: bool) -> (common::Output, Duration) {
+fn run(root: &Path, args: &[&str], bounded: bool) -> (common::Output, Run) {
     let bin = env!("CARGO_BIN_EXE_brief");
     let mut cmd = if bounded {
         let mut c = Command::new("sh");
@@ -385,16 +401,59 @@ fn run(root: &Path, args: &[&str], bounded: bool) -> (common::Output, Duration) 
     };
     cmd.arg("--root").arg(root).args(args).current_dir(root);
     let started = Instant::now();
-    let out = cmd.env_remove("RUST_LOG").output().unwrap();
+    let mut child = cmd
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the pipes on their own threads, so a long message cannot block
+    // the child, while this one watches its memory.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let read_out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut s);
+        s
+    });
+    let read_err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+        s
+    });
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        // The high-water mark of its resident memory, while it runs.
+        if let Ok(text) = fs::read_to_string(&status_file)
+            && let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
     let took = started.elapsed();
     (
         common::Output {
-            status: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            status: status.code().unwrap_or(-1),
+            stdout: read_out.join().unwrap(),
+            stderr: read_err.join().unwrap(),
         },
-        took,
+        Run { took, peak_kb },
     )
+}
+
+/// How long a run took and its peak resident memory (0 where /proc does
+/// not say).
+struct Run {
+    took: Duration,
+    peak_kb: u64,
 }
 
 /// Every file of the project (links followed), and the names of its folders.
@@ -414,7 +473,7 @@ fn check(case: &Case) -> Result<String, String> {
     copy_dir(&built_output().join("output"), &p.path("output"));
     (case.mutate)(&p);
     let before = state(p.root());
-    let (out, took) = run(p.root(), case.args, case.bounded);
+    let (out, Run { took, peak_kb }) = run(p.root(), case.args, case.bounded);
     if std::env::var_os("CORPUS_SHOW").is_some() {
         eprintln!(
             "--- {} ({} ms)\n{}",
@@ -444,7 +503,14 @@ fn check(case: &Case) -> Result<String, String> {
     if !err.contains("\n  = ") && !err.contains("expected") {
         problems.push("stderr does not say what was expected".into());
     }
-    if case.bounded && took > Duration::from_secs(1) {
+    if case.runaway {
+        if took > Duration::from_secs(5) {
+            problems.push(format!("took {} ms", took.as_millis()));
+        }
+        if peak_kb > 200 * 1000 {
+            problems.push(format!("took {peak_kb} kB of memory"));
+        }
+    } else if case.bounded && took > Duration::from_secs(1) {
         problems.push(format!("took {} ms", took.as_millis()));
     }
     if state(p.root()) != before {

@@ -322,6 +322,40 @@ fn rebuilds_on_save_and_shows_a_failed_build_over_the_last_good_one() {
 }
 
 #[test]
+fn a_runaway_template_is_stopped_and_the_last_good_site_stays() {
+    let p = Project::new();
+    p.brief("so-far", &brief_text("So far", "2023-03-20", BODY));
+    let serve = Serve::start(&p);
+    assert!(serve.get("/so-far/").body.contains(&ytd_people()));
+    // 10¹⁰ turns of a loop: without a budget this runs until killed.
+    let runaway = format!(
+        "{BODY}\n{{% for i in range(end=100000) %}}{{% for j in range(end=100000) %}}{{% endfor %}}{{% endfor %}}\n"
+    );
+    p.brief("so-far", &brief_text("So far", "2023-03-20", &runaway));
+    let started = Instant::now();
+    let page = serve.poll("/so-far/", "the error banner", Response::has_banner);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(page.body.contains(&ytd_people()), "the last good page");
+    // The loop count or the time, whichever runs out first (tests run a
+    // debug build).
+    assert!(
+        page.body.contains("stay within its budget"),
+        "{}",
+        page.body
+    );
+    // It goes on serving and rebuilding.
+    let fixed = format!("{BODY}\nFixed now.\n");
+    p.brief("so-far", &brief_text("So far", "2023-03-20", &fixed));
+    serve.poll("/so-far/", "the fix without a banner", |r| {
+        r.body.contains("Fixed now.") && !r.has_banner()
+    });
+}
+
+#[test]
 fn a_first_build_that_fails_shows_the_error_until_it_is_fixed() {
     let p = Project::new();
     p.brief(

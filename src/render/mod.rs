@@ -1,6 +1,7 @@
 //! Rendering: a brief's body through Tera, then Markdown, then into the
 //! site's HTML templates.
 
+pub mod budget;
 pub mod feed;
 pub mod figure;
 pub mod filters;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use tera::{ErrorKind, Tera};
 
+use super::budget::{self, Insertion};
 use crate::error::Error;
 use crate::project::SourceFile;
 
@@ -27,6 +28,8 @@ pub struct Engine {
     /// The engine.
     pub tera: Tera,
     origins: BTreeMap<String, TemplateOrigin>,
+    /// The loop steps added to each template (see [`budget`]).
+    steps: BTreeMap<String, Vec<Insertion>>,
 }
 
 impl Engine {
@@ -37,10 +40,28 @@ impl Engine {
         tera.autoescape_on([".html", ".md"]);
         tera.set_escape_fn(escape_value);
         super::filters::register(&mut tera);
+        tera.register_function(budget::STEP_FUNCTION, |_: tera::Kwargs, _: &tera::State| {
+            budget::step().map_err(tera::Error::message)?;
+            Ok(tera::Value::safe_string(""))
+        });
         Engine {
             tera,
             origins: BTreeMap::new(),
+            steps: BTreeMap::new(),
         }
+    }
+
+    /// `text` of template `name` with its loops' steps added (see
+    /// [`budget::with_loop_steps`]); what was added is kept to map error
+    /// columns back.
+    fn with_steps(&mut self, name: &str, text: &str) -> String {
+        let (text, insertions) = budget::with_loop_steps(text);
+        if insertions.is_empty() {
+            self.steps.remove(name);
+        } else {
+            self.steps.insert(name.to_string(), insertions);
+        }
+        text
     }
 
     /// Adds the site's templates (`templates/*.html`), named by file name.
@@ -61,7 +82,8 @@ impl Engine {
                     file_text: file.text.clone(),
                 },
             );
-            named.push((name, file.text.clone()));
+            let text = self.with_steps(&name, &file.text);
+            named.push((name, text));
         }
         self.tera
             .add_raw_templates(named)
@@ -77,6 +99,7 @@ impl Engine {
     ) -> Result<(), Error> {
         let mut named = Vec::with_capacity(templates.len());
         for (name, text, origin) in templates {
+            let text = self.with_steps(&name, &text);
             self.origins.insert(name.clone(), origin);
             named.push((name, text));
         }
@@ -102,11 +125,52 @@ impl Engine {
             )
             .help(format!("expected templates/{name} in the project; the bundled project has one to copy")));
         }
-        self.tera.render(name, context).map_err(|e| self.error(&e))
+        let _budget = budget::Budget::start();
+        let mut output = budget::LimitedOutput::default();
+        let rendered = self.tera.render_to(name, context, &mut output);
+        if output.over {
+            return Err(self.over_budget(name, budget::output_too_large()));
+        }
+        rendered.map_err(|e| {
+            if full_message(&e).contains("recursion depth for components")
+                && let Some(err) = self.recursive_component(name)
+            {
+                return err;
+            }
+            let err = self.error(&e);
+            match (&err.file, self.origins.get(name)) {
+                // Every error names at least the template being rendered.
+                (None, Some(origin)) => err.file(&origin.path),
+                _ => err,
+            }
+        })?;
+        String::from_utf8(output.bytes)
+            .map_err(|_| self.over_budget(name, "the output is not UTF-8 text".into()))
+    }
+
+    /// An error about the whole render of `name`, at its first loop (the
+    /// likeliest cause) when it has one.
+    fn over_budget(&self, name: &str, message: String) -> Error {
+        let Some(origin) = self.origins.get(name) else {
+            return Error::new(format!("{name}: {message}"));
+        };
+        let err = Error::in_file(&origin.path, message)
+            .help("expected a render to stay within its budget; look for a loop inside a loop");
+        match self.steps.get(name).and_then(|s| s.first()) {
+            Some(first) => err.at(
+                first.line + origin.line_offset,
+                first.tag_column + 1,
+                Some(&origin.file_text),
+            ),
+            None => err,
+        }
     }
 
     /// Turns a Tera error into ours, with file, line and column.
     pub fn error(&self, err: &tera::Error) -> Error {
+        if let Some(circle) = self.circular_include(&full_message(err)) {
+            return circle;
+        }
         let (report, what) = match err.kind() {
             ErrorKind::SyntaxError(r) => (r, "template syntax error"),
             ErrorKind::RenderingError(r) => (r, "template error"),
@@ -133,8 +197,9 @@ impl Engine {
         };
         let span = report.span();
         let line = span.start_line + origin.line_offset;
+        let column = self.column_as_written(report.filename(), span.start_line, span.start_col + 1);
         Error::in_file(&origin.path, message)
-            .at(line, span.start_col + 1, Some(&origin.file_text))
+            .at(line, column, Some(&origin.file_text))
             .help(hint(report.message()))
     }
 
@@ -153,13 +218,100 @@ impl Engine {
             let line: usize = parts.next()?.parse().ok()?;
             Some((parts.next()?.to_string(), line, col))
         });
-        match located.and_then(|(name, line, col)| Some((self.origins.get(&name)?, line, col))) {
-            Some((origin, line, col)) => {
+        match located.and_then(|(name, line, col)| {
+            let column = self.column_as_written(&name, line, col + 1);
+            Some((self.origins.get(&name)?, line, column))
+        }) {
+            Some((origin, line, column)) => {
                 Error::in_file(&origin.path, format!("template error: {message}"))
-                    .at(line + origin.line_offset, col + 1, Some(&origin.file_text))
+                    .at(line + origin.line_offset, column, Some(&origin.file_text))
                     .help(hint(&message))
             }
             None => Error::new(format!("template error: {}", full_message(err))),
+        }
+    }
+
+    /// Tera's "Circular include detected … Include chain: `[\"a.html\",
+    /// \"b.html\", \"a.html\"]`" at the include in the chain's first template
+    /// that starts the circle (found in the file as written, so at its line).
+    fn circular_include(&self, text: &str) -> Option<Error> {
+        let chain_text = text.split("Include chain:").nth(1)?;
+        let chain: Vec<&str> = chain_text.split('"').skip(1).step_by(2).collect();
+        let (first, second) = (*chain.first()?, *chain.get(1)?);
+        let origin = self.origins.get(first)?;
+        let (line, column) = [format!("\"{second}\""), format!("'{second}'")]
+            .iter()
+            .find_map(|quoted| position_of_tag(&origin.file_text, "include", quoted))?;
+        Some(
+            Error::in_file(
+                &origin.path,
+                format!(
+                    "template error: this include goes round in a circle: {}",
+                    chain.join(" includes ")
+                ),
+            )
+            .at(line, column, Some(&origin.file_text))
+            .help("expected templates that include each other to end somewhere; remove one of the includes"),
+        )
+    }
+
+    /// Tera's "Maximum render recursion depth for components exceeded",
+    /// while rendering `name`, at the definition of the component that
+    /// calls itself (or, failing that, the first component `name` has).
+    fn recursive_component(&self, name: &str) -> Option<Error> {
+        let rendered = self.origins.get(name);
+        let others = self.origins.values();
+        let definition = rendered.into_iter().chain(others).find_map(|origin| {
+            let text = &origin.file_text;
+            let mut found = None;
+            for (i, line) in text.lines().enumerate() {
+                let Some(at) = line.find("{% component ") else {
+                    continue;
+                };
+                let component = line[at + 13..]
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("");
+                let body_start: usize =
+                    text.lines().take(i).map(|l| l.len() + 1).sum::<usize>() + at;
+                let body = &text[body_start..];
+                let body = &body[..body.find("{% endcomponent").unwrap_or(body.len())];
+                let calls_itself = body.contains(&format!("<{component} "))
+                    || body.contains(&format!("<{component}>"))
+                    || body.contains(&format!("<{component}/"));
+                if found.is_none() || calls_itself {
+                    found = Some((
+                        origin,
+                        i + 1,
+                        line[..at].chars().count() + 1,
+                        component.to_string(),
+                    ));
+                }
+                if calls_itself {
+                    break;
+                }
+            }
+            found
+        })?;
+        let (origin, line, column, component) = definition;
+        Some(
+            Error::in_file(
+                &origin.path,
+                format!(
+                    "template error: component “{component}” calls itself without end (Tera stops components nested too deep)"
+                ),
+            )
+            .at(line, column, Some(&origin.file_text))
+            .help("expected a component that calls itself to stop: put the call inside an {% if %} that becomes false"),
+        )
+    }
+
+    /// A column of template `name`'s `line` (both as Tera has them) in the
+    /// text as written.
+    fn column_as_written(&self, name: &str, line: usize, column: usize) -> usize {
+        match self.steps.get(name) {
+            Some(insertions) => budget::column_as_written(insertions, line, column),
+            None => column,
         }
     }
 
@@ -260,6 +412,20 @@ fn full_message(err: &tera::Error) -> String {
     text
 }
 
+/// The line and column (1-based) of the first `{% <tag> … <argument>`
+/// in `text`.
+fn position_of_tag(text: &str, tag: &str, argument: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let at = line.find(argument)?;
+        let open = line[..at].rfind("{%")?;
+        line[open + 2..at]
+            .trim_start_matches('-')
+            .trim_start()
+            .starts_with(tag)
+            .then(|| (i + 1, line[..open].chars().count() + 1))
+    })
+}
+
 /// What to do about the common template mistakes.
 fn hint(message: &str) -> String {
     if message.starts_with("Unknown filter") {
@@ -271,6 +437,8 @@ fn hint(message: &str) -> String {
         || message.contains("not defined")
     {
         "expected a figure or data name: see output/figures.json for the figures, `data.<file>` for data/*.yaml".into()
+    } else if message.contains("in one render") || message.contains("rendering has taken") {
+        "expected a render to stay within its budget; look for a loop inside a loop".into()
     } else if message.contains("chart") {
         "expected chart(name=\"…\") with one of the charts and its options, e.g. chart(name=\"cumulative\", years=[2024, 2025])".into()
     } else if message.contains("null") || message.contains("None") {
