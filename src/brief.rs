@@ -64,6 +64,8 @@ const STARTER: &str = include_str!("starter.md");
 /// `SOURCE_DATE_EPOCH`), as a draft. Refuses a slug that is not a plain name
 /// and a file that already exists.
 pub fn create_brief(root: &Path, slug: &str) -> Result<std::path::PathBuf> {
+    // `brief new notes.md` means the brief `notes`, as a file name would.
+    let slug = slug.strip_suffix(".md").unwrap_or(slug);
     let rel = Path::new("briefs").join(format!("{slug}.md"));
     if !check_slug(slug) {
         return Err(Error::in_file(&rel, format!("“{slug}” is not a usable brief name"))

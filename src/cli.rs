@@ -163,6 +163,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<()> {
+    check_root(&cli.root)?;
     match &cli.command {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
@@ -183,6 +184,21 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Import(ImportCommand::HomeOffice { file, release_date }) => {
             import(&cli.root, file, *release_date)
         }
+    }
+}
+
+/// Refuses a `--root` that is not a folder, before any command looks in it
+/// for site.yaml.
+fn check_root(root: &Path) -> Result<()> {
+    let help =
+        "expected the project folder (with site.yaml, briefs/, data/ and templates/); check --root";
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Error::in_file(root, "the project folder is a file, not a folder").help(help)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::in_file(root, "the project folder does not exist").help(help))
+        }
+        Err(e) => Err(Error::io(root, "open the project folder", &e).help(help)),
     }
 }
 

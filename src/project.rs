@@ -78,6 +78,31 @@ pub struct Project {
     pub inputs: InputFiles,
 }
 
+/// Most earlier years a projection may be averaged over (`k` in MODEL.md).
+pub const MAX_REFERENCE_YEARS: usize = 100;
+
+/// Checks the settings the model uses: `reference_years` (`k` in
+/// MODEL.md) must be at least 1, or no brief could give a projection.
+/// With more than there are complete years, the model uses those there are.
+fn check_config(config: &SiteConfig, text: &str) -> Result<()> {
+    let k = config.reference_years;
+    if (1..=MAX_REFERENCE_YEARS).contains(&k) {
+        return Ok(());
+    }
+    let mut err = Error::in_file("site.yaml", format!("reference_years is {k}")).help(format!(
+        "expected the number of earlier years a projection averages over, from 1 to {MAX_REFERENCE_YEARS} (MODEL.md's k; 3 when left out)"
+    ));
+    if let Some((i, line)) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("reference_years:"))
+    {
+        let value = line.len() - line["reference_years:".len()..].trim_start().len();
+        err = err.at(i + 1, value + 1, Some(text));
+    }
+    Err(err)
+}
+
 /// The folders a project's inputs live in, besides `site.yaml`.
 pub const INPUT_FOLDERS: [&str; 3] = ["briefs", "data", "templates"];
 
@@ -97,6 +122,7 @@ impl Project {
         };
         let site = text_file("site.yaml", site)?;
         let config: SiteConfig = crate::data::yaml::parse(&site.path, &site.text, 0)?;
+        check_config(&config, &site.text)?;
         let briefs = text_files(&files, "briefs", &["md"])?;
         if briefs.len() > MAX_BRIEFS {
             return Err(

@@ -177,6 +177,21 @@ fn symlink(target: &Path, link: &Path) {
     std::os::unix::fs::symlink(target, link).unwrap();
 }
 
+/// A zip laid out as an Excel workbook.
+fn xlsx() -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for name in [
+        "[Content_Types].xml",
+        "xl/workbook.xml",
+        "xl/worksheets/sheet1.xml",
+    ] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"<?xml version=\"1.0\"?><x/>").unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 /// A zip that is not a spreadsheet.
 fn plain_zip() -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -239,17 +254,24 @@ fn corpus() -> Vec<Case> {
         case("pilot-returned-fraction", BUILD, |p| edit(p, P, "returned: 100,", "returned: 100.5,"), format!("{P}:12"), "100.5"),
         case("front-matter-draft-yes", BUILD, |p| edit(p, B, "authors: [Test Desk]\n", "authors: [Test Desk]\ndraft: yes\n"), format!("{B}:6"), "yes"),
         case("site-reference-years-no", BUILD, |p| edit(p, "site.yaml", "reference_years: 3", "reference_years: no"), "site.yaml:5", "no"),
+        case("count-underscores", BUILD, |p| set_count(p, "2019-01-03", "people", "1_000"), format!("{C}:11"), "1_000"),
+        case("count-quoted", BUILD, |p| set_count(p, "2019-01-03", "people", "\"250\""), format!("{C}:11"), "in quotes"),
+        case("count-thousands-comma", BUILD, |p| set_count(p, "2019-01-03", "people", "1,000"), format!("{C}:11"), "1,000"),
+        case("pilot-returned-underscores", BUILD, |p| edit(p, P, "returned: 100,", "returned: 1_00,"), format!("{P}:12"), "1_00"),
+        case("pilot-duplicate-key", BUILD, |p| edit(p, P, "name: Test returns pilot\n", "name: Test returns pilot\nname: Again\n"), format!("{P}:3"), "twice"),
+        case("data-two-documents", BUILD, |p| p.write("data/notes.yaml", "a: 1\n---\nb: 2\n"), "data/notes.yaml:2", "more than one YAML document"),
+        case("front-matter-missing-title-before-tags", BUILD, |p| { edit(p, B, "title: Fixture\n", ""); edit(p, B, "authors: [Test Desk]\n", "authors: [Test Desk]\ntags: [a, b]\n"); }, format!("{B}:2"), "missing field `title`"),
         // Unknown and missing fields
         case("crossings-unknown-day-field", BUILD, |p| edit_day(p, "2019-01-03", |l| l.replace('}', ", deaths: 0}")), format!("{C}:11"), "deaths"),
         case("crossings-missing-boats", BUILD, |p| edit_day(p, "2019-01-03", |l| l.replace(", boats: 1", "")), format!("{C}:11"), "boats"),
         case("crossings-unknown-top-field", BUILD, |p| edit(p, C, "source:\n", "notes: hand-edited\nsource:\n"), format!("{C}:2"), "notes"),
         case("crossings-missing-source", BUILD, |p| { let t = p.read(C); let from = t.find("source:").unwrap(); let to = t.find("days:").unwrap(); p.write(C, format!("{}{}", &t[..from], &t[to..])); }, format!("{C}:2"), "missing field `source`"),
         case("pilot-unknown-field", BUILD, |p| edit(p, P, "name: Test returns pilot\n", "name: Test returns pilot\ncolour: red\n"), format!("{P}:3"), "colour"),
-        case("pilot-missing-starts", BUILD, |p| edit(p, P, "starts: 2022-06-01\n", ""), format!("{P}:13"), "missing field `starts`"),
+        case("pilot-missing-starts", BUILD, |p| edit(p, P, "starts: 2022-06-01\n", ""), format!("{P}:2"), "missing field `starts`"),
         case("site-unknown-field", BUILD, |p| edit(p, "site.yaml", "language: en-GB\n", "language: en-GB\ntheme: dark\n"), "site.yaml:5", "theme"),
-        case("site-missing-title", BUILD, |p| edit(p, "site.yaml", "title: Test briefs\n", ""), "site.yaml:4", "missing field `title`"),
+        case("site-missing-title", BUILD, |p| edit(p, "site.yaml", "title: Test briefs\n", ""), "site.yaml:1", "missing field `title`"),
         case("front-matter-unknown-field", BUILD, |p| edit(p, B, "authors: [Test Desk]\n", "authors: [Test Desk]\nauthor: Someone\n"), format!("{B}:6"), "author"),
-        case("front-matter-missing-summary", BUILD, |p| edit(p, B, "summary: Summary of Fixture.\n", ""), format!("{B}:4"), "missing field `summary`"),
+        case("front-matter-missing-summary", BUILD, |p| edit(p, B, "summary: Summary of Fixture.\n", ""), format!("{B}:2"), "missing field `summary`"),
         // The series
         case("crossings-duplicate-day", BUILD, |p| edit(p, C, "{date: 2019-01-04,", "{date: 2019-01-03,"), format!("{C}:12"), "appears twice"),
         case("crossings-missing-day", BUILD, |p| edit_day(p, "2019-01-03", |_| String::new()), format!("{C}:11"), "2019-01-03 is missing"),
@@ -272,6 +294,10 @@ fn corpus() -> Vec<Case> {
         case("brief-data-image", BUILD, |p| body(p, "Text.\n\n![x](data:image/svg+xml;base64,PHN2Zz4=)\n"), format!("{B}:9"), "data:image"),
         case("brief-link-from-data", BUILD, |p| { p.write("data/links.yaml", "home: \"javascript:alert(1)\"\n"); body(p, "See [home]({{ data.links.home }}).\n"); }, B, "after its template ran"),
         case("template-link-from-data", BUILD, |p| { p.write("data/links.yaml", "home: \" javascript:alert(1)\"\n"); edit(p, "templates/brief.html", "{% block content %}", "{% block content %}<a href=\"{{ data.links.home }}\">home</a>"); }, "templates/brief.html", "would link to"),
+        // Settings the model cannot use
+        case("site-reference-years-zero", BUILD, |p| edit(p, "site.yaml", "reference_years: 3", "reference_years: 0"), "site.yaml:5:18", "reference_years is 0"),
+        case("pilot-returns-decrease", BUILD, |p| edit(p, P, "returned: 800,", "returned: 90,"), format!("{P}:13"), "fewer than the 100"),
+        case("pilot-admitted-decrease", BUILD, |p| { edit(p, P, "returned: 100,", "returned: 100, admitted: 600,"); }, format!("{P}:13"), "500 admitted, fewer than the 600"),
         // --as-of
         case("as-of-after-the-series", &["build", "--as-of", "2024-01-01"], |_| {}, C, "outside the data"),
         case("as-of-before-the-series", &["build", "--as-of", "2018-12-31"], |_| {}, C, "outside the data"),
@@ -305,6 +331,12 @@ fn corpus() -> Vec<Case> {
         case("template-undefined-variable", BUILD, |p| edit(p, "templates/brief.html", "{% block content %}", "{% block content %}{{ no_such_thing.x }}"), format!("templates/brief.html:{content_line}"), "no_such_thing"),
         case("template-circular-include", BUILD, |p| { p.write("templates/loop-a.html", "A\n{% include \"loop-b.html\" %}\n"); p.write("templates/loop-b.html", "B {% include 'loop-a.html' %}\n"); }, "templates/loop-a.html:2:1", "loop-a.html includes loop-b.html includes loop-a.html"),
         case("brief-recursive-component", BUILD, |p| body(p, "Text.\n\n{% component rec(n) %}{{ n }}{{ <rec n={n + 1} /> }}{% endcomponent rec %}\n\nCalled: {{ <rec n={1} /> }}\n"), format!("{B}:9:1"), "component “rec” calls itself"),
+        case("brief-rank-words-zero", BUILD, |p| body(p, "Text.\n\nIt is {{ 0 | rank_words }}.\n"), format!("{B}:9"), "rank_words"),
+        case("brief-ordinal-negative", BUILD, |p| body(p, "Text.\n\nIt is {{ -1 | ordinal }}.\n"), format!("{B}:9"), "ordinal"),
+        case("brief-in-words-fraction", BUILD, |p| body(p, "Text.\n\nIt is {{ 2.5 | in_words }}.\n"), format!("{B}:9"), "in_words"),
+        case("brief-rank-words-fraction", BUILD, |p| body(p, "Text.\n\nIt is {{ 1.5 | rank_words }}.\n"), format!("{B}:9"), "rank_words"),
+        case("brief-unclosed-for", BUILD, |p| body(p, "Text.\n\n{% for r in data.pilot.reports %}\n{{ r.date }}\n"), format!("{B}:9"), "for"),
+        case("brief-filter-wrong-type", BUILD, |p| body(p, "Text.\n\nIt is {{ \"many\" | thousands }}.\n"), format!("{B}:9"), "thousands"),
         case("template-missing", BUILD, |p| fs::remove_file(p.path("templates/brief.html")).unwrap(), "templates/brief.html", "missing"),
         case("template-parent-missing", BUILD, |p| fs::remove_file(p.path("templates/base.html")).unwrap(), "templates/brief.html", "base.html"),
         // Encodings and empty files
@@ -329,6 +361,10 @@ fn corpus() -> Vec<Case> {
         case("brief-name-with-space", BUILD, |p| p.write("briefs/Bad Name.md", brief_text("Bad", "2023-03-01", "Body.\n")), "briefs/Bad Name.md", "not a usable page name"),
         case("brief-name-dots", BUILD, |p| p.write("briefs/..md", brief_text("Dots", "2023-03-01", "Body.\n")), "briefs/..md", "not a usable page name"),
         case("new-brief-escaping", &["new", "../escape"], |_| {}, "briefs/../escape.md", "not a usable brief name"),
+        case("new-brief-with-md", &["new", "../x.md"], |_| {}, "briefs/../x.md", "not a usable brief name"),
+        case("new-brief-existing-as-file-name", &["new", "fixture.md"], |_| {}, B, "already exists"),
+        case("new-brief-in-a-folder", &["new", "drafts/x"], |_| {}, "briefs/drafts/x.md", "not a usable brief name"),
+        case("root-missing", &["--root", "no-such-folder", "build"], |_| {}, "no-such-folder", "does not exist"),
         case("new-brief-existing", &["new", "fixture"], |_| {}, B, "already exists"),
         case("symlink-brief-outside", BUILD, |p| symlink(&outside().join("secret.md"), &p.path("briefs/secret.md")), "briefs/secret.md", "symbolic link"),
         case("symlink-data-file-outside", BUILD, |p| { fs::remove_file(p.path(P)).unwrap(); symlink(&outside().join("pilot.yaml"), &p.path(P)); }, P, "symbolic link"),
@@ -353,11 +389,14 @@ fn corpus() -> Vec<Case> {
         case("output-is-a-link", &["build", "-o", "site"], |p| symlink(&p.path("output"), &p.path("site")), "site", "symbolic link"),
         // Releases
         case("ods-not-a-release", IMPORT, |p| release(p, &corpus_file("no-sb01.ods")), "release.ods", "no table SB_01"),
-        case("ods-plain-zip", IMPORT, |p| release(p, &plain_zip()), "release.ods", "not an OpenDocument spreadsheet"),
-        case("ods-truncated", IMPORT, |p| { let b = corpus_file("release.ods"); release(p, &b[..b.len() / 2]); }, "release.ods", "not an OpenDocument spreadsheet"),
-        case("ods-text-file", IMPORT, |p| release(p, b"Date,Migrants arrived\n01/01/2018,5\n"), "release.ods", "not an OpenDocument spreadsheet"),
-        case("ods-empty-file", IMPORT, |p| release(p, b""), "release.ods", "not an OpenDocument spreadsheet"),
+        case("ods-plain-zip", IMPORT, |p| release(p, &plain_zip()), "release.ods", "a zip archive that holds no spreadsheet"),
+        case("ods-truncated", IMPORT, |p| { let b = corpus_file("release.ods"); release(p, &b[..b.len() / 2]); }, "release.ods", "damaged or cut short"),
+        case("ods-text-file", IMPORT, |p| release(p, b"Date,Migrants arrived\n01/01/2018,5\n"), "release.ods", "a text file (a CSV, perhaps)"),
+        case("ods-empty-file", IMPORT, |p| release(p, b""), "release.ods", "an empty file"),
         case("ods-release-date-before-its-days", &["import", "home-office", "release.ods", "--release-date", "2018-01-20"], |p| release(p, &corpus_file("release.ods")), "release.ods", "before the release's last day"),
+        case("ods-excel-workbook", IMPORT, |p| release(p, &xlsx()), "release.ods", "Excel workbook"),
+        case("ods-web-page", IMPORT, |p| release(p, b"<!DOCTYPE html>\n<html><head><title>Migrants detected crossing</title></head><body>Download</body></html>\n"), "release.ods", "web page"),
+        case("diff-bad-value-in-new", &["diff", "old.json", "new.json"], |p| { let f = p.read("output/figures.json"); p.write("old.json", &f); let v: serde_json::Value = serde_json::from_str(&f).unwrap(); let mut v = v; v["ytd"]["people"] = serde_json::json!("lots"); p.write("new.json", serde_json::to_string_pretty(&v).unwrap()); }, "new.json", "ytd.people"),
         case("ods-missing-file", IMPORT, |_| {}, "release.ods", "could not read"),
         case("ods-zip-bomb", IMPORT, |p| release(p, &corpus_file("zip-bomb.ods")), "release.ods", "content.xml").bounded(),
         case("ods-repeat-bomb", IMPORT, |p| release(p, &corpus_file("repeat-bomb.ods")), "release.ods", "96000000 cells").bounded(),
@@ -399,7 +438,11 @@ fn run(root: &Path, args: &[&str], bounded: bool) -> (common::Output, Run) {
     } else {
         Command::new(bin)
     };
-    cmd.arg("--root").arg(root).args(args).current_dir(root);
+    // A case may give its own --root (relative to the project folder).
+    if args.first() != Some(&"--root") {
+        cmd.arg("--root").arg(root);
+    }
+    cmd.args(args).current_dir(root);
     let started = Instant::now();
     let mut child = cmd
         .env_remove("RUST_LOG")

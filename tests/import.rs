@@ -372,7 +372,10 @@ fn refused(name: &str, bytes: &[u8]) -> String {
 #[test]
 fn a_text_file_named_ods_is_refused() {
     let err = refused("release.ods", b"Date,Migrants arrived\n01/01/2018,5\n");
-    assert!(err.contains("not an OpenDocument spreadsheet"), "{err}");
+    assert!(
+        err.contains("this is a text file (a CSV, perhaps), not the .ods release"),
+        "{err}"
+    );
     assert!(err.contains("SB_01"), "{err}");
 }
 
@@ -384,7 +387,10 @@ fn a_zip_that_is_not_an_ods_is_refused() {
     zip.write_all(b"hello").unwrap();
     let bytes = zip.finish().unwrap().into_inner();
     let err = refused("release.ods", &bytes);
-    assert!(err.contains("not an OpenDocument spreadsheet"), "{err}");
+    assert!(
+        err.contains("a zip archive that holds no spreadsheet"),
+        "{err}"
+    );
 }
 
 #[test]

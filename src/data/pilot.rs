@@ -183,6 +183,27 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
                 },
             ));
         }
+        // Reports give totals since the pilot began: they never go down.
+        if let Some(prev) = i.checked_sub(1).map(|j| &p.reports[j].value) {
+            let admitted = r.admitted.zip(prev.admitted).map(|(a, b)| (a.0, b.0));
+            let fell = if r.returned.0 < prev.returned.0 {
+                Some(("returned", r.returned.0, prev.returned.0))
+            } else {
+                admitted
+                    .filter(|(now, before)| now < before)
+                    .map(|(now, before)| ("admitted", now, before))
+            };
+            if let Some((what, now, before)) = fell {
+                return Err(fail(
+                    report.referenced,
+                    format!(
+                        "the report of {} says {now} {what}, fewer than the {before} of the report of {}",
+                        r.date, prev.date
+                    ),
+                    "expected totals since the pilot began, which never go down; check the figure and its source".into(),
+                ));
+            }
+        }
         reports.push(ReportedCount {
             date: r.date,
             returned: r.returned.0,

@@ -41,6 +41,9 @@ fn options() -> Options {
     // `007` reaches `Count` as text, to be refused rather than read as 7
     // (or, by a YAML 1.1 reader, `010` as 8).
     options.leading_zero_numbers_as_strings = true;
+    // `1_000` too: YAML 1.2 has no underscores in numbers, and counts are
+    // digits only.
+    options.underscored_numbers_as_strings = true;
     options.duplicate_keys = DuplicateKeyPolicy::Error;
     options.with_snippet = false;
     options
@@ -69,9 +72,20 @@ fn yaml_error(file: &Path, text: &str, line_offset: usize, err: &serde_saphyr::E
     let inner = err.without_snippet();
     let message = clean_message(&inner.to_string());
     let help = help_for(&message);
-    let mut error = Error::in_file(file, message).help(help);
+    let mut error = Error::in_file(file, message.clone()).help(help);
     if let Some(loc) = inner.location() {
-        let (line, column) = (loc.line() as usize, loc.column() as usize);
+        let (mut line, mut column) = (loc.line() as usize, loc.column() as usize);
+        // The parser names the last key of a mapping that lacks a field;
+        // at the top of a file, the file's first key is where a reader
+        // looks for it.
+        if message.starts_with("missing field")
+            && column == 1
+            && let Some(first) = text
+                .lines()
+                .position(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
+            (line, column) = (first + 1, 1);
+        }
         if line > 0 {
             let full_text_line = line + line_offset;
             error = error.at(full_text_line, column, None);
@@ -81,34 +95,87 @@ fn yaml_error(file: &Path, text: &str, line_offset: usize, err: &serde_saphyr::E
     error
 }
 
-/// The parser's message without its own location suffix (ours is in front).
+/// The parser's message without its own location suffix (ours is in
+/// front), in words a person reads: no library's option names or debug
+/// output.
 fn clean_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
     let first = match first.rfind(" at line ") {
         Some(i) => &first[..i],
         None => first,
     };
-    match first.strip_prefix("budget breached: ") {
-        Some(what) => format!("the YAML is over the loader's limits ({what})"),
-        None => first.to_string(),
+    if let Some(what) = first.strip_prefix("budget breached: ") {
+        return budget_message(what);
+    }
+    if let Some(key) = first.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        return format!("`{key}` appears twice in the same mapping");
+    }
+    if let Some(field) = first
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+        .filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return format!(
+            "found `{field}` where a field name belongs: a comma inside `{{…}}` separates entries, so a number written `1,{field}` reads as two"
+        );
+    }
+    first.to_string()
+}
+
+/// A budget the parser reports as Rust's debug text (`Documents {
+/// documents: 2 }`), in words.
+fn budget_message(what: &str) -> String {
+    let limit = what.split_whitespace().next().unwrap_or("");
+    let count: String = what.chars().filter(|c| c.is_ascii_digit()).collect();
+    match limit {
+        "Documents" => {
+            "the file holds more than one YAML document (a `---` line starts another)".into()
+        }
+        "Nodes" => format!(
+            "the YAML is over the loader's limits: {count} values, more than {MAX_YAML_NODES} in one file"
+        ),
+        "Depth" | "InclusionDepth" => {
+            format!("the YAML is over the loader's limits: nested more than {MAX_YAML_DEPTH} deep")
+        }
+        "Aliases" | "Anchors" => format!(
+            "the YAML is over the loader's limits: more than {MAX_YAML_ALIASES} aliases or anchors"
+        ),
+        _ => format!(
+            "the YAML is over the loader's limits ({})",
+            what.split(" {").next().unwrap_or(what)
+        ),
     }
 }
 
 /// What was expected, for the parser's messages that do not say.
 fn help_for(message: &str) -> String {
     let has = |words: &[&str]| words.iter().any(|w| message.contains(w));
-    if has(&["limits", "recursion limit", "depth", "alias", "replay"]) {
+    if has(&["more than one YAML document"]) {
+        "expected one YAML document per file; remove the `---` line, or put the rest in a file of its own".into()
+    } else if has(&["appears twice"]) {
+        "expected each key once in a mapping; remove one, or rename it".into()
+    } else if has(&["a comma inside"]) {
+        "write numbers without separators: 1000, not 1,000".into()
+    } else if has(&["limits", "recursion limit", "depth", "alias", "replay"]) {
         format!(
             "expected at most {MAX_YAML_DEPTH} levels of nesting, {MAX_YAML_ALIASES} aliases bringing in {MAX_YAML_ALIAS_EVENTS} values, and {MAX_YAML_NODES} values in one file; split the data or trim it"
         )
-    } else if has(&["tab"]) {
+    } else if has(&["tabs"]) {
         "expected spaces for indentation: YAML does not allow tabs there".into()
     } else if has(&["unknown field"]) {
         "remove the field or correct its spelling".into()
-    } else if has(&["missing field"]) {
-        "expected every required field; see the bundled project for an example".into()
+    } else if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        format!(
+            "expected `{field}: …` with the other keys here; see the bundled project for an example"
+        )
     } else if has(&["boolean"]) {
         "expected true or false (yes, no, on and off are not booleans in YAML 1.2)".into()
+    } else if has(&["Timestamp", "datetime", "time zone", "offset"]) {
+        "expected a calendar date alone, as YYYY-MM-DD (e.g. 2025-08-06), without a time".into()
     } else if has(&["date", "year", "month", "day", "hour"]) {
         "expected a calendar date as YYYY-MM-DD, e.g. 2025-08-06".into()
     } else if has(&["expected a count"]) {
@@ -175,12 +242,24 @@ impl Visitor<'_> for CountVisitor {
     fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Count, E> {
         Err(not_a_count(format!("the boolean {v}")))
     }
+    /// Plain numbers come as numbers; what comes as text is a quoted
+    /// number, one with a leading zero or underscores, or one too large.
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Count, E> {
         let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
-        if digits && v.starts_with('0') {
+        let underscored = v.contains('_') && v.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+        if digits && v.len() > 1 && v.starts_with('0') {
             Err(not_a_count(format!("`{v}`, which has a leading zero")))
+        } else if digits && v.parse::<u64>().is_ok() {
+            Err(not_a_count(format!(
+                "\"{v}\" in quotes, which makes it text; write {v} without quotes"
+            )))
         } else if digits {
             Err(not_a_count(format!("`{v}`, which is too large")))
+        } else if underscored {
+            Err(not_a_count(format!(
+                "`{v}`, which has underscores; write {} (digits only)",
+                v.replace('_', "")
+            )))
         } else {
             Err(not_a_count(format!("`{v}`")))
         }

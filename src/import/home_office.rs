@@ -56,14 +56,27 @@ pub fn read_release(file: &Path, bytes: &[u8], released: Option<Date>) -> Result
             )),
         );
     }
+    if let Some(what) = not_a_spreadsheet(bytes) {
+        return Err(Error::in_file(file, format!("this is {what}, not the .ods release")).help(
+            format!("{expected}; on the publication's page, download the time series in its OpenDocument (.ods) format"),
+        ));
+    }
     check_unpacked_sizes(file, bytes, expected)?;
-    let mut book: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        Error::in_file(
-            file,
-            format!("this is not an OpenDocument spreadsheet ({e})"),
-        )
-        .help(expected)
-    })?;
+    let mut book: Ods<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::OdsError| {
+            let why = e.to_string();
+            let why = if why.contains("EOCD") || why.contains("InvalidArchive") {
+                "it is damaged or cut short: not a whole zip archive, as an .ods file is"
+                    .to_string()
+            } else {
+                why
+            };
+            Error::in_file(
+                file,
+                format!("this is not an OpenDocument spreadsheet ({why})"),
+            )
+            .help(expected)
+        })?;
     let sheet = |book: &mut Ods<_>, name: &str| {
         book.worksheet_range(name).map_err(|_| {
             let found = book.sheet_names().join(", ");
@@ -112,6 +125,48 @@ pub fn read_release(file: &Path, bytes: &[u8], released: Option<Date>) -> Result
         },
         days,
     })
+}
+
+/// What the file is, when it is plainly something other than an
+/// OpenDocument spreadsheet that people download by mistake: an Excel
+/// workbook, a saved web page, a PDF, a CSV or other text, or nothing.
+fn not_a_spreadsheet(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.is_empty() {
+        return Some("an empty file");
+    }
+    if bytes.starts_with(b"PK") {
+        let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+        let has = |name: &str| {
+            archive
+                .file_names()
+                .any(|n| n.as_deref().is_ok_and(|n| n.starts_with(name)))
+        };
+        return if has("xl/") {
+            Some("an Excel workbook (.xlsx)")
+        } else if has("word/") {
+            Some("a Word document (.docx)")
+        } else if has("mimetype") || has("content.xml") {
+            None
+        } else {
+            Some("a zip archive that holds no spreadsheet")
+        };
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some("an old Excel or Word file (.xls or .doc)");
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Some("a PDF document");
+    }
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    let start = start.trim_start_matches('\u{feff}').trim_start();
+    if start.starts_with("<!doctype html") || start.starts_with("<html") || start.contains("<html")
+    {
+        return Some("a web page (HTML), perhaps the publication's page saved instead of its file");
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return Some("a text file (a CSV, perhaps)");
+    }
+    None
 }
 
 /// Refuses a zip bomb before calamine unpacks it: the sizes each part

@@ -268,7 +268,7 @@ pub fn with_loop_steps(text: &str) -> (String, Vec<Insertion>) {
 
 /// The byte just past `close` for a tag whose inside starts at `from`,
 /// skipping quoted strings (which may hold `%}`).
-fn tag_end(text: &str, from: usize, close: &str) -> Option<usize> {
+pub(crate) fn tag_end(text: &str, from: usize, close: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
     let mut quote: Option<u8> = None;
@@ -287,7 +287,7 @@ fn tag_end(text: &str, from: usize, close: &str) -> Option<usize> {
 }
 
 /// The byte just past the `{% endraw %}` after `from`.
-fn find_endraw(text: &str, from: usize) -> Option<usize> {
+pub(crate) fn find_endraw(text: &str, from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(open) = text[i..].find("{%").map(|o| i + o) {
         let end = tag_end(text, open + 2, "%}")?;

@@ -29,6 +29,21 @@ fn number(value: &Value, filter: &str) -> TeraResult<f64> {
     })
 }
 
+/// The whole number in `value`, at least `least`: a rank or an ordinal of
+/// 0, −1 or 2.5 would be a false sentence ("the 0th-highest"), so the
+/// filter refuses it at the brief's line.
+fn whole_number(value: &Value, filter: &str, least: i64) -> TeraResult<i64> {
+    let n = number(value, filter)?;
+    if n.fract() != 0.0 || n < least as f64 || n > 1.0e15 {
+        let range = if least == 0 { "0 or more" } else { "1 or more" };
+        return Err(Error::message(format!(
+            "filter `{filter}` expects a whole number, {range}, found {}",
+            value
+        )));
+    }
+    Ok(n as i64)
+}
+
 /// `decimals` from the filter's arguments, at most 6.
 fn decimals(kwargs: &Kwargs, default: usize) -> TeraResult<usize> {
     Ok(kwargs
@@ -119,13 +134,15 @@ pub fn prose_step(n: f64) -> f64 {
 
 /// `{{ 1 | ordinal }}` → `first`; `{{ 12 | ordinal }}` → `12th`.
 fn ordinal(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    Ok(crate::words::ordinal_word(number(value, "ordinal")? as i64))
+    Ok(crate::words::ordinal_word(whole_number(
+        value, "ordinal", 1,
+    )?))
 }
 
 /// A rank as prose: `1` → `the highest`, `2` → `the second-highest`.
 /// `word="lowest"` changes the adjective.
 fn rank_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let rank = number(value, "rank_words")? as i64;
+    let rank = whole_number(value, "rank_words", 1)?;
     let word = kwargs
         .get::<String>("word")?
         .unwrap_or_else(|| "highest".into());
@@ -150,10 +167,10 @@ fn in_words(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     const WORDS: [&str; 11] = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     ];
-    let n = number(value, "in_words")?;
-    Ok(match n as i64 {
-        k @ 0..=10 if n.fract() == 0.0 => WORDS[k as usize].to_string(),
-        _ => group(n, 0),
+    let n = whole_number(value, "in_words", 0)?;
+    Ok(match n {
+        0..=10 => WORDS[n as usize].to_string(),
+        _ => group(n as f64, 0),
     })
 }
 
@@ -220,6 +237,30 @@ mod tests {
         assert_eq!(render("{{ 12 | ordinal }}"), "12th");
         assert_eq!(render("{{ 22 | ordinal }}"), "22nd");
         assert_eq!(render("{{ 3 | in_words }}"), "three");
+    }
+
+    #[test]
+    fn ranks_ordinals_and_words_refuse_what_would_be_false() {
+        let mut tera = Tera::new();
+        register(&mut tera);
+        for template in [
+            "{{ 0 | rank_words }}",
+            "{{ -1 | ordinal }}",
+            "{{ 2.5 | in_words }}",
+            "{{ 1.5 | rank_words }}",
+            "{{ -3 | in_words }}",
+            "{{ 0 | ordinal }}",
+        ] {
+            let err = tera.render_str(template, &tera::Context::new(), false);
+            let text = format!("{:?}", err.unwrap_err());
+            assert!(
+                text.contains("expects a whole number"),
+                "{template}: {text}"
+            );
+        }
+        assert_eq!(render("{{ 0 | in_words }}"), "zero");
+        assert_eq!(render("{{ 42 | in_words }}"), "42");
+        assert_eq!(render("{{ 3.0 | ordinal }}"), "third");
     }
 
     #[test]

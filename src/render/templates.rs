@@ -195,12 +195,28 @@ impl Engine {
         let Some(origin) = self.origins.get(report.filename()) else {
             return Error::new(message);
         };
+        // An unclosed block is only noticed where the text ends (or at the
+        // next `{% endblock %}`): name the tag that was never closed.
+        if what == "template syntax error"
+            && let Some((line, column, tag)) = unclosed_block(&origin.file_text, origin.line_offset)
+        {
+            return Error::in_file(
+                &origin.path,
+                format!("template syntax error: this {{% {tag} %}} is never closed"),
+            )
+            .at(line, column, Some(&origin.file_text))
+            .help(format!("expected a {{% end{tag} %}} after it"));
+        }
         let span = report.span();
         let line = span.start_line + origin.line_offset;
         let column = self.column_as_written(report.filename(), span.start_line, span.start_col + 1);
         Error::in_file(&origin.path, message)
             .at(line, column, Some(&origin.file_text))
-            .help(hint(report.message()))
+            .help(if what == "template syntax error" {
+                hint(report.message())
+            } else {
+                rendering_hint(report.message())
+            })
     }
 
     /// Unknown filters, tests and functions come as a report already
@@ -412,6 +428,49 @@ fn full_message(err: &tera::Error) -> String {
     text
 }
 
+/// The blocks a template opens and must close with `{% end… %}`.
+const BLOCK_TAGS: [&str; 5] = ["for", "if", "block", "component", "filter"];
+
+/// The innermost block tag of `text` (a file whose template starts after
+/// `line_offset` lines) that is never closed: its line and column
+/// (1-based) and its name.
+fn unclosed_block(text: &str, line_offset: usize) -> Option<(usize, usize, &'static str)> {
+    let body_start: usize = text
+        .split_inclusive('\n')
+        .take(line_offset)
+        .map(str::len)
+        .sum();
+    let mut open: Vec<(usize, &'static str)> = Vec::new();
+    let mut i = body_start;
+    while let Some(at) = text[i..].find("{%").map(|o| i + o) {
+        let end = budget::tag_end(text, at + 2, "%}")?;
+        let inner = text[at + 2..end - 2].trim_matches('-').trim();
+        let word = inner.split_whitespace().next().unwrap_or("");
+        if word == "raw" {
+            match budget::find_endraw(text, end) {
+                Some(after) => {
+                    i = after;
+                    continue;
+                }
+                None => open.push((at, "raw")),
+            }
+        } else if let Some(tag) = BLOCK_TAGS.iter().find(|t| **t == word) {
+            open.push((at, tag));
+        } else if let Some(closed) = word.strip_prefix("end") {
+            match open.iter().rposition(|(_, t)| *t == closed) {
+                Some(k) => open.truncate(k),
+                // An end without its start: Tera's own message says so.
+                None => return None,
+            }
+        }
+        i = end;
+    }
+    let (at, tag) = *open.last()?;
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    Some((line, text[line_start..at].chars().count() + 1, tag))
+}
+
 /// The line and column (1-based) of the first `{% <tag> … <argument>`
 /// in `text`.
 fn position_of_tag(text: &str, tag: &str, argument: &str) -> Option<(usize, usize)> {
@@ -424,6 +483,21 @@ fn position_of_tag(text: &str, tag: &str, argument: &str) -> Option<(usize, usiz
             .starts_with(tag)
             .then(|| (i + 1, line[..open].chars().count() + 1))
     })
+}
+
+/// What to do about an error met while rendering: about meaning, not
+/// syntax.
+fn rendering_hint(message: &str) -> String {
+    if message.contains("filter `") {
+        "expected a value the filter takes: thousands, pct, about and signed take numbers; uk_date a date (YYYY-MM-DD); rank_words and ordinal a whole number, 1 or more; in_words a whole number, 0 or more".into()
+    } else {
+        match hint(message) {
+            h if h.starts_with("expected Tera template syntax") => {
+                "expected values of the kind the expression uses: see output/figures.json for the figures, and guard a figure that may be null with {% if … %}".into()
+            }
+            h => h,
+        }
+    }
 }
 
 /// What to do about the common template mistakes.

@@ -139,12 +139,86 @@ pub fn diff_figure_files(project: &Project, old_path: &Path, new_path: &Path) ->
         days_revised: Vec::new(),
         files_changed: Vec::new(),
     };
-    let before = site::brief_texts(project, &old, false)?;
-    let after = site::brief_texts(project, &new, false)?;
+    // The briefs are the project's; only the figures differ between the
+    // two renders, so a render that fails is the figures file's fault.
+    let before = site::brief_texts(project, &old, false)
+        .map_err(|e| figures_file_error(old_path, &new, &old, e))?;
+    let after = site::brief_texts(project, &new, false)
+        .map_err(|e| figures_file_error(new_path, &old, &new, e))?;
     Ok(Report {
         data,
         briefs: compare_briefs(&before, &after),
     })
+}
+
+/// A brief that could not be rendered with the figures of `path`: the
+/// error names that file and the first key whose value is of another kind
+/// than in the `other` file (or missing), with the brief's error after it.
+fn figures_file_error(
+    path: &Path,
+    other: &serde_json::Value,
+    this: &serde_json::Value,
+    brief_error: Error,
+) -> Error {
+    let key = first_mismatch(other, this, String::new());
+    let message = match &key {
+        Some((key, found)) => format!(
+            "`{key}` is {found}, which the briefs cannot use (the other file's value is of another kind)"
+        ),
+        None => "the briefs cannot be rendered with these figures".to_string(),
+    };
+    let place = brief_error.location().unwrap_or_default();
+    Error::in_file(
+        path,
+        format!("{message} ({place}: {})", brief_error.message),
+    )
+    .help("expected a figures.json written by `brief build`, with every figure the briefs use")
+}
+
+/// The first key (dotted, `ytd.people`) where `this` has no value or one
+/// of another JSON kind than `other`, and what `this` has there.
+fn first_mismatch(
+    other: &serde_json::Value,
+    this: &serde_json::Value,
+    at: String,
+) -> Option<(String, String)> {
+    use serde_json::Value;
+    let kind = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    let child = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match (other, this) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.iter().find_map(|(key, value)| match b.get(key) {
+                Some(mine) => first_mismatch(value, mine, child(key)),
+                None => Some((child(key), "missing".to_string())),
+            })
+        }
+        (Value::Array(a), Value::Array(b)) => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_mismatch(x, y, child(&i.to_string()))),
+        (a, b) if kind(a) != kind(b) && !a.is_null() => {
+            let shown = match b {
+                Value::String(s) => format!("“{}” ({})", s.escape_debug(), kind(b)),
+                _ => format!("{b} ({})", kind(b)),
+            };
+            Some((at, shown))
+        }
+        _ => None,
+    }
 }
 
 /// Compares the project as it is at git revision `rev` with the working tree.
