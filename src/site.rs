@@ -581,11 +581,21 @@ fn body_to_html(brief: &Brief, texts: &BriefFileTexts, markdown: &str) -> Result
 /// Refuses a page that links to a refused address (see
 /// [`crate::render::urls`]), which a value printed into a link by
 /// `template` would put there: the last check before a page is written,
-/// whatever the template does.
-fn check_page_links(page: &str, template: &str, brief: Option<&Brief>) -> Result<()> {
-    let Some((at, url)) = crate::render::urls::first_refused_attribute(page) else {
+/// whatever the template does. A brief's page holds its body, which
+/// Markdown has checked already and which is most of the page: where the
+/// page has it as it stands, only the rest is read.
+fn check_page_links(page: &str, template: &str, brief: Option<(&Brief, &str)>) -> Result<()> {
+    let refused = |from: usize, text: &str| {
+        crate::render::urls::first_refused_attribute(text).map(|(at, url)| (from + at, url))
+    };
+    let found = match brief.and_then(|(_, body)| find_whole(page, body)) {
+        Some((start, end)) => refused(0, &page[..start]).or_else(|| refused(end, &page[end..])),
+        None => refused(0, page),
+    };
+    let Some((at, url)) = found else {
         return Ok(());
     };
+    let brief = brief.map(|(b, _)| b);
     let line = page[..at].matches('\n').count() + 1;
     let page_name = match brief {
         Some(b) => format!("the page of {}", slash_path(&b.path)),
@@ -603,6 +613,29 @@ fn check_page_links(page: &str, template: &str, brief: Option<&Brief>) -> Result
         "expected every link the template makes from a value to be an http(s) or mailto address \
          or a relative path; check the value it prints into href or src",
     ))
+}
+
+/// Where `page` holds the whole of `part` (the first place), as byte
+/// offsets; its start is searched for by its first bytes, then compared.
+fn find_whole(page: &str, part: &str) -> Option<(usize, usize)> {
+    if part.is_empty() {
+        return None;
+    }
+    let mut head = part.len().min(32);
+    while !part.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut from = 0;
+    while let Some(at) = page[from..].find(&part[..head]).map(|i| from + i) {
+        if page[at..].starts_with(part) {
+            return Some((at, at + part.len()));
+        }
+        from = at + 1;
+        while !page.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
 }
 
 /// Rendered HTML as text: tags dropped, block ends as line breaks, the
@@ -921,7 +954,7 @@ fn render_site(
                     entry.key = key.clone();
                     context.insert("body", &body_html);
                     let page = engine.render("brief.html", &context)?;
-                    check_page_links(&page, "templates/brief.html", Some(brief))?;
+                    check_page_links(&page, "templates/brief.html", Some((brief, &body_html)))?;
                     sink.put(&entry.page, page.as_bytes())?;
                     records.push((brief.slug.clone(), entry));
                 }
@@ -1258,6 +1291,28 @@ mod tests {
         assert_eq!(place_figures(&unknown, &placed), unknown);
         let text = format!("x {FIGURE_MARKER} y");
         assert_eq!(place_figures(&text, &placed), text);
+    }
+
+    #[test]
+    fn a_page_is_checked_around_its_body() {
+        assert_eq!(find_whole("ab<p>x</p>cd", "<p>x</p>"), Some((2, 10)));
+        assert_eq!(find_whole("<p>x<p>x</p>", "<p>x</p>"), Some((4, 12)));
+        assert_eq!(find_whole("abc", "abd"), None);
+        assert_eq!(find_whole("abc", ""), None);
+        let brief = parse_brief(&crate::project::SourceFile {
+            path: "briefs/b.md".into(),
+            text: "---\ntitle: T\nsummary: S.\ndate: 2024-01-01\nauthors: [A]\n---\nBody.\n".into(),
+        })
+        .unwrap();
+        let body = "<p><a href=\"../x/\">ok</a></p>";
+        let page = format!("<a href=\"javascript:x\">bad</a>{body}");
+        assert!(check_page_links(&page, "templates/brief.html", Some((&brief, body))).is_err());
+        let page = format!("<a href=\"../\">ok</a>{body}<img src=\"data:x\">");
+        let err = check_page_links(&page, "templates/brief.html", Some((&brief, body)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("“data:x”"), "{err}");
+        assert!(check_page_links(body, "templates/brief.html", Some((&brief, body))).is_ok());
     }
 
     #[test]

@@ -58,6 +58,7 @@ fn allocated_here() -> i64 {
 /// the machine's memory. One add to a thread-local cell per allocation.
 pub struct CountingAllocator<A>(pub A);
 
+#[inline(always)]
 fn count(delta: i64) {
     let _ = ALLOCATED.try_with(|a| a.set(a.get().wrapping_add(delta)));
 }

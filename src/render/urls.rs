@@ -77,7 +77,7 @@ pub fn first_refused_attribute(html: &str) -> Option<(usize, String)> {
             {
                 i += 1;
             }
-            let name = html[name_start..i].to_ascii_lowercase();
+            let name = &html[name_start..i];
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
@@ -103,9 +103,9 @@ pub fn first_refused_attribute(html: &str) -> Option<(usize, String)> {
                 }
             };
             i = (value_end + 1).min(html.len());
-            if URL_ATTRIBUTES.contains(&name.as_str()) {
+            if URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
                 let value = decode_references(&html[value_start..value_end]);
-                let refused = if name == "srcset" {
+                let refused = if name.eq_ignore_ascii_case("srcset") {
                     value.split(',').any(is_refused_url)
                 } else {
                     is_refused_url(&value)
