@@ -261,6 +261,9 @@ fn corpus() -> Vec<Case> {
         case("pilot-duplicate-key", BUILD, |p| edit(p, P, "name: Test returns pilot\n", "name: Test returns pilot\nname: Again\n"), format!("{P}:3"), "twice"),
         case("data-two-documents", BUILD, |p| p.write("data/notes.yaml", "a: 1\n---\nb: 2\n"), "data/notes.yaml:2", "more than one YAML document"),
         case("front-matter-missing-title-before-tags", BUILD, |p| { edit(p, B, "title: Fixture\n", ""); edit(p, B, "authors: [Test Desk]\n", "authors: [Test Desk]\ntags: [a, b]\n"); }, format!("{B}:2"), "missing field `title`"),
+        case("front-matter-date-with-time", BUILD, |p| edit(p, B, "date: 2023-03-20", "date: 2023-03-20T10:00:00"), format!("{B}:4:7"), "a date with a time"),
+        case("pilot-date-with-zone", BUILD, |p| edit(p, P, "starts: 2022-06-01", "starts: 2022-06-01T00:00:00Z"), format!("{P}:5:9"), "a date with a time"),
+        case("crossings-day-with-time", BUILD, |p| edit(p, C, "{date: 2019-01-03,", "{date: 2019-01-03 12:00,"), format!("{C}:11:12"), "a date with a time"),
         // Unknown and missing fields
         case("crossings-unknown-day-field", BUILD, |p| edit_day(p, "2019-01-03", |l| l.replace('}', ", deaths: 0}")), format!("{C}:11"), "deaths"),
         case("crossings-missing-boats", BUILD, |p| edit_day(p, "2019-01-03", |l| l.replace(", boats: 1", "")), format!("{C}:11"), "boats"),

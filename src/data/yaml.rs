@@ -63,8 +63,64 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str, line_offset: usize) -
         return Err(Error::in_file(file, "the file is empty")
             .help("expected YAML; see the bundled project for an example"));
     }
+    refuse_date_times(file, text, line_offset)?;
     serde_saphyr::from_str_with_options(text, options())
         .map_err(|err| yaml_error(file, text, line_offset, &err))
+}
+
+/// Refuses a date written with a time (`2025-08-06T10:00:00`): every date
+/// brief reads is a calendar day, and the date parser would quietly drop
+/// the time. Plain (unquoted) values only, outside comments; quoted text
+/// is text.
+fn refuse_date_times(file: &Path, text: &str, line_offset: usize) -> Result<()> {
+    for (i, line) in text.lines().enumerate() {
+        let bytes = line.as_bytes();
+        let mut in_quote: Option<u8> = None;
+        for (at, &b) in bytes.iter().enumerate() {
+            match (in_quote, b) {
+                (Some(q), b) if b == q => in_quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => in_quote = Some(b),
+                (None, b'#') if at == 0 || bytes[at - 1] == b' ' => break,
+                (None, _) => {
+                    let starts_value = at == 0 || b" [{,:".contains(&bytes[at - 1]);
+                    if starts_value && is_date_time(&bytes[at..]) {
+                        let found = line[at..]
+                            .split([',', ']', '}', ' '])
+                            .take(2)
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let mut err = Error::in_file(
+                            file,
+                            format!("found `{}`, a date with a time", found.trim()),
+                        )
+                        .at(i + 1 + line_offset, line[..at].chars().count() + 1, None)
+                        .help("expected a calendar date alone, as YYYY-MM-DD (e.g. 2025-08-06), without a time");
+                        err.snippet = Some(line.trim_end().to_string());
+                        return Err(err);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `bytes` start `YYYY-MM-DD` then `T` or a space and `HH:`.
+fn is_date_time(bytes: &[u8]) -> bool {
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    let is = |i: usize, c: u8| bytes.get(i) == Some(&c);
+    (0..4).all(digit)
+        && is(4, b'-')
+        && digit(5)
+        && digit(6)
+        && is(7, b'-')
+        && digit(8)
+        && digit(9)
+        && (is(10, b'T') || is(10, b't') || is(10, b' '))
+        && digit(11)
+        && digit(12)
+        && is(13, b':')
 }
 
 /// Turns a parser error into ours, keeping its location.
@@ -106,6 +162,9 @@ fn clean_message(message: &str) -> String {
     };
     if let Some(what) = first.strip_prefix("budget breached: ") {
         return budget_message(what);
+    }
+    if first.contains("jiff::Timestamp") || first.contains("Zulu offset") {
+        return "found a date with a time and a time zone".into();
     }
     if let Some(key) = first.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key).trim();
@@ -174,7 +233,13 @@ fn help_for(message: &str) -> String {
         )
     } else if has(&["boolean"]) {
         "expected true or false (yes, no, on and off are not booleans in YAML 1.2)".into()
-    } else if has(&["Timestamp", "datetime", "time zone", "offset"]) {
+    } else if has(&[
+        "Timestamp",
+        "datetime",
+        "time zone",
+        "offset",
+        "a date with a time",
+    ]) {
         "expected a calendar date alone, as YYYY-MM-DD (e.g. 2025-08-06), without a time".into()
     } else if has(&["date", "year", "month", "day", "hour"]) {
         "expected a calendar date as YYYY-MM-DD, e.g. 2025-08-06".into()
