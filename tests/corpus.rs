@@ -294,6 +294,7 @@ fn corpus() -> Vec<Case> {
         // Links that would run script
         case("brief-javascript-link", BUILD, |p| body(p, "Text.\n\nSee [this](javascript:alert(document.cookie)).\n"), format!("{B}:9:5"), "javascript:alert(document.cookie)"),
         case("brief-raw-html-vbscript", BUILD, |p| body(p, "Text.\n\n<p><a href='VBScript:msgbox(1)'>x</a></p>\n"), format!("{B}:9"), "VBScript:msgbox(1)"),
+        case("brief-raw-html-style-url", BUILD, |p| body(p, "Text.\n\n<div style=\"background:url(&#106;avascript:x)\">y</div>\n"), format!("{B}:9"), "javascript:x"),
         case("brief-data-image", BUILD, |p| body(p, "Text.\n\n![x](data:image/svg+xml;base64,PHN2Zz4=)\n"), format!("{B}:9"), "data:image"),
         case("brief-link-from-data", BUILD, |p| { p.write("data/links.yaml", "home: \"javascript:alert(1)\"\n"); body(p, "See [home]({{ data.links.home }}).\n"); }, B, "after its template ran"),
         case("template-link-from-data", BUILD, |p| { p.write("data/links.yaml", "home: \" javascript:alert(1)\"\n"); edit(p, "templates/brief.html", "{% block content %}", "{% block content %}<a href=\"{{ data.links.home }}\">home</a>"); }, "templates/brief.html", "would link to"),

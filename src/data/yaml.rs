@@ -163,6 +163,9 @@ fn clean_message(message: &str) -> String {
     if let Some(what) = first.strip_prefix("budget breached: ") {
         return budget_message(what);
     }
+    if first.starts_with("invalid u64") || first.starts_with("invalid usize") {
+        return "expected a whole number, 0 or more".into();
+    }
     if first.contains("jiff::Timestamp") || first.contains("Zulu offset") {
         return "found a date with a time and a time zone".into();
     }
@@ -243,6 +246,8 @@ fn help_for(message: &str) -> String {
         "expected a calendar date alone, as YYYY-MM-DD (e.g. 2025-08-06), without a time".into()
     } else if has(&["date", "year", "month", "day", "hour"]) {
         "expected a calendar date as YYYY-MM-DD, e.g. 2025-08-06".into()
+    } else if has(&["expected a whole number"]) {
+        "write the number as digits only, without quotes: 3".into()
     } else if has(&["expected a count"]) {
         "a count is written as digits only: 0, 7, 1250".into()
     } else {

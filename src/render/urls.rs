@@ -103,20 +103,42 @@ pub fn first_refused_attribute(html: &str) -> Option<(usize, String)> {
                 }
             };
             i = (value_end + 1).min(html.len());
-            if URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+            let is_url = URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name));
+            // CSS and a refresh carry addresses inside their values.
+            let inner = name.eq_ignore_ascii_case("style") || name.eq_ignore_ascii_case("content");
+            if is_url || inner {
                 let value = decode_references(&html[value_start..value_end]);
                 let refused = if name.eq_ignore_ascii_case("srcset") {
-                    value.split(',').any(is_refused_url)
+                    value.split(',').find(|u| is_refused_url(u)).map(str::trim)
+                } else if inner {
+                    inner_urls(&value).find(|u| is_refused_url(u))
                 } else {
-                    is_refused_url(&value)
+                    is_refused_url(&value).then_some(value.as_str())
                 };
-                if refused {
-                    return Some((value_start, value));
+                if let Some(url) = refused {
+                    return Some((value_start, url.to_string()));
                 }
             }
         }
     }
     None
+}
+
+/// The addresses inside a `style` (`url(…)`) or a `content` value (a
+/// refresh's `url=…`), quotes and spaces taken off.
+fn inner_urls(value: &str) -> impl Iterator<Item = &str> {
+    let lower = value.to_ascii_lowercase();
+    let mut starts = Vec::new();
+    for marker in ["url(", "url="] {
+        starts.extend(lower.match_indices(marker).map(|(i, _)| i + marker.len()));
+    }
+    starts.into_iter().map(move |start| {
+        value[start..]
+            .trim_start_matches([' ', '\t', '\n', '"', '\''])
+            .split([')', '"', '\'', ';'])
+            .next()
+            .unwrap_or("")
+    })
 }
 
 /// `text` with its character references decoded: every numeric one, and
@@ -208,6 +230,9 @@ mod tests {
             r#"<img srcset="a.png 1x, data:image/png;base64,AA 2x">"#,
             r#"<svg><a xlink:href="data:text/html,x"></a></svg>"#,
             r#"<form action="vbscript:x"></form>"#,
+            r#"<p style="background: url( 'javascript:x' )">"#,
+            r#"<div style="background-image:URL(data:image/png;base64,AA)">"#,
+            r#"<meta http-equiv="refresh" content="0; url=javascript:x">"#,
         ] {
             assert!(first_refused_attribute(html).is_some(), "{html}");
         }
@@ -216,6 +241,8 @@ mod tests {
             r#"<img alt="data: the table below" src="../charts/a.svg">"#,
             r#"<!-- <a href="javascript:x"> -->"#,
             r#"<p title="x > y">data:</p>"#,
+            r#"<p style="background: url(../a.png)">"#,
+            r#"<meta name="description" content="data: javascript: and more">"#,
             "<p>a &amp; b</p>",
             "",
         ] {
