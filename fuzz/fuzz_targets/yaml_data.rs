@@ -54,7 +54,7 @@ fn draw_all(figures: &Figures, series: &Series, pilot: Option<&PilotParameters>)
             highlight: None,
             title: None,
         };
-        let _ = charts.place(&request);
+        let _ = charts.draw(&request);
     }
 }
 
