@@ -340,6 +340,8 @@ fn corpus() -> Vec<Case> {
         case("brief-in-words-fraction", BUILD, |p| body(p, "Text.\n\nIt is {{ 2.5 | in_words }}.\n"), format!("{B}:9"), "in_words"),
         case("brief-rank-words-fraction", BUILD, |p| body(p, "Text.\n\nIt is {{ 1.5 | rank_words }}.\n"), format!("{B}:9"), "rank_words"),
         case("brief-unclosed-for", BUILD, |p| body(p, "Text.\n\n{% for r in data.pilot.reports %}\n{{ r.date }}\n"), format!("{B}:9"), "for"),
+        case("template-unclosed-for", BUILD, |p| edit(p, "templates/brief.html", "{% block content %}", "{% block content %}\n{% for tag in brief.tags %}{{ tag }}"), format!("templates/brief.html:{}:1", line_of(&brief_template(), "{% block content %}") + 1), "this {% for %} is never closed"),
+        case("brief-unclosed-if-in-for", BUILD, |p| body(p, "Text.\n\n{% for r in data.pilot.reports %}\n{% if r.admitted %}{{ r.admitted }}\n{% endfor %}\n"), format!("{B}:10:1"), "this {% if %} is never closed"),
         case("brief-filter-wrong-type", BUILD, |p| body(p, "Text.\n\nIt is {{ \"many\" | thousands }}.\n"), format!("{B}:9"), "thousands"),
         case("template-missing", BUILD, |p| fs::remove_file(p.path("templates/brief.html")).unwrap(), "templates/brief.html", "missing"),
         case("template-parent-missing", BUILD, |p| fs::remove_file(p.path("templates/base.html")).unwrap(), "templates/brief.html", "base.html"),
@@ -375,7 +377,7 @@ fn corpus() -> Vec<Case> {
         case("symlink-data-folder-outside", BUILD, |p| { let c = p.read_bytes(C); fs::remove_dir_all(p.path("data")).unwrap(); let d = outside().join(format!("data-{}", std::process::id())); fs::create_dir_all(&d).unwrap(); fs::write(d.join("crossings.yaml"), c).unwrap(); symlink(&d, &p.path("data")); }, "data", "symbolic link"),
         // Runaway templates: stopped by the render's budget, at the loop
         case("brief-nested-range-loops", BUILD, |p| body(p, "Text.\n\n{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n"), format!("{B}:9:33"), "stay within its budget").runaway(),
-        case("brief-loop-writing-in-a-loop", BUILD, |p| body(p, "Text.\n\n{% for i in range(end=100000) %}\n{% for j in range(end=100000) %}Many words, many times.{% endfor %}{% endfor %}\n"), format!("{B}:9:1"), "over 8 MiB").runaway(),
+        case("brief-loop-writing-in-a-loop", BUILD, |p| body(p, &format!("Text.\n\n{{% for i in range(end=100000) %}}\n{{% for j in range(end=100000) %}}{}{{% endfor %}}{{% endfor %}}\n", "Many words, many times. ".repeat(40))), format!("{B}:9:1"), "over 8 MiB").runaway(),
         case("brief-string-doubling", BUILD, |p| body(p, "{% set_global s = \"x\" %}\n{% for i in range(end=100) %}{% set_global s = s ~ s %}{% endfor %}\n"), format!("{B}:8:1"), "32 MiB of memory").runaway(),
         case("brief-loop-over-data", BUILD, |p| { p.write("data/many.yaml", format!("rows: [{}]\n", vec!["1"; 5000].join(", "))); body(p, "{% for a in data.many.rows %}{% for b in data.many.rows %}{% for c in data.many.rows %}{% endfor %}{% endfor %}{% endfor %}\n"); }, format!("{B}:7:59"), "stay within its budget").runaway(),
         case("template-nested-loops", BUILD, |p| edit(p, "templates/index.html", "{% block content %}", "{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}"), format!("templates/index.html:{}", line_of(&fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/index.html")).unwrap(), "{% block content %}")), "stay within its budget").runaway(),

@@ -144,8 +144,11 @@ impl Engine {
                 _ => err,
             }
         })?;
-        String::from_utf8(output.bytes)
-            .map_err(|_| self.over_budget(name, "the output is not UTF-8 text".into()))
+        String::from_utf8(output.bytes).map_err(|_| {
+            Error::new(format!(
+                "{name}: the output is not UTF-8 text (a bug in brief)"
+            ))
+        })
     }
 
     /// An error about the whole render of `name`, at its first loop (the
@@ -195,9 +198,14 @@ impl Engine {
         let Some(origin) = self.origins.get(report.filename()) else {
             return Error::new(message);
         };
-        // An unclosed block is only noticed where the text ends (or at the
-        // next `{% endblock %}`): name the tag that was never closed.
+        // An unclosed block is only noticed where the text ends, or at the
+        // next end tag, which Tera then calls unknown: name the tag that
+        // was never closed.
+        let at_an_end = ["end of input", "Unknown tag", "`end"]
+            .iter()
+            .any(|m| report.message().contains(m));
         if what == "template syntax error"
+            && at_an_end
             && let Some((line, column, tag)) = unclosed_block(&origin.file_text, origin.line_offset)
         {
             return Error::in_file(
@@ -280,7 +288,11 @@ impl Engine {
         let definition = rendered.into_iter().chain(others).find_map(|origin| {
             let text = &origin.file_text;
             let mut found = None;
-            for (i, line) in text.lines().enumerate() {
+            let mut line_start = 0;
+            for (i, whole_line) in text.split_inclusive('\n').enumerate() {
+                let this_line = line_start;
+                line_start += whole_line.len();
+                let line = whole_line.trim_end_matches(['\n', '\r']);
                 let Some(at) = line.find("{% component ") else {
                     continue;
                 };
@@ -288,9 +300,7 @@ impl Engine {
                     .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                     .next()
                     .unwrap_or("");
-                let body_start: usize =
-                    text.lines().take(i).map(|l| l.len() + 1).sum::<usize>() + at;
-                let body = &text[body_start..];
+                let body = &text[this_line + at..];
                 let body = &body[..body.find("{% endcomponent").unwrap_or(body.len())];
                 let calls_itself = body.contains(&format!("<{component} "))
                     || body.contains(&format!("<{component}>"))
@@ -458,6 +468,12 @@ fn unclosed_block(text: &str, line_offset: usize) -> Option<(usize, usize, &'sta
             open.push((at, tag));
         } else if let Some(closed) = word.strip_prefix("end") {
             match open.iter().rposition(|(_, t)| *t == closed) {
+                // Closing an outer block while one inside it is still
+                // open: that one was never closed.
+                Some(k) if k + 1 < open.len() => {
+                    open.truncate(k + 2);
+                    break;
+                }
                 Some(k) => open.truncate(k),
                 // An end without its start: Tera's own message says so.
                 None => return None,

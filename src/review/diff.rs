@@ -683,6 +683,35 @@ mod tests {
     }
 
     #[test]
+    fn the_first_figure_of_another_kind_is_named_by_its_key() {
+        let old = serde_json::json!({"ytd": {"people": 10, "rank": 2}, "annual": [{"year": 2024}], "pilot": null});
+        let found = |new: serde_json::Value| first_mismatch(&old, &new, String::new());
+        assert_eq!(
+            found(
+                serde_json::json!({"ytd": {"people": "lots", "rank": 2}, "annual": [{"year": 2024}]})
+            ),
+            Some(("ytd.people".into(), "“lots” (text)".into()))
+        );
+        assert_eq!(
+            found(serde_json::json!({"ytd": {"people": 10}, "annual": [{"year": 2024}]})),
+            Some(("ytd.rank".into(), "missing".into()))
+        );
+        assert_eq!(
+            found(
+                serde_json::json!({"ytd": {"people": 10, "rank": 2}, "annual": [{"year": true}]})
+            ),
+            Some(("annual.0.year".into(), "true (a boolean)".into()))
+        );
+        // Other numbers, and a figure that was null, are not of another kind.
+        assert_eq!(
+            found(
+                serde_json::json!({"ytd": {"people": 11, "rank": 1}, "annual": [{"year": 2025}], "pilot": {}})
+            ),
+            None
+        );
+    }
+
+    #[test]
     fn differences_keep_decimals_and_signs() {
         assert_eq!(difference("15,897", "15,472").as_deref(), Some("−425"));
         assert_eq!(difference("61.7", "62.0").as_deref(), Some("+0.3"));
