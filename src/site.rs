@@ -621,7 +621,7 @@ fn find_whole(page: &str, part: &str) -> Option<(usize, usize)> {
     if part.is_empty() {
         return None;
     }
-    let mut head = part.len().min(32);
+    let mut head = part.len().min(16);
     while !part.is_char_boundary(head) {
         head -= 1;
     }
@@ -953,7 +953,7 @@ fn render_site(
                     let mut entry = brief_entry(&engine, name, brief, &body_html);
                     entry.key = key.clone();
                     context.insert("body", &body_html);
-                    let page = engine.render("brief.html", &context)?;
+                    let page = engine.render_sized("brief.html", &context, body_html.len())?;
                     check_page_links(&page, "templates/brief.html", Some((brief, &body_html)))?;
                     sink.put(&entry.page, page.as_bytes())?;
                     records.push((brief.slug.clone(), entry));

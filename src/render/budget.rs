@@ -176,6 +176,16 @@ pub struct LimitedOutput {
     pub over: bool,
 }
 
+impl LimitedOutput {
+    /// An empty buffer with room for `bytes` (at most the limit).
+    pub fn with_capacity(bytes: usize) -> LimitedOutput {
+        LimitedOutput {
+            bytes: Vec::with_capacity(bytes.min(MAX_OUTPUT_BYTES)),
+            over: false,
+        }
+    }
+}
+
 impl std::io::Write for LimitedOutput {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.bytes.len() + buf.len() > MAX_OUTPUT_BYTES {

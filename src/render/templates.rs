@@ -118,6 +118,18 @@ impl Engine {
 
     /// Renders template `name`.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Error> {
+        self.render_sized(name, context, 0)
+    }
+
+    /// Renders template `name`, whose output is expected to hold `extra`
+    /// bytes besides the template's own text (a page's body), so that its
+    /// buffer is made the right size at once, as Tera's own `render` does.
+    pub fn render_sized(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        extra: usize,
+    ) -> Result<String, Error> {
         if !self.tera.contains_template(name) {
             return Err(Error::in_file(
                 format!("templates/{name}"),
@@ -126,7 +138,9 @@ impl Engine {
             .help(format!("expected templates/{name} in the project; the bundled project has one to copy")));
         }
         let _budget = budget::Budget::start();
-        let mut output = budget::LimitedOutput::default();
+        let own = self.origins.get(name).map_or(0, |o| o.file_text.len());
+        let mut output =
+            budget::LimitedOutput::with_capacity((own * 2 + extra).next_power_of_two());
         let rendered = self.tera.render_to(name, context, &mut output);
         if output.over {
             return Err(self.over_budget(name, budget::output_too_large()));
