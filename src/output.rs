@@ -10,7 +10,9 @@ use std::sync::{Mutex, MutexGuard};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::manifest::{MANIFEST_PATH, Manifest, OutputEntry, sha256_hex};
+#[cfg(test)]
+use crate::manifest::Manifest;
+use crate::manifest::{MANIFEST_PATH, OutputEntry, sha256_hex};
 
 /// Replaces `path` with `contents` by writing a temporary file beside it and
 /// renaming it over the old one.
@@ -75,8 +77,7 @@ pub fn check_replaceable(out: &Path) -> Result<()> {
     if entries.next().is_none() {
         return Ok(());
     }
-    let manifest = fs::read_to_string(out.join(MANIFEST_PATH)).ok();
-    if manifest.as_deref().and_then(Manifest::from_json).is_some() {
+    if holds_brief_manifest(out) {
         return Ok(());
     }
     refuse(
@@ -84,6 +85,25 @@ pub fn check_replaceable(out: &Path) -> Result<()> {
          a build replaces its output folder whole, which would delete them"
             .into(),
     )
+}
+
+/// Whether `dir` holds a `manifest.json` that brief wrote: it opens with
+/// `"tool": {"name": "brief"`, as [`crate::manifest::Manifest::to_json`] writes it. Only its
+/// start is read (a large site's manifest is megabytes).
+fn holds_brief_manifest(dir: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = fs::File::open(dir.join(MANIFEST_PATH)) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(256);
+    if file.take(256).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let squeezed: Vec<u8> = head
+        .into_iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    squeezed.starts_with(br#"{"tool":{"name":"brief","#)
 }
 
 /// Refuses an output folder a build of the project at `root` must not

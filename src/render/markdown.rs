@@ -28,24 +28,17 @@ pub fn to_html(markdown: &str) -> Result<String, RefusedLink> {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_STRIKETHROUGH;
-    let mut events = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
-        let refused = match &event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                super::urls::is_refused_url(dest_url).then(|| dest_url.to_string())
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    if events.iter().any(|e| refused_link(e).is_some()) {
+        // Read again, with offsets, only to say where.
+        for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+            if let Some(url) = refused_link(&event) {
+                return Err(RefusedLink {
+                    url,
+                    offset: range.start,
+                });
             }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                super::urls::first_refused_attribute(html).map(|(_, url)| url)
-            }
-            _ => None,
-        };
-        if let Some(url) = refused {
-            return Err(RefusedLink {
-                url,
-                offset: range.start,
-            });
         }
-        events.push(event);
     }
     let events = with_scrolling_tables(with_heading_ids(events));
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -56,6 +49,19 @@ pub fn to_html(markdown: &str) -> Result<String, RefusedLink> {
         out = out.replace('\0', "\u{fffd}");
     }
     Ok(out)
+}
+
+/// The refused address a Markdown event would link to, if any.
+fn refused_link(event: &Event<'_>) -> Option<String> {
+    match event {
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            super::urls::is_refused_url(dest_url).then(|| dest_url.to_string())
+        }
+        Event::Html(html) | Event::InlineHtml(html) => {
+            super::urls::first_refused_attribute(html).map(|(_, url)| url)
+        }
+        _ => None,
+    }
 }
 
 /// Wraps each table in a region that scrolls sideways on a narrow screen
