@@ -10,8 +10,6 @@ use std::sync::{Mutex, MutexGuard};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-#[cfg(test)]
-use crate::manifest::Manifest;
 use crate::manifest::{MANIFEST_PATH, OutputEntry, sha256_hex};
 
 /// Replaces `path` with `contents` by writing a temporary file beside it and
@@ -575,7 +573,7 @@ mod tests {
 
     /// `files` as a site brief built: with a manifest of its own.
     fn site(mut files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
-        let manifest = Manifest::new(
+        let manifest = crate::manifest::Manifest::new(
             &BTreeMap::new(),
             Vec::new(),
             BTreeMap::new(),
