@@ -1,9 +1,13 @@
 //! The repository's own project: the bundled briefs build, and say what the
 //! data says, at the dates the issue names.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
+/// Builds the bundled project into `out` (as of `as_of`); a site built is
+/// checked for live links and NULs.
 fn build_bundled(as_of: Option<&str>, out: &Path) -> (bool, String, String) {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_brief"));
@@ -12,6 +16,9 @@ fn build_bundled(as_of: Option<&str>, out: &Path) -> (bool, String, String) {
         cmd.args(["--as-of", d]);
     }
     let o = cmd.output().expect("run brief");
+    if o.status.success() {
+        common::assert_no_live_links(out);
+    }
     (
         o.status.success(),
         String::from_utf8_lossy(&o.stdout).into_owned(),
