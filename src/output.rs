@@ -780,14 +780,29 @@ mod tests {
     #[test]
     fn an_old_site_that_cannot_be_removed_is_reported() {
         use std::os::unix::fs::PermissionsExt;
+        use std::process::Command;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
         let files = site(BTreeMap::from([("a/b.html".to_string(), b"a".to_vec())]));
         write_site(&out, &files).unwrap();
+        // A folder of the old site that cannot be emptied: read-only, or,
+        // for root (whom permissions do not stop), immutable where the
+        // file system has the attribute.
         let locked = out.join("a");
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
-        // As root, permissions do not stop the removal: nothing to report.
-        let root_user = fs::write(locked.join("probe"), "").is_ok();
+        let chattr = |flag: &str, path: &Path| {
+            Command::new("chattr")
+                .arg(flag)
+                .arg(path)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        let mut locked_for_root = false;
+        if fs::write(locked.join("probe"), "").is_ok() {
+            let _ = fs::remove_file(locked.join("probe"));
+            locked_for_root = chattr("+i", &locked);
+        }
+        let removable = fs::write(locked.join("probe"), "").is_ok();
         let _ = fs::remove_file(locked.join("probe"));
         let warnings = write_site(&out, &files).unwrap();
         let leftovers: Vec<PathBuf> = fs::read_dir(dir.path())
@@ -796,15 +811,22 @@ mod tests {
             .filter(|p| p != &out)
             .collect();
         for p in &leftovers {
+            if locked_for_root {
+                chattr("-i", &p.join("a"));
+            }
             let _ = fs::set_permissions(p.join("a"), fs::Permissions::from_mode(0o755));
         }
-        if root_user {
+        if removable {
+            // Neither lock holds here (root on a file system without the
+            // attribute): the old site is simply removed.
             assert!(warnings.is_empty() && leftovers.is_empty());
         } else {
             assert_eq!(leftovers.len(), 1, "{leftovers:?}");
             assert!(warnings[0].contains("could not be removed"), "{warnings:?}");
             // The next build removes it.
             assert!(write_site(&out, &files).unwrap().is_empty());
+            let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+            assert_eq!(left.len(), 1, "only output/ remains");
         }
         assert_eq!(fs::read(out.join("a/b.html")).unwrap(), b"a");
     }
