@@ -1,7 +1,8 @@
 //! Charts: plotters draws each chart as SVG, beside the data it draws as CSV.
 //!
-//! Each chart kind is a function from plain inputs (built by `site` from the
-//! figures) to a [`Chart`]. Nothing here reads files or knows about briefs.
+//! Each chart kind is a function from plain inputs (which the chart set
+//! takes from the figures and the series) to a [`Chart`]. Nothing here
+//! reads files or knows about briefs.
 
 /// One drawn chart, ready to be written and placed in a page.
 #[derive(Debug, Clone, PartialEq)]

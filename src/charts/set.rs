@@ -246,10 +246,6 @@ impl ChartSet {
 
     /// [`Self::draw`], for a caller that has the request's file stem.
     pub fn draw_as(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
-        self.draw_kind(request, stem)
-    }
-
-    fn draw_kind(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
         let Some((_, allowed)) = CHART_KINDS.iter().find(|(n, _)| *n == request.name) else {
             let names: Vec<&str> = CHART_KINDS.iter().map(|(n, _)| *n).collect();
             return Err(format!(

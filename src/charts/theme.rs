@@ -422,17 +422,10 @@ pub fn plain_num(v: f64, max_decimals: u8) -> String {
     if s == "-0" { String::from("0") } else { s }
 }
 
-/// One CSV cell, RFC 4180 quoted when needed. A text cell starting with
-/// `=`, `+`, `-` or `@` gets a leading `'` (unless it is a number), so
-/// spreadsheets do not run it as a formula.
-pub fn csv_cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    push_csv_cell(&mut out, s);
-    out
-}
-
-/// Appends `s` to `out` as one CSV cell, exactly as [`csv_cell`] gives it,
-/// without allocating for a cell that needs no quoting (the usual case).
+/// Appends `s` to `out` as one CSV cell, RFC 4180 quoted when needed. A
+/// text cell starting with `=`, `+`, `-` or `@` gets a leading `'` (unless
+/// it is a number), so spreadsheets do not run it as a formula. A cell
+/// that needs no quoting (the usual case) is copied as it stands.
 pub fn push_csv_cell(out: &mut String, s: &str) {
     // Spreadsheets run a cell that starts with one of these as a formula.
     let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
@@ -452,7 +445,7 @@ pub fn push_csv_cell(out: &mut String, s: &str) {
     }
 }
 
-/// Appends one CSV row (cells quoted as by [`csv_cell`]) and its `\n`.
+/// Appends one CSV row (cells quoted as by [`push_csv_cell`]) and its `\n`.
 pub fn push_csv_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
@@ -480,13 +473,6 @@ pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
     for r in rows {
         push_csv_row(&mut out, r);
     }
-    out
-}
-
-/// Escapes text for XML content and attributes.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_xml_escaped(&mut out, s);
     out
 }
 
@@ -1278,7 +1264,7 @@ impl YearDates {
     }
 
     /// Appends the date of the 1-based `day` as a CSV cell: exactly
-    /// `csv_cell(&date_of_day(year, day).unwrap_or_default())`, so nothing
+    /// `push_csv_cell(out, &date_of_day(year, day).unwrap_or_default())`, so nothing
     /// when the day is out of range.
     pub fn push_cell(&self, out: &mut String, day: u16) {
         if !(0..=9999).contains(&self.year) {
@@ -1433,6 +1419,13 @@ mod tests {
         assert_eq!(plain_num(7.142857, 2), "7.14");
         assert_eq!(plain_num(-3.5, 2), "-3.5");
         assert_eq!(plain_num(-0.0001, 2), "0");
+    }
+
+    /// One cell as [`push_csv_cell`] writes it.
+    fn csv_cell(s: &str) -> String {
+        let mut out = String::new();
+        push_csv_cell(&mut out, s);
+        out
     }
 
     #[test]
