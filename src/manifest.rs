@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use crate::hash::sha256_hex;
 use crate::project::InputFiles;
 
 /// The manifest's own path under the output folder.
@@ -102,11 +102,6 @@ impl OutputEntry {
     }
 }
 
-/// SHA-256 of `bytes`, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
 /// Appends `outputs` as a JSON array, exactly as serde_json's pretty
 /// printer writes it two levels deep. A large site lists ten thousand
 /// files, written here on every thread, with its paths copied as they
@@ -148,18 +143,6 @@ fn push_json_string(out: &mut String, s: &str) {
         out.push_str(s);
         out.push('"');
     }
-}
-
-/// Bytes as lowercase hex. Every output file's hash is written this way,
-/// so without a `format!` per byte.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    out
 }
 
 impl Manifest {
@@ -300,7 +283,6 @@ mod tests {
             sha256_hex(b""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
-        assert_eq!(hex(&[0, 1, 0x0f, 0x10, 0xab, 0xff]), "00010f10abff");
         assert_eq!(m.inputs[0].path, "site.yaml");
         let again = Manifest::from_json(&m.to_json()).unwrap();
         assert_eq!(again, m);

@@ -10,7 +10,8 @@ use std::sync::{Mutex, MutexGuard};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::manifest::{MANIFEST_PATH, OutputEntry, sha256_hex};
+use crate::hash::sha256_hex;
+use crate::manifest::{MANIFEST_PATH, OutputEntry};
 
 /// Replaces `path` with `contents` by writing a temporary file beside it and
 /// renaming it over the old one.

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
-use crate::manifest::sha256_hex;
+use crate::hash::sha256_hex;
 use crate::model::{Figures, PilotParameters, Series, planned_by};
 
 use super::cumulative::{cumulative_with_rows, push_data_rows};
@@ -150,7 +150,7 @@ impl ChartRequest {
             self.years, self.from, self.to, self.highlight, self.title
         );
         let hash = Sha256::digest(options.as_bytes());
-        format!("{}-{}", self.name, crate::manifest::hex(&hash[..4]))
+        format!("{}-{}", self.name, crate::hash::hex(&hash[..4]))
     }
 }
 

@@ -13,7 +13,8 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
-use crate::manifest::{InputEntry, MANIFEST_PATH, Manifest, sha256_hex};
+use crate::hash::sha256_hex;
+use crate::manifest::{InputEntry, MANIFEST_PATH, Manifest};
 use crate::project::{InputFiles, Project};
 use crate::site::{self, BuildOptions, VERSION};
 
