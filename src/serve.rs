@@ -457,7 +457,7 @@ fn content_type(path: &str) -> &'static str {
 fn reload_script(version: &str) -> String {
     format!(
         r#"<script id="brief-serve-reload">(function(){{var v="{version}";function poll(){{fetch("{VERSION_PATH}",{{cache:"no-store"}}).then(function(r){{return r.text()}}).then(function(t){{if(t!==v){{location.reload()}}else{{setTimeout(poll,500)}}}},function(){{setTimeout(poll,1000)}})}}setTimeout(poll,500)}})();</script>"#,
-        version = escape_html(version),
+        version = crate::render::figure::escape(version),
     )
 }
 
@@ -472,7 +472,7 @@ fn error_banner(error: &str) -> String {
             r#"<pre style="margin:.6rem 0 0;white-space:pre-wrap;overflow-x:auto;font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;color:#3b0b08">{}</pre>"#,
             "</div>"
         ),
-        escape_html(error)
+        crate::render::figure::escape(error)
     )
 }
 
@@ -527,7 +527,7 @@ fn not_found_page(path: &str) -> String {
         "Not found",
         &format!(
             "<p>There is no page at <code>{}</code> in this build.</p><p><a href=\"/\">Go to the front page</a></p>",
-            escape_html(path)
+            crate::render::figure::escape(path)
         ),
     )
 }
@@ -537,22 +537,6 @@ fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title} · brief serve</title>\n</head>\n<body style=\"margin:0;font:16px/1.5 system-ui,sans-serif\">\n<main style=\"padding:1rem 1.25rem\">\n<h1>{title}</h1>\n{body}\n</main>\n</body>\n</html>\n"
     )
-}
-
-/// Escapes text for HTML content and attribute values.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------
