@@ -263,7 +263,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         },
         count(site.charts),
         if site.charts == 1 { "" } else { "s" },
-        site.figures.as_of.strftime("%-d %B %Y"),
+        crate::text::long_date(site.figures.as_of),
         args.output.display(),
         count(site.files),
         started.elapsed().as_secs_f64()
@@ -384,7 +384,7 @@ fn import(root: &Path, file: &Path, release_date: Option<Date>) -> Result<()> {
         release.days.len(),
         first.date,
         last.date,
-        release.source.released.strftime("%-d %B %Y"),
+        crate::text::long_date(release.source.released),
     );
     Ok(())
 }

@@ -22,4 +22,5 @@ pub mod review;
 pub mod serve;
 pub mod site;
 pub mod synthetic;
+pub mod text;
 pub mod words;

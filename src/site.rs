@@ -1059,7 +1059,7 @@ fn brief_entry(engine: &Engine, template: &str, brief: &Brief, body_html: &str) 
 /// date fails; say why, not only that a value was null (MODEL.md §2, §4).
 fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
     let line = err.snippet.clone().unwrap_or_default();
-    let as_of = figures.as_of.strftime("%-d %B %Y");
+    let as_of = crate::text::long_date(figures.as_of);
     if figures.projection.is_none() && line.contains("projection.") {
         err.message = format!(
             "there is no projection of the year end as of {as_of}: no complete year before it had arrivals by this point in the year ({})",
@@ -1071,7 +1071,7 @@ fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
     {
         err.message = format!(
             "the returns pilot had not started by {as_of} (it starts on {}), so its figures are null ({})",
-            pilot.starts.strftime("%-d %B %Y"),
+            crate::text::long_date(pilot.starts),
             err.message
         );
         err.help = Some("guard pilot figures with {% if pilot.started %} … {% endif %}".into());
@@ -1096,7 +1096,7 @@ fn register_chart_function(
         "Source: {}, {}, released {}",
         figures.source.publisher,
         figures.source.title,
-        figures.source.released.strftime("%-d %B %Y")
+        crate::text::long_date(figures.source.released)
     );
     let sink = Arc::clone(sink);
     engine

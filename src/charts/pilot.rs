@@ -7,6 +7,7 @@ use jiff::civil::Date;
 
 use super::Chart;
 use super::theme::*;
+use crate::text::long_date;
 
 /// How the pilot chart shows its y axis; the caller's subtitle should say so.
 pub const PILOT_SCALE_NOTE: &str = "Logarithmic scale";
@@ -32,12 +33,6 @@ fn day_number(d: Date) -> i64 {
 
 fn iso(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
-/// "10 June 2026".
-fn long_date(d: Date) -> String {
-    let m = (d.month() as usize).clamp(1, 12) - 1;
-    format!("{} {} {}", d.day(), MONTH_NAMES[m], d.year())
 }
 
 /// A series sorted by date, non-finite values dropped.

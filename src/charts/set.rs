@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::hash::sha256_hex;
 use crate::model::{Figures, PilotParameters, Series, planned_by};
+use crate::text::long_date;
 
 use super::cumulative::{cumulative_with_rows, push_data_rows};
 use super::theme::PolylineCache;
@@ -173,11 +174,6 @@ pub struct ChartSet {
     /// Each chart's data by kind and years, kept for the next chart of
     /// that data.
     data: Mutex<BTreeMap<DataKey, Arc<ChartData>>>,
-}
-
-/// "20 August 2026".
-fn long_date(date: Date) -> String {
-    date.strftime("%-d %B %Y").to_string()
 }
 
 impl ChartSet {

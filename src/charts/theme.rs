@@ -714,26 +714,7 @@ pub fn day_of_year_axes(
     (ys, xs)
 }
 
-/// Month abbreviations.
-pub const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// Full month names.
-pub const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+pub use crate::text::{MONTH_NAMES, MONTHS};
 
 /// Whether `year` is a leap year.
 pub fn is_leap(year: i32) -> bool {

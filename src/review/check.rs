@@ -193,7 +193,7 @@ pub fn check(project: &Project, options: &BuildOptions, out: &Path) -> Result<(S
     let options = options_for(options, manifest.as_ref());
     let built = site::build(project, &options)?;
     let files = compare_files(&built.files, &disk);
-    let as_of = built.figures.as_of.strftime("%-d %B %Y");
+    let as_of = crate::text::long_date(built.figures.as_of);
 
     let mut report = String::new();
     if files.is_clean() {

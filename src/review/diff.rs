@@ -13,11 +13,11 @@ use jiff::civil::Date;
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
-use crate::charts::theme::{MONTH_NAMES, MONTHS};
 use crate::error::{Error, Result};
 use crate::model::{DailyArrivals, Figures};
 use crate::project::Project;
 use crate::site::{self, BriefText, BuildOptions};
+use crate::text::{MONTH_NAMES, MONTHS, long_date};
 
 /// How to print a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -274,11 +274,6 @@ impl Figures0 {
                 .ok()?,
         })
     }
-}
-
-/// "20 August 2026".
-fn long_date(date: Date) -> String {
-    date.strftime("%-d %B %Y").to_string()
 }
 
 fn figures_only_summary(old: &Figures0, new: &Figures0) -> String {
