@@ -64,14 +64,30 @@ struct SyntheticArgs {
     hugo: bool,
 }
 
+/// `--as-of`, shared by build, check and serve.
+#[derive(Debug, Args)]
+struct AsOfArg {
+    /// As the data stood on this day (YYYY-MM-DD): the model sees no later
+    /// day. `check` defaults to the day its build recorded in the manifest.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    as_of: Option<Date>,
+}
+
+/// `--output`, shared by build and check.
+#[derive(Debug, Args)]
+struct OutputArg {
+    /// The site's folder (relative to the project).
+    #[arg(long, short, default_value = "output", value_name = "DIR")]
+    output: PathBuf,
+}
+
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// The port to listen on (0: any free port, printed at start).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Preview as the data stood on this day.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-    as_of: Option<Date>,
+    #[command(flatten)]
+    when: AsOfArg,
     /// Include briefs marked `draft: true` (default for a preview: yes).
     #[arg(long)]
     no_drafts: bool,
@@ -85,15 +101,13 @@ struct NewArgs {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Check a build as of this day (default: as recorded in the manifest).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-    as_of: Option<Date>,
+    #[command(flatten)]
+    when: AsOfArg,
     /// Check a build that includes drafts (default: as recorded in the manifest).
     #[arg(long)]
     drafts: bool,
-    /// The published site to compare with.
-    #[arg(long, short, default_value = "output", value_name = "DIR")]
-    output: PathBuf,
+    #[command(flatten)]
+    site: OutputArg,
 }
 
 #[derive(Debug, Args)]
@@ -111,15 +125,13 @@ struct DiffArgs {
 
 #[derive(Debug, Args)]
 struct BuildArgs {
-    /// Build as the data stood on this day (YYYY-MM-DD); the model sees no later day.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-    as_of: Option<Date>,
+    #[command(flatten)]
+    when: AsOfArg,
     /// Include briefs marked `draft: true`.
     #[arg(long)]
     drafts: bool,
-    /// Where to write the site.
-    #[arg(long, short, default_value = "output", value_name = "DIR")]
-    output: PathBuf,
+    #[command(flatten)]
+    site: OutputArg,
     /// Where the site will be published (https://example.org/briefs/): makes
     /// the feed, sitemap and canonical links absolute. Default: site.yaml's base_url.
     #[arg(long, value_name = "URL")]
@@ -171,7 +183,7 @@ fn run(cli: &Cli) -> Result<()> {
             &cli.root,
             args.port,
             &BuildOptions {
-                as_of: args.as_of,
+                as_of: args.when.as_of,
                 drafts: !args.no_drafts,
                 ..BuildOptions::default()
             },
@@ -205,15 +217,15 @@ fn check_root(root: &Path) -> Result<()> {
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
     let options = BuildOptions {
-        as_of: args.as_of,
+        as_of: args.when.as_of,
         drafts: args.drafts,
         base_url: args.base_url.clone(),
     };
-    let out = output_dir(root, &args.output);
+    let out = output_dir(root, &args.site.output);
     // The output folder is named as the user gave it (relative to the project).
     let name_output = |mut e: Error| {
         if e.file.as_deref() == Some(out.as_path()) {
-            e.file = Some(args.output.clone());
+            e.file = Some(args.site.output.clone());
         }
         e
     };
@@ -228,7 +240,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     {
         println!(
             "{} is up to date: no input changed since the last build ({} files, {:.2} s)",
-            args.output.display(),
+            args.site.output.display(),
             count(previous.manifest.outputs.len() + 1),
             started.elapsed().as_secs_f64()
         );
@@ -264,7 +276,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         count(site.charts),
         if site.charts == 1 { "" } else { "s" },
         crate::text::long_date(site.figures.as_of),
-        args.output.display(),
+        args.site.output.display(),
         count(site.files),
         started.elapsed().as_secs_f64()
     );
@@ -321,19 +333,19 @@ fn output_dir(root: &Path, output: &Path) -> PathBuf {
 fn check(root: &Path, args: &CheckArgs) -> Result<()> {
     let project = Project::load(root)?;
     let options = BuildOptions {
-        as_of: args.as_of,
+        as_of: args.when.as_of,
         drafts: args.drafts,
         ..BuildOptions::default()
     };
     let (report, clean) =
-        crate::review::check::check(&project, &options, &output_dir(root, &args.output))?;
+        crate::review::check::check(&project, &options, &output_dir(root, &args.site.output))?;
     print!("{report}");
     if clean {
         Ok(())
     } else {
         Err(Error::new(format!(
             "{} does not match its sources; run `brief build` to bring it up to date",
-            args.output.display()
+            args.site.output.display()
         )))
     }
 }
