@@ -13,7 +13,9 @@
 //!
 //! Inputs that could exhaust time or memory (alias bombs, deep nesting, a
 //! file over the size limit, a zip bomb, a repeated-cell bomb) run under a
-//! 1 GiB address space limit and must fail within a second.
+//! 1 GiB address space limit and must fail within a second; runaway
+//! templates must stop within five seconds and 200 MB of resident memory
+//! (its high-water mark, read from /proc while the run lasts).
 //!
 //! Run one case with `CORPUS=<name> cargo test --test corpus`; print every
 //! case's message with `CORPUS_SHOW=1`.
