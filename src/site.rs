@@ -306,7 +306,8 @@ pub fn build_into(
     out: &std::path::Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Built> {
-    crate::output::check_output_folder(&project.root, out)?;
+    // Staging checks that `out` is a folder a site may replace.
+    crate::output::check_not_project_folder(&project.root, out)?;
     let staging = Arc::new(Staging::begin(out)?);
     let mut built = build_to(
         project,
