@@ -457,7 +457,7 @@ fn content_type(path: &str) -> &'static str {
 fn reload_script(version: &str) -> String {
     format!(
         r#"<script id="brief-serve-reload">(function(){{var v="{version}";function poll(){{fetch("{VERSION_PATH}",{{cache:"no-store"}}).then(function(r){{return r.text()}}).then(function(t){{if(t!==v){{location.reload()}}else{{setTimeout(poll,500)}}}},function(){{setTimeout(poll,1000)}})}}setTimeout(poll,500)}})();</script>"#,
-        version = crate::render::figure::escape(version),
+        version = crate::text::escape(version),
     )
 }
 
@@ -472,7 +472,7 @@ fn error_banner(error: &str) -> String {
             r#"<pre style="margin:.6rem 0 0;white-space:pre-wrap;overflow-x:auto;font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;color:#3b0b08">{}</pre>"#,
             "</div>"
         ),
-        crate::render::figure::escape(error)
+        crate::text::escape(error)
     )
 }
 
@@ -527,7 +527,7 @@ fn not_found_page(path: &str) -> String {
         "Not found",
         &format!(
             "<p>There is no page at <code>{}</code> in this build.</p><p><a href=\"/\">Go to the front page</a></p>",
-            crate::render::figure::escape(path)
+            crate::text::escape(path)
         ),
     )
 }

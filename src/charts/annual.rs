@@ -1,7 +1,11 @@
 //! Vertical bars, one per year, with the value printed above each bar.
 
 use super::Chart;
-use super::theme::*;
+use super::draw::*;
+use super::labels::SourceLine;
+use super::scale::*;
+use super::style::*;
+use crate::text::*;
 
 /// Input for [`annual_bars`].
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +17,7 @@ pub struct AnnualBars {
     /// Measure, units and as-of date.
     pub subtitle: String,
     /// Source line, drawn at the bottom of the SVG.
-    pub source: String,
+    pub source: SourceLine,
     /// What the bars measure, e.g. "People arrived"; the y-axis label.
     pub value_label: String,
     /// (year, value), drawn in year order.
@@ -293,6 +297,7 @@ fn describe(label: &str, bars: &[(i16, f64)], decimals: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts::layout_check::check_text_layout;
 
     fn fixture(bars: Vec<(i16, f64)>) -> AnnualBars {
         AnnualBars {

@@ -1,7 +1,11 @@
 //! How wrong past projections were, by the month they were made in.
 
 use super::Chart;
-use super::theme::*;
+use super::draw::*;
+use super::labels::*;
+use super::scale::*;
+use super::style::*;
+use crate::text::*;
 
 /// Input for [`backtest_errors`].
 #[derive(Debug, Clone, PartialEq)]
@@ -9,7 +13,7 @@ pub struct BacktestErrors {
     pub name: String,
     pub title: String,
     pub subtitle: String,
-    pub source: String,
+    pub source: SourceLine,
     /// (year, month the projection was made 1..=11, error in per cent).
     /// A positive error is an over-estimate.
     pub rows: Vec<(i16, u8, f64)>,
@@ -228,6 +232,7 @@ fn describe(years: &[(i16, Vec<(u8, f64)>)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts::layout_check::check_text_layout;
 
     fn fixture() -> BacktestErrors {
         BacktestErrors {

@@ -4,7 +4,11 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::Chart;
-use super::theme::*;
+use super::draw::*;
+use super::labels::*;
+use super::scale::*;
+use super::style::*;
+use crate::text::*;
 
 /// One year's cumulative line: (day of year, 1-based; cumulative people),
 /// in day order, every day within the year. Copies share the points: a
@@ -44,7 +48,7 @@ pub struct Cumulative {
     pub name: String,
     pub title: String,
     pub subtitle: String,
-    pub source: String,
+    pub source: SourceLine,
     pub lines: Vec<YearLine>,
     /// The year drawn strong in the accent colour.
     pub highlight: i16,
@@ -355,6 +359,7 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts::layout_check::check_text_layout;
 
     fn line(year: i16, total: u64, days: u16) -> YearLine {
         // A smooth S-ish curve reaching `total` at the end of the year.

@@ -41,11 +41,16 @@ impl Chart {
 pub mod annual;
 pub mod backtest;
 pub mod cumulative;
+pub mod draw;
+pub mod labels;
+#[cfg(test)]
+mod layout_check;
 pub mod pilot;
 pub mod projection;
+pub mod scale;
 mod set;
+pub mod style;
 mod svg;
-pub mod theme;
 
 pub use annual::{AnnualBars, annual_bars, annual_bars_drawing, annual_bars_with};
 pub use backtest::{
@@ -59,7 +64,7 @@ pub use projection::{
     ProjectionRange, projection_range, projection_range_drawing, projection_range_with,
 };
 pub use set::{CHART_KINDS, ChartData, ChartRequest, ChartSet, PlacedChart};
-pub use theme::Theme;
+pub use style::Theme;
 
 #[cfg(test)]
 mod preview;

@@ -6,8 +6,12 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use super::Chart;
-use super::theme::*;
+use super::draw::*;
+use super::labels::SourceLine;
+use super::scale::*;
+use super::style::*;
 use crate::text::long_date;
+use crate::text::*;
 
 /// How the pilot chart shows its y axis; the caller's subtitle should say so.
 pub const PILOT_SCALE_NOTE: &str = "Logarithmic scale";
@@ -18,7 +22,7 @@ pub struct PilotReturns {
     pub name: String,
     pub title: String,
     pub subtitle: String,
-    pub source: String,
+    pub source: SourceLine,
     /// Cumulative people arrived since the pilot began, one per day.
     pub arrivals: Vec<(Date, u64)>,
     /// Cumulative planned returns, one per day.
@@ -390,6 +394,7 @@ fn describe(s: &Series) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts::layout_check::check_text_layout;
     use jiff::civil::date;
 
     fn fixture() -> PilotReturns {

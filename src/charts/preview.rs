@@ -13,7 +13,7 @@ fn write(draw: impl Fn(&Theme) -> Chart) {
     let c = draw(&Theme::default());
     let narrow = draw(&Theme::narrow());
     for (svg, at) in [(&c.svg, "wide"), (&narrow.svg, "narrow")] {
-        if let Err(e) = super::theme::check_text_layout(svg) {
+        if let Err(e) = super::layout_check::check_text_layout(svg) {
             panic!("{} ({at}): {e}", c.name);
         }
     }

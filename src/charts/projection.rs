@@ -1,7 +1,11 @@
 //! The year so far, and a band fanning out to the projected range at year end.
 
 use super::Chart;
-use super::theme::*;
+use super::draw::*;
+use super::labels::*;
+use super::scale::*;
+use super::style::*;
+use crate::text::*;
 
 /// Input for [`projection_range`].
 #[derive(Debug, Clone, PartialEq)]
@@ -9,7 +13,7 @@ pub struct ProjectionRange {
     pub name: String,
     pub title: String,
     pub subtitle: String,
-    pub source: String,
+    pub source: SourceLine,
     pub year: i16,
     pub days_in_year: u16,
     /// Cumulative people by day of year, up to the as-of day.
@@ -340,6 +344,7 @@ fn describe(year: i16, c: &Clean) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts::layout_check::check_text_layout;
 
     fn fixture() -> ProjectionRange {
         ProjectionRange {

@@ -16,14 +16,15 @@ use crate::model::{Figures, PilotParameters, Series, planned_by};
 use crate::text::long_date;
 
 use super::cumulative::{cumulative_with_rows, push_data_rows};
-use super::theme::PolylineCache;
-use super::theme::fmt_count;
+use super::draw::PolylineCache;
+use super::labels::SourceLine;
 use super::{
     AnnualBars, BacktestErrors, Chart, Cumulative, PILOT_SCALE_NOTE, PilotReturns, ProjectionRange,
     Theme, YearLine, annual_bars_drawing, annual_bars_with, backtest_errors_drawing,
     backtest_errors_with, cumulative_drawing, pilot_returns_drawing, pilot_returns_with,
     projection_range_drawing, projection_range_with,
 };
+use crate::text::fmt_count;
 
 /// A chart ready to place: drawn wide and narrow (for phones), with the
 /// subtitle shown above it and its data.
@@ -161,7 +162,9 @@ pub struct ChartSet {
     figures: Figures,
     series: Series,
     pilot: Option<PilotParameters>,
-    source: String,
+    source: SourceLine,
+    /// The source line of the pilot's charts, which adds the returns'.
+    pilot_source: SourceLine,
     /// Each year's cumulative line, worked out from the series on first
     /// use: every cumulative chart draws some of them.
     year_lines: OnceLock<Vec<YearLine>>,
@@ -185,11 +188,14 @@ impl ChartSet {
             figures.source.title,
             long_date(figures.source.released)
         );
+        let pilot_source =
+            format!("{source}; returns as reported by ministers and the press").into();
         ChartSet {
             figures: figures.clone(),
             series: series.clone(),
             pilot: pilot.cloned(),
-            source,
+            source: source.into(),
+            pilot_source,
             year_lines: OnceLock::new(),
             year_rows: OnceLock::new(),
             drawn_lines: PolylineCache::default(),
@@ -646,10 +652,7 @@ impl ChartSet {
             name: stem.into(),
             title: request.title.clone().unwrap_or(title),
             subtitle: subtitle.clone(),
-            source: format!(
-                "{}; returns as reported by ministers and the press",
-                self.source
-            ),
+            source: self.pilot_source.clone(),
             arrivals,
             planned,
             reported,

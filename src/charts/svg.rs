@@ -18,7 +18,9 @@ use plotters_backend::{
     FontStyle, FontTransform,
 };
 
-use super::theme::{Dash, FONT_FAMILY, Theme, id_prefix, plain_num, push_xml_escaped};
+use super::labels::id_prefix;
+use super::style::{Dash, FONT_FAMILY, Theme, text_width};
+use crate::text::{plain_num, push_xml_escaped};
 
 /// A chart's SVG document being drawn.
 pub struct SvgWriter<'a> {
@@ -92,22 +94,12 @@ impl<'a> SvgWriter<'a> {
         self.out.push('"');
     }
 
-    /// ` opacity="…"` unless opaque; the opacity that marks a dashed line
-    /// (see [`Dash`]) becomes the line's dash pattern, opaque.
+    /// ` opacity="…"` unless opaque (the default).
     fn opacity(&mut self, color: BackendColor) {
-        match Dash::of_marker(color.alpha) {
-            Some(pattern) => {
-                self.out.push_str(" stroke-dasharray=\"");
-                self.out.push_str(pattern);
-                self.out.push('"');
-            }
-            // Opaque is the default.
-            None if color.alpha == 1.0 => {}
-            None => {
-                self.out.push_str(" opacity=\"");
-                push_float(self.out, color.alpha);
-                self.out.push('"');
-            }
+        if color.alpha != 1.0 {
+            self.out.push_str(" opacity=\"");
+            push_float(self.out, color.alpha);
+            self.out.push('"');
         }
     }
 
@@ -138,8 +130,20 @@ impl<'a> SvgWriter<'a> {
 
     /// A polyline's element up to its points.
     fn polyline_start<S: BackendStyle>(&mut self, style: &S) {
+        self.polyline_start_dashed(style, None);
+    }
+
+    /// A polyline's element up to its points, dashed with `dash` if given.
+    fn polyline_start_dashed<S: BackendStyle>(&mut self, style: &S, dash: Option<Dash>) {
         self.out.push_str("<polyline fill=\"none\"");
-        self.opacity(style.color());
+        match dash {
+            Some(dash) => {
+                self.out.push_str(" stroke-dasharray=\"");
+                self.out.push_str(dash.pattern());
+                self.out.push('"');
+            }
+            None => self.opacity(style.color()),
+        }
         self.color(" stroke=\"", style.color());
         self.stroke_width(style);
     }
@@ -371,7 +375,7 @@ impl DrawingBackend for SvgWriter<'_> {
     ) -> Result<(u32, u32), DrawingErrorKind<Infallible>> {
         // No font files: the charts' own estimate (see `text_width`).
         let px = (style.size() / 1.24).round().max(0.0) as u32;
-        let width = super::theme::text_width(text, px).max(0) as u32;
+        let width = text_width(text, px).max(0) as u32;
         Ok((width, px))
     }
 }
@@ -388,7 +392,7 @@ pub fn push_points(out: &mut String, path: impl IntoIterator<Item = BackendCoord
 }
 
 /// A polyline drawn from its points' text, written by [`push_points`]
-/// once and drawn by many charts (see `theme::PolylineCache`). The points
+/// once and drawn by many charts (see `draw::PolylineCache`). The points
 /// are the root area's pixels: the text is written as it is.
 pub struct PointsText<'t> {
     pub points: &'t str,
@@ -412,6 +416,37 @@ impl<'w> plotters::element::Drawable<SvgWriter<'w>> for PointsText<'_> {
         _: (u32, u32),
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         backend.polyline_text(self.points, &self.style);
+        Ok(())
+    }
+}
+
+/// A dashed polyline. plotters' styles have no dash pattern, so the line
+/// reaches the writer as this element rather than as plotters' path.
+pub struct DashedPath {
+    pub points: Vec<BackendCoord>,
+    pub style: plotters::style::ShapeStyle,
+    pub dash: Dash,
+}
+
+impl<'a> plotters::element::PointCollection<'a, BackendCoord> for &'a DashedPath {
+    type Point = &'a BackendCoord;
+    type IntoIter = &'a [BackendCoord];
+
+    fn point_iter(self) -> Self::IntoIter {
+        &self.points
+    }
+}
+
+impl<'w> plotters::element::Drawable<SvgWriter<'w>> for DashedPath {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        points: I,
+        backend: &mut SvgWriter<'w>,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        backend.polyline_start_dashed(&self.style, Some(self.dash));
+        backend.points(points);
+        backend.out.push_str("/>\n");
         Ok(())
     }
 }

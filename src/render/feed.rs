@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::render::figure::escape;
+use crate::text::escape;
 
 /// A brief as the feed and sitemap list it.
 #[derive(Debug, Clone)]

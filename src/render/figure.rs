@@ -4,38 +4,8 @@
 //! keeps it as one HTML block.
 
 use crate::charts::PlacedChart;
-use crate::charts::theme::Theme;
-
-/// Escapes text for HTML, as templates do (see [`escape_html`]).
-pub fn escape(text: &str) -> String {
-    let mut buf = Vec::with_capacity(text.len());
-    // Writing to a Vec cannot fail, and the escaper only emits UTF-8.
-    let _ = escape_html(text, &mut buf);
-    String::from_utf8(buf).unwrap_or_default()
-}
-
-/// Writes `input` escaped for HTML: the same text as Tera's own escaper
-/// (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`), but each run of text with
-/// nothing to escape in one write rather than a write per byte. Templates
-/// use it for every value they print (see `Engine::new`).
-pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(entity)?;
-        start = i + 1;
-    }
-    out.write_all(&bytes[start..])
-}
+use crate::charts::Theme;
+use crate::text::{escape, push_escaped};
 
 /// The figure markup for `placed`, with links relative to `root` (`../`
 /// from a brief's page). The chart is an image of its SVG file: the wide
@@ -93,16 +63,6 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
     push_table(&mut out, rows, &chart.title);
     out.push_str("\n</details>\n</figure>\n");
     out
-}
-
-/// Appends `text` escaped as [`escape`] does; most text has nothing to
-/// escape and is copied as it stands.
-fn push_escaped(out: &mut String, text: &str) {
-    if text.contains(['<', '>', '&', '"', '\'']) {
-        out.push_str(&escape(text));
-    } else {
-        out.push_str(text);
-    }
 }
 
 /// Screens that get the narrow drawing: the stylesheet's phone layout.
@@ -239,6 +199,7 @@ fn split_csv_line(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::escape_html;
 
     fn chart() -> PlacedChart {
         let csv = "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n";

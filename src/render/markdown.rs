@@ -89,7 +89,7 @@ fn with_scrolling_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
                 out.push(Event::Html(CowStr::from(format!(
                     "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
-                    super::figure::escape(&label)
+                    crate::text::escape(&label)
                 ))));
             }
             _ => {}

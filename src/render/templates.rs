@@ -402,7 +402,7 @@ pub fn escape_value(input: &str, out: &mut dyn std::io::Write) -> std::io::Resul
     if IN_BODY.with(|b| b.get()) {
         escape_markdown_text(input, out)
     } else {
-        super::figure::escape_html(input, out)
+        crate::text::escape_html(input, out)
     }
 }
 
