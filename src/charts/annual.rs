@@ -1,10 +1,10 @@
 //! Vertical bars, one per year, with the value printed above each bar.
 
-use super::Chart;
 use super::draw::*;
 use super::labels::SourceLine;
 use super::scale::*;
 use super::style::*;
+use super::{Chart, Table};
 use crate::text::*;
 
 /// Input for [`annual_bars`].
@@ -78,14 +78,14 @@ pub fn annual_bars_with(input: &AnnualBars, theme: &Theme) -> Chart {
     } else {
         input.value_label.clone()
     };
-    let csv = csv(&["year", &header], &rows);
+    let table = Table::new(&["year", &header], rows);
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
         description,
         svg,
-        table: csv.clone(),
-        csv,
+        csv: table.to_csv(),
+        table,
     }
 }
 
@@ -321,7 +321,7 @@ mod tests {
         for theme in [Theme::default(), Theme::narrow()] {
             let mut chart = annual_bars_with(&input, &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
-            (chart.csv, chart.table) = (String::new(), String::new());
+            (chart.csv, chart.table) = (String::new(), Table::default());
             assert_eq!(annual_bars_drawing(&input, &theme), chart);
         }
     }

@@ -1,10 +1,10 @@
 //! How wrong past projections were, by the month they were made in.
 
-use super::Chart;
 use super::draw::*;
 use super::labels::*;
 use super::scale::*;
 use super::style::*;
+use super::{Chart, Table};
 use crate::text::*;
 
 /// Input for [`backtest_errors`].
@@ -66,14 +66,14 @@ pub fn backtest_errors_with(input: &BacktestErrors, theme: &Theme) -> Chart {
                 .map(move |(m, e)| vec![y.to_string(), m.to_string(), plain_num(*e, 2)])
         })
         .collect();
-    let csv = csv(&["year", "month", "error_pct"], &rows);
+    let table = Table::new(&["year", "month", "error_pct"], rows);
     Chart {
         name: input.name.clone(),
         title: input.title.clone(),
         description,
         svg,
-        table: csv.clone(),
-        csv,
+        csv: table.to_csv(),
+        table,
     }
 }
 
@@ -259,7 +259,7 @@ mod tests {
         for theme in [Theme::default(), Theme::narrow()] {
             let mut chart = backtest_errors_with(&fixture(), &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
-            (chart.csv, chart.table) = (String::new(), String::new());
+            (chart.csv, chart.table) = (String::new(), Table::default());
             assert_eq!(backtest_errors_drawing(&fixture(), &theme), chart);
         }
     }

@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::Chart;
 use super::draw::*;
 use super::labels::*;
 use super::scale::*;
 use super::style::*;
+use super::{Chart, Table};
 use crate::text::*;
 
 /// One year's cumulative line: (day of year, 1-based; cumulative people),
@@ -154,7 +154,7 @@ pub fn push_data_rows(out: &mut String, line: &YearLine) {
 
 /// The page's table: each year's total by the end of each quarter, and its
 /// latest total (a year under way has blanks for quarters to come).
-fn quarter_table(lines: &[YearLine]) -> String {
+fn quarter_table(lines: &[YearLine]) -> Table {
     let header = [
         "year",
         "by 31 March",
@@ -187,7 +187,7 @@ fn quarter_table(lines: &[YearLine]) -> String {
             row
         })
         .collect();
-    csv(&header, &rows)
+    Table::new(&header, rows)
 }
 
 /// Sorted by year, empty lines dropped (a line's points are in order
@@ -435,7 +435,7 @@ mod tests {
         for theme in [Theme::default(), Theme::narrow()] {
             let mut chart = cumulative_with(&fixture(), &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
-            (chart.csv, chart.table) = (String::new(), String::new());
+            (chart.csv, chart.table) = (String::new(), Table::default());
             let drawing = cumulative_drawing(&fixture(), &theme, &PolylineCache::default());
             assert_eq!(drawing, chart);
         }
@@ -597,7 +597,7 @@ mod tests {
             YearLine::new(2024, (1..=366).map(|d| (d, u64::from(d))).collect()),
             YearLine::new(2026, (1..=232).map(|d| (d, 2 * u64::from(d))).collect()),
         ];
-        let table = quarter_table(&lines);
+        let table = quarter_table(&lines).to_csv();
         let rows: Vec<&str> = table.lines().collect();
         assert_eq!(
             rows[0],

@@ -17,10 +17,10 @@ pub struct Chart {
     pub svg: String,
     /// The data drawn, as CSV with a header row.
     pub csv: String,
-    /// The data as the page's table shows it, as CSV: the same as `csv`, or
-    /// a summary (month or quarter ends) where the data has a row per day,
-    /// so that a page does not carry thousands of rows.
-    pub table: String,
+    /// The data as the page's table shows it: the rows of `csv`, or a
+    /// summary (month or quarter ends) where the data has a row per day, so
+    /// that a page does not carry thousands of rows.
+    pub table: Table,
 }
 
 impl Chart {
@@ -33,7 +33,7 @@ impl Chart {
             description,
             svg,
             csv: String::new(),
-            table: String::new(),
+            table: Table::default(),
         }
     }
 }
@@ -51,6 +51,7 @@ pub mod scale;
 mod set;
 pub mod style;
 mod svg;
+mod table;
 
 pub use annual::{AnnualBars, annual_bars, annual_bars_drawing, annual_bars_with};
 pub use backtest::{
@@ -65,6 +66,7 @@ pub use projection::{
 };
 pub use set::{CHART_KINDS, ChartData, ChartRequest, ChartSet, PlacedChart};
 pub use style::Theme;
+pub use table::Table;
 
 #[cfg(test)]
 mod preview;

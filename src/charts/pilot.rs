@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::Chart;
 use super::draw::*;
 use super::labels::SourceLine;
 use super::scale::*;
 use super::style::*;
+use super::{Chart, Table};
 use crate::text::long_date;
 use crate::text::*;
 
@@ -136,7 +136,7 @@ pub fn pilot_returns_with(input: &PilotReturns, theme: &Theme) -> Chart {
         description,
         svg,
         csv: csv(&header, &rows),
-        table: csv(&header, &table_rows),
+        table: Table::new(&header, table_rows),
     }
 }
 
@@ -430,7 +430,7 @@ mod tests {
         for theme in [Theme::default(), Theme::narrow()] {
             let mut chart = pilot_returns_with(&fixture(), &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
-            (chart.csv, chart.table) = (String::new(), String::new());
+            (chart.csv, chart.table) = (String::new(), Table::default());
             assert_eq!(pilot_returns_drawing(&fixture(), &theme), chart);
         }
     }
@@ -546,7 +546,7 @@ mod tests {
             .collect();
         input.reported = vec![(date(2025, 10, 9), 26)];
         let chart = pilot_returns(&input);
-        let dates: Vec<&str> = chart.table.lines().skip(1).map(|l| &l[..10]).collect();
+        let dates: Vec<&str> = chart.table.rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(
             dates,
             [
@@ -559,9 +559,9 @@ mod tests {
             ]
         );
         assert!(
-            chart.table.contains("2025-10-09,6400,464,26"),
+            chart.table.to_csv().contains("2025-10-09,6400,464,26"),
             "{}",
-            chart.table
+            chart.table.to_csv()
         );
         assert!(chart.csv.lines().count() > 100);
     }

@@ -1,10 +1,10 @@
 //! The year so far, and a band fanning out to the projected range at year end.
 
-use super::Chart;
 use super::draw::*;
 use super::labels::*;
 use super::scale::*;
 use super::style::*;
+use super::{Chart, Table};
 use crate::text::*;
 
 /// Input for [`projection_range`].
@@ -149,7 +149,7 @@ pub fn projection_range_with(input: &ProjectionRange, theme: &Theme) -> Chart {
         description,
         svg,
         csv: csv(&["series", "year", "day_of_year", "date", "people"], &rows),
-        table: csv(&["series", "date", "people"], &table_rows),
+        table: Table::new(&["series", "date", "people"], table_rows),
     }
 }
 
@@ -367,7 +367,7 @@ mod tests {
         for theme in [Theme::default(), Theme::narrow()] {
             let mut chart = projection_range_with(&fixture(), &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
-            (chart.csv, chart.table) = (String::new(), String::new());
+            (chart.csv, chart.table) = (String::new(), Table::default());
             assert_eq!(projection_range_drawing(&fixture(), &theme), chart);
         }
     }

@@ -18,6 +18,7 @@ use crate::text::long_date;
 use super::cumulative::{cumulative_with_rows, push_data_rows};
 use super::draw::PolylineCache;
 use super::labels::SourceLine;
+use super::table::Table;
 use super::{
     AnnualBars, BacktestErrors, Chart, Cumulative, PILOT_SCALE_NOTE, PilotReturns, ProjectionRange,
     Theme, YearLine, annual_bars_drawing, annual_bars_with, backtest_errors_drawing,
@@ -53,7 +54,7 @@ pub struct PlacedChart {
 pub struct ChartData {
     csv: String,
     csv_sha256: String,
-    table: String,
+    table: Table,
     /// The table as a page shows it, made once (see [`ChartData::table_html`]).
     table_html: OnceLock<String>,
 }
@@ -69,7 +70,7 @@ impl Eq for ChartData {}
 
 impl ChartData {
     /// The data of a chart whose CSV file is `csv` and page table `table`.
-    pub fn new(csv: String, table: String) -> ChartData {
+    pub fn new(csv: String, table: Table) -> ChartData {
         ChartData {
             csv_sha256: sha256_hex(csv.as_bytes()),
             csv,
@@ -81,7 +82,7 @@ impl ChartData {
     /// The page's table in HTML, as `render` makes it from [`Self::table`]:
     /// made by the first page that places a chart of this data, and kept
     /// for the others.
-    pub fn table_html(&self, render: impl FnOnce(&str) -> String) -> &str {
+    pub fn table_html(&self, render: impl FnOnce(&Table) -> String) -> &str {
         self.table_html.get_or_init(|| render(&self.table))
     }
 
@@ -96,8 +97,8 @@ impl ChartData {
         &self.csv_sha256
     }
 
-    /// The page's table, as CSV.
-    pub fn table(&self) -> &str {
+    /// The page's table.
+    pub fn table(&self) -> &Table {
         &self.table
     }
 }

@@ -4,7 +4,7 @@
 //! keeps it as one HTML block.
 
 use crate::charts::PlacedChart;
-use crate::charts::Theme;
+use crate::charts::{Table, Theme};
 use crate::text::{escape, push_escaped};
 
 /// The figure markup for `placed`, with links relative to `root` (`../`
@@ -86,24 +86,23 @@ fn push_table(out: &mut String, rows: &str, caption: &str) {
     out.push_str(rows);
 }
 
-/// A table's header and rows from its CSV, in HTML (numbers
-/// right-aligned): everything of the table but the caption, or nothing
-/// when the CSV has no header. Charts of the same data share these; only
-/// their captions differ.
-pub fn table_rows(csv: &str) -> String {
-    let mut rows = csv.lines().filter(|l| !l.is_empty()).map(split_csv_line);
-    let Some(header) = rows.next() else {
+/// A chart's table's header and rows in HTML (numbers right-aligned):
+/// everything of the table but the caption, or nothing when it has no
+/// header. Charts of the same data share these; only their captions differ.
+pub fn table_rows(table: &Table) -> String {
+    if table.is_empty() {
         return String::new();
-    };
-    let mut out = String::with_capacity(64 + csv.len() * 3);
+    }
+    let cells: usize = table.rows.iter().flatten().map(|c| c.len() + 24).sum();
+    let mut out = String::with_capacity(64 + cells);
     out.push_str("<thead><tr>");
-    for cell in &header {
+    for cell in &table.header {
         out.push_str("<th scope=\"col\">");
         out.push_str(&escape(cell));
         out.push_str("</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in rows {
+    for row in &table.rows {
         out.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
             let numeric = cell.parse::<f64>().is_ok();
@@ -115,7 +114,7 @@ pub fn table_rows(csv: &str) -> String {
             if numeric {
                 out.push_str(&pretty_number(cell));
             } else {
-                out.push_str(&escape(cell.trim_start_matches('\'')));
+                out.push_str(&escape(cell));
             }
             out.push_str(if i == 0 { "</th>" } else { "</td>" });
         }
@@ -175,34 +174,21 @@ fn plain_decimal_grouped(cell: &str) -> Option<String> {
     Some(out)
 }
 
-/// Splits one CSV line (RFC 4180 quoting).
-fn split_csv_line(line: &str) -> Vec<String> {
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cell.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => cells.push(std::mem::take(&mut cell)),
-            _ => cell.push(c),
-        }
-    }
-    cells.push(cell);
-    cells
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::text::escape_html;
 
     fn chart() -> PlacedChart {
-        let csv = "year,people\n2018,299\n2022,45755\n\"a, b\",1.5\n";
+        let cells = |row: &[&str]| row.iter().map(|c| c.to_string()).collect();
+        let table = Table::new(
+            &["year", "people"],
+            vec![
+                cells(&["2018", "299"]),
+                cells(&["2022", "45755"]),
+                cells(&["a, b", "1.5"]),
+            ],
+        );
         PlacedChart {
             name: "annual".into(),
             title: "Arrivals <by> year".into(),
@@ -210,7 +196,7 @@ mod tests {
             svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
             narrow_svg: "<svg id=\"n\">\n\n</svg>".into(),
             subtitle: "People".into(),
-            data: std::sync::Arc::new(crate::charts::ChartData::new(csv.into(), csv.into())),
+            data: std::sync::Arc::new(crate::charts::ChartData::new(table.to_csv(), table)),
         }
     }
 
@@ -295,5 +281,9 @@ mod tests {
         assert!(html.contains("<th scope=\"row\">2018</th><td class=\"num\">299</td>"));
         assert!(html.contains("<td class=\"num\">45,755</td>"));
         assert!(html.contains("<th scope=\"row\">a, b</th><td class=\"num\">1.5</td>"));
+        // A cell a spreadsheet would run is kept from it in the CSV only.
+        let table = Table::new(&["name", "n"], vec![vec!["=1+1".into(), "2".into()]]);
+        assert!(table.to_csv().contains("'=1+1,2"));
+        assert!(table_rows(&table).contains("<th scope=\"row\">=1+1</th>"));
     }
 }
