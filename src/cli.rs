@@ -285,7 +285,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
 
 /// A count as a reader expects it: `10,000`.
 fn count(n: usize) -> String {
-    crate::render::filters::group(n as f64, 0)
+    crate::text::fmt_num(n as f64, 0)
 }
 
 /// A progress line for long builds, on a terminal only: it appears once a

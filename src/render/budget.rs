@@ -138,7 +138,7 @@ pub fn step() -> Result<(), String> {
             return Err(format!(
                 "this loop has gone round more than {} times in one render (counting every loop); \
                  a loop inside a loop multiplies the turns",
-                crate::render::filters::group(MAX_LOOP_STEPS as f64, 0)
+                crate::text::fmt_num(MAX_LOOP_STEPS as f64, 0)
             ));
         }
         if allocated_here() - spent.memory_at_start > MAX_RENDER_MEMORY {

@@ -133,12 +133,12 @@ fn pretty_number(cell: &str) -> String {
     }
     plain_decimal_grouped(cell).unwrap_or_else(|| {
         let value: f64 = cell.parse().unwrap_or(0.0);
-        super::filters::group(value, places)
+        crate::text::fmt_num(value, places.min(6) as u8)
     })
 }
 
 /// `cell` with its whole part grouped in threes, when it is a plain
-/// decimal (`-12345.60`): the same text as [`super::filters::group`] gives
+/// decimal (`-12345.60`): the same text as [`crate::text::fmt_num`] gives
 /// for the number and its decimals, without formatting a float.
 fn plain_decimal_grouped(cell: &str) -> Option<String> {
     let (negative, digits) = match cell.strip_prefix('-') {
@@ -265,7 +265,7 @@ mod tests {
         ];
         for cell in cells {
             let places = cell.split_once('.').map_or(0, |(_, f)| f.len());
-            let by_number = super::super::filters::group(cell.parse().unwrap(), places);
+            let by_number = crate::text::fmt_num(cell.parse().unwrap(), places as u8);
             assert_eq!(plain_decimal_grouped(cell).unwrap(), by_number, "{cell}");
         }
         for odd in ["1e5", "", "-", ".5", "5.", "+3", "inf", "NaN", "1,000"] {

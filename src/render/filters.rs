@@ -2,8 +2,9 @@
 //! `15,897`, `8.8%`, `20 August 2026`, "some 21,000", "the second-highest".
 
 use jiff::civil::Date;
-use num_format::{Locale, ToFormattedString};
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
+
+use crate::text::fmt_num;
 
 /// Registers every filter on `tera`.
 pub fn register(tera: &mut Tera) {
@@ -45,48 +46,22 @@ fn whole_number(value: &Value, filter: &str, least: i64) -> TeraResult<i64> {
 }
 
 /// `decimals` from the filter's arguments, at most 6.
-fn decimals(kwargs: &Kwargs, default: usize) -> TeraResult<usize> {
+fn decimals(kwargs: &Kwargs, default: u8) -> TeraResult<u8> {
     Ok(kwargs
         .get::<i64>("decimals")?
-        .map_or(default, |d| d.clamp(0, 6) as usize))
-}
-
-/// Groups the digits of `value` in threes, with `places` decimals:
-/// `45755` → `45,755`; `6.95` with one place → `7.0`.
-pub fn group(value: f64, places: usize) -> String {
-    // Whole numbers (most of them: counts of people and boats) skip the
-    // costly exact float formatting.
-    if places == 0 && value.fract() == 0.0 && value.abs() < 9.0e15 {
-        let sign = if value < 0.0 { "−" } else { "" };
-        let whole = (value.abs() as u64).to_formatted_string(&Locale::en);
-        return format!("{sign}{whole}");
-    }
-    let text = format!("{:.*}", places, value.abs());
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let whole: u64 = whole.parse().unwrap_or(0);
-    let sign = if value < 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
-        "−"
-    } else {
-        ""
-    };
-    let mut out = format!("{sign}{}", whole.to_formatted_string(&Locale::en));
-    if !fraction.is_empty() {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    out
+        .map_or(default, |d| d.clamp(0, 6) as u8))
 }
 
 /// `{{ 15897 | thousands }}` → `15,897`; `decimals=1` keeps one decimal.
 fn thousands(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    Ok(group(number(value, "thousands")?, decimals(&kwargs, 0)?))
+    Ok(fmt_num(number(value, "thousands")?, decimals(&kwargs, 0)?))
 }
 
 /// `{{ 8.8 | pct }}` → `8.8%` (the value is already a percentage).
 fn pct(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     Ok(format!(
         "{}%",
-        group(number(value, "pct")?, decimals(&kwargs, 1)?)
+        fmt_num(number(value, "pct")?, decimals(&kwargs, 1)?)
     ))
 }
 
@@ -119,7 +94,7 @@ fn about(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         Some(step) if step > 0 => step as f64,
         _ => prose_step(n),
     };
-    Ok(group((n / step).round() * step, 0))
+    Ok(fmt_num((n / step).round() * step, 0))
 }
 
 /// The rounding step for a count of `n` in prose.
@@ -152,7 +127,7 @@ fn rank_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// A change with its sign: `3.24` → `+3.2`, `-3.24` → `−3.2` (true minus).
 fn signed(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let n = number(value, "signed")?;
-    let text = group(n, decimals(&kwargs, 1)?);
+    let text = fmt_num(n, decimals(&kwargs, 1)?);
     Ok(
         if n > 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
             format!("+{text}")
@@ -170,7 +145,7 @@ fn in_words(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     let n = whole_number(value, "in_words", 0)?;
     Ok(match n {
         0..=10 => WORDS[n as usize].to_string(),
-        _ => group(n as f64, 0),
+        _ => fmt_num(n as f64, 0),
     })
 }
 
@@ -195,9 +170,9 @@ mod tests {
         );
         assert_eq!(render("{{ -45755 | thousands }}"), "−45,755");
         assert_eq!(render("{{ 45755.6 | thousands }}"), "45,756");
-        assert_eq!(group(-0.0, 0), "0");
-        assert_eq!(group(-0.4, 0), "0");
-        assert_eq!(group(1.0e15, 0), "1,000,000,000,000,000");
+        assert_eq!(fmt_num(-0.0, 0), "0");
+        assert_eq!(fmt_num(-0.4, 0), "0");
+        assert_eq!(fmt_num(1.0e15, 0), "1,000,000,000,000,000");
     }
 
     #[test]

@@ -371,7 +371,7 @@ fn data_change(
             } else {
                 format!(" to {}", long_date(*last))
             },
-            crate::render::filters::group(added as f64, 0)
+            crate::text::fmt_num(added as f64, 0)
         ));
     }
     if !days_revised.is_empty() {
@@ -570,13 +570,14 @@ fn difference(before: &str, after: &str) -> Option<String> {
         })
         .max()
         .unwrap_or(0);
-    let text = signed(b - a, places);
+    // Numbers are written with at most six decimals (see `fmt_num`).
+    let text = signed(b - a, places.min(6) as u8);
     Some(if a_pct { format!("{text} pts") } else { text })
 }
 
 /// A signed number with thousands separators and a true minus.
-fn signed(value: f64, places: usize) -> String {
-    let text = crate::render::filters::group(value, places);
+fn signed(value: f64, places: u8) -> String {
+    let text = crate::text::fmt_num(value, places);
     if value > 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
         format!("+{text}")
     } else {

@@ -1,13 +1,12 @@
 //! Numbers as readers read them (`45,755`, `−1,500`) and as CSV holds them.
 
-/// Formats a number with thousands separators and a fixed number of
-/// decimals, e.g. `45,755` or `12.5`. Uses a true minus sign for negatives
-/// when `minus_sign` is set (for display), a hyphen otherwise.
+/// Formats a number as prose, tables and charts show it: thousands
+/// separators, `decimals` places (at most 6), a true minus sign (`−1,500`),
+/// no sign on a number that rounds to zero, and `n/a` for a number that is
+/// not finite. Every stage groups digits with this one function.
 pub fn fmt_num(v: f64, decimals: u8) -> String {
-    fmt_num_sign(v, decimals, "\u{2212}")
-}
+    const MINUS: &str = "\u{2212}";
 
-fn fmt_num_sign(v: f64, decimals: u8, minus: &str) -> String {
     if !v.is_finite() {
         return String::from("n/a");
     }
@@ -17,7 +16,7 @@ fn fmt_num_sign(v: f64, decimals: u8, minus: &str) -> String {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {
         let mut out = String::with_capacity(24);
         if v < 0.0 {
-            out.push_str(minus);
+            out.push_str(MINUS);
         }
         push_grouped(&mut out, v.abs() as u64);
         if decimals > 0 {
@@ -42,7 +41,7 @@ fn fmt_num_sign(v: f64, decimals: u8, minus: &str) -> String {
     let is_zero = s.chars().all(|c| c == '0' || c == '.');
     let mut out = String::new();
     if v < 0.0 && !is_zero {
-        out.push_str(minus);
+        out.push_str(MINUS);
     }
     out.push_str(&grouped);
     if let Some(f) = frac {
