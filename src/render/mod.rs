@@ -2,6 +2,7 @@
 //! site's HTML templates.
 
 pub mod budget;
+pub mod chart_fn;
 pub mod feed;
 pub mod figure;
 pub mod filters;

@@ -1,0 +1,149 @@
+//! The build's inputs, checked: the data parsed and validated, the figures
+//! computed from it, and the briefs to publish.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::plan::BuildOptions;
+use crate::brief::{Brief, parse_brief};
+use crate::data::crossings::{Crossings, parse_crossings};
+use crate::data::pilot::parse_pilot;
+use crate::error::{Error, Result};
+use crate::hash::hex;
+use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
+use crate::project::{Project, slash_path};
+
+/// The validated inputs of the model.
+pub(super) struct Inputs {
+    pub(super) crossings: Crossings,
+    pub(super) pilot: Option<PilotParameters>,
+    /// `data.<stem>` for templates: every data file but the daily series.
+    pub(super) data: BTreeMap<String, serde_json::Value>,
+    pub(super) source: SourceInfo,
+    pub(super) data_hash: String,
+}
+
+/// The validated inputs and the figures of one build, before anything is
+/// drawn or rendered: what `build` renders and what `diff` compares.
+pub struct Modelled {
+    pub(super) inputs: Inputs,
+    /// The figures, as of the build's date.
+    pub figures: Figures,
+    /// The series cut at the as-of date.
+    pub seen: Series,
+}
+
+impl Modelled {
+    /// The whole validated crossings data (not cut at the as-of date).
+    pub fn crossings(&self) -> &Crossings {
+        &self.inputs.crossings
+    }
+
+    /// The returns pilot's parameters, when the project has them.
+    pub fn pilot(&self) -> Option<&PilotParameters> {
+        self.inputs.pilot.as_ref()
+    }
+}
+
+/// Validates the data of `project` and computes its figures.
+pub fn model(project: &Project, options: &BuildOptions) -> Result<Modelled> {
+    let inputs = validate(project)?;
+    let series = &inputs.crossings.series;
+    let as_of = options.as_of.unwrap_or(series.last());
+    if !series.contains(as_of) {
+        return Err(Error::new(format!(
+            "--as-of {as_of} is outside the data, which runs from {} to {}",
+            series.first(),
+            series.last()
+        ))
+        .file("data/crossings.yaml")
+        .help("expected an as-of date inside the series; import a newer release for later dates"));
+    }
+    let seen = series.up_to(as_of);
+    let figures = compute(
+        &seen,
+        inputs.pilot.as_ref(),
+        inputs.source.clone(),
+        project.config.reference_years,
+    );
+    Ok(Modelled {
+        inputs,
+        figures,
+        seen,
+    })
+}
+
+/// Parses and validates every data file.
+pub(super) fn validate(project: &Project) -> Result<Inputs> {
+    let crossings_file = project.data_file("crossings").ok_or_else(|| {
+        Error::in_file("data/crossings.yaml", "the crossings data is missing").help(
+            "expected data/crossings.yaml; make it with `brief import home-office RELEASE.ods`",
+        )
+    })?;
+    let crossings = parse_crossings(&crossings_file.path, &crossings_file.text)?;
+    let pilot = match project.data_file("pilot") {
+        Some(f) => Some(parse_pilot(&f.path, &f.text, &crossings.series)?),
+        None => None,
+    };
+    let data = untyped_data(project)?;
+    let mut all_data = Sha256::new();
+    for file in &project.data {
+        all_data.update(slash_path(&file.path).as_bytes());
+        all_data.update([0]);
+        all_data.update(file.text.as_bytes());
+        all_data.update([0]);
+    }
+    let s = &crossings.source;
+    let source = SourceInfo {
+        publisher: s.publisher.clone(),
+        title: s.title.clone(),
+        address: s.address.clone(),
+        licence: s.licence.clone(),
+        released: s.released,
+        sha256: hex(&Sha256::digest(crossings_file.text.as_bytes())),
+    };
+    Ok(Inputs {
+        crossings,
+        pilot,
+        data,
+        source,
+        data_hash: hex(&all_data.finalize()),
+    })
+}
+
+/// `data.<stem>` for templates: every data file but the daily series,
+/// loaded untyped through the one YAML loader.
+pub(super) fn untyped_data(project: &Project) -> Result<BTreeMap<String, serde_json::Value>> {
+    let mut data = BTreeMap::new();
+    for file in &project.data {
+        let stem = file
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if stem != "crossings" {
+            let value: serde_json::Value = crate::data::yaml::parse(&file.path, &file.text, 0)?;
+            data.insert(stem, value);
+        }
+    }
+    Ok(data)
+}
+
+/// The briefs to publish, newest first (then by slug, for a stable order).
+pub(super) fn published_briefs(project: &Project, drafts: bool) -> Result<Vec<Brief>> {
+    // Parsed in parallel, collected in order: the first bad file in the
+    // folder's order is the one reported, whatever the threads did.
+    let parsed: Vec<Result<Brief>> = project.briefs.par_iter().map(parse_brief).collect();
+    let mut briefs = Vec::new();
+    for brief in parsed {
+        let brief = brief?;
+        if drafts || !brief.front.draft {
+            briefs.push(brief);
+        }
+    }
+    briefs.sort_by(|a, b| b.front.date.cmp(&a.front.date).then(a.slug.cmp(&b.slug)));
+    Ok(briefs)
+}

@@ -1,0 +1,668 @@
+//! Rendering the pages: every brief's page, the index, the feed and the
+//! sitemap, each checked and put into the sink as soon as it is made; and
+//! the briefs as plain text, for `diff`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::VERSION;
+use super::inputs::{Inputs, published_briefs, untyped_data};
+use crate::brief::Brief;
+use crate::charts::ChartSet;
+use crate::error::{Error, Result};
+use crate::manifest::BriefEntry;
+use crate::model::{Figures, SourceInfo};
+use crate::output::{Sink, free_later};
+use crate::project::{Project, slash_path};
+use crate::render::chart_fn::{
+    PlacedCharts, place_figures, placed_charts, register_chart_function, register_no_charts,
+};
+use crate::render::templates::{Engine, TemplateOrigin};
+use crate::render::{feed, markdown};
+
+/// How many briefs one template engine holds (see [`Render::brief_pages`]):
+/// enough that making the engine costs little beside rendering them, few
+/// enough that the batches keep every thread busy.
+const BRIEFS_PER_ENGINE: usize = 16;
+
+/// The provenance line of every brief.
+#[derive(Debug, Serialize)]
+struct Provenance<'a> {
+    source: &'a SourceInfo,
+    as_of: Date,
+    data_hash: &'a str,
+    data_hash_short: &'a str,
+    version: &'static str,
+}
+
+/// A brief as its page template sees it.
+#[derive(Debug, Serialize)]
+struct BriefPage<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    date: Date,
+    authors: &'a [String],
+    tags: &'a [String],
+    draft: bool,
+}
+
+impl<'a> BriefPage<'a> {
+    fn of(b: &'a Brief) -> BriefPage<'a> {
+        BriefPage {
+            slug: &b.slug,
+            title: &b.front.title,
+            summary: &b.front.summary,
+            date: b.front.date,
+            authors: &b.front.authors,
+            tags: &b.front.tags,
+            draft: b.front.draft,
+        }
+    }
+}
+
+/// One build's rendering: the site's templates and the chart function,
+/// parsed and set up once (each batch of briefs gets a copy of the engine
+/// with its briefs' bodies added), and the context every page starts from.
+pub(super) struct Render<'a> {
+    project: &'a Project,
+    inputs: &'a Inputs,
+    figures: &'a Figures,
+    base_url: Option<&'a str>,
+    engine: Engine,
+    texts: BriefFileTexts<'a>,
+    base: tera::Context,
+    charts: Arc<ChartSet>,
+    placed: Arc<PlacedCharts>,
+    sink: Arc<dyn Sink>,
+}
+
+impl<'a> Render<'a> {
+    /// Sets up the rendering of a build whose files go to `sink`.
+    pub(super) fn new(
+        project: &'a Project,
+        inputs: &'a Inputs,
+        figures: &'a Figures,
+        charts: ChartSet,
+        base_url: Option<&'a str>,
+        sink: Arc<dyn Sink>,
+    ) -> Result<Render<'a>> {
+        let (charts, placed) = (Arc::new(charts), Arc::new(PlacedCharts::default()));
+        let mut engine = Engine::new();
+        engine.add_site_templates(&project.templates)?;
+        register_chart_function(
+            &mut engine,
+            Arc::clone(&charts),
+            Arc::clone(&placed),
+            &sink,
+            figures,
+        );
+        let texts = brief_file_texts(project);
+        let base = base_context(project, inputs, figures, base_url)?;
+        Ok(Render {
+            project,
+            inputs,
+            figures,
+            base_url,
+            engine,
+            texts,
+            base,
+            charts,
+            placed,
+            sink,
+        })
+    }
+
+    /// Renders the pages of the `stale` briefs (with their keys) and,
+    /// beside them, the site's own pages, which need only the front
+    /// matter of `briefs` (all the briefs published). Gives the stale
+    /// briefs' manifest entries by slug, in the briefs' order.
+    pub(super) fn pages(
+        &self,
+        briefs: &[Brief],
+        stale: &[(&Brief, String)],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Vec<(String, BriefEntry)>> {
+        let (batches, site_pages) = rayon::join(
+            || self.brief_pages(stale, progress),
+            || self.site_pages(briefs),
+        );
+        // The first failing brief in the briefs' order is the one reported,
+        // whichever thread met it first; then the site's pages.
+        let batches = batches.into_iter().collect::<Result<Vec<_>>>()?;
+        site_pages?;
+        Ok(batches.into_iter().flatten().collect())
+    }
+
+    /// Frees what the rendering holds: the engine (which holds the sink)
+    /// now, every chart's figure markup and the charts' caches on another
+    /// thread.
+    pub(super) fn finish(self) {
+        let Render {
+            engine,
+            charts,
+            placed,
+            ..
+        } = self;
+        drop(engine);
+        free_later((charts, placed));
+    }
+
+    /// A copy of the site's engine with the bodies of `briefs` added, and
+    /// their templates' names.
+    fn engine_for(&self, briefs: &[&Brief]) -> Result<(Engine, Vec<String>)> {
+        let mut engine = self.engine.clone();
+        let names = add_brief_templates(&mut engine, &self.texts, briefs)?;
+        Ok((engine, names))
+    }
+
+    // Briefs are rendered in batches, in parallel: each batch gets its own
+    // engine with its briefs' templates (read-only once made), renders them
+    // in turn, and writes each page as soon as it is made. Parsing happens
+    // on every thread, and a parsed template, many times the size of its
+    // text, lives only while its batch is rendered: an engine holding every
+    // brief of a large site would hold far more memory than the rest of the
+    // build. Records are collected in brief order, so the output is the
+    // same bytes whatever the number of threads.
+    /// Renders the `stale` briefs' pages, batch by batch; each batch's
+    /// manifest entries, in the briefs' order.
+    fn brief_pages(
+        &self,
+        stale: &[(&Brief, String)],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Vec<Result<Vec<(String, BriefEntry)>>> {
+        let done = AtomicUsize::new(0);
+        stale
+            .par_chunks(BRIEFS_PER_ENGINE)
+            // Each batch can go to whichever thread is free: left to
+            // itself, rayon hands a thread a quarter of the batches to do
+            // in turn, and at the end one thread works while the other
+            // waits.
+            .with_max_len(1)
+            .map(|batch| {
+                let briefs: Vec<&Brief> = batch.iter().map(|(brief, _)| *brief).collect();
+                let (engine, names) = self.engine_for(&briefs)?;
+                let mut records = Vec::with_capacity(batch.len());
+                for ((brief, key), name) in batch.iter().zip(&names) {
+                    let entry = self.brief_page(&engine, name, brief, key)?;
+                    records.push((brief.slug.clone(), entry));
+                }
+                let so_far = done.fetch_add(batch.len(), Ordering::Relaxed) + batch.len();
+                progress(so_far, stale.len());
+                Ok(records)
+            })
+            .collect()
+    }
+
+    /// Renders `brief`'s page with `engine`, which holds its body as the
+    /// template `name`, and puts it into the sink; gives the brief's
+    /// manifest entry, with `key`.
+    fn brief_page(
+        &self,
+        engine: &Engine,
+        name: &str,
+        brief: &Brief,
+        key: &str,
+    ) -> Result<BriefEntry> {
+        let mut context = self.base.clone();
+        context.insert("brief", &BriefPage::of(brief));
+        context.insert("root", "../");
+        let canonical = match self.base_url {
+            Some(base) => format!("{base}{}/", brief.slug),
+            None => "./".into(),
+        };
+        context.insert("canonical", &canonical);
+        let body_markdown = engine
+            .render_body(name, &context)
+            .map_err(|e| explain_null_figures(e, self.figures))?;
+        let body_html = body_to_html(brief, &self.texts, &body_markdown)?;
+        let body_html = place_figures(&body_html, &self.placed).into_owned();
+        let mut entry = brief_entry(engine, name, brief, &body_html);
+        entry.key = key.to_string();
+        context.insert("body", &body_html);
+        let page = engine.render_sized("brief.html", &context, body_html.len())?;
+        check_page_links(&page, "templates/brief.html", Some((brief, &body_html)))?;
+        self.sink.put(&entry.page, page.as_bytes())?;
+        Ok(entry)
+    }
+
+    /// The site's own pages and files: the index, the feed, the sitemap,
+    /// the assets and `figures.json`.
+    fn site_pages(&self, briefs: &[Brief]) -> Result<()> {
+        self.index(briefs)?;
+        let entries: Vec<feed::FeedEntry> = briefs
+            .iter()
+            .map(|b| feed::FeedEntry {
+                path: format!("{}/", b.slug),
+                title: b.front.title.clone(),
+                summary: b.front.summary.clone(),
+                date: b.front.date,
+                authors: b.front.authors.clone(),
+            })
+            .collect();
+        let c = &self.project.config;
+        let atom = feed::atom(
+            &c.title,
+            &c.description,
+            &c.publisher,
+            self.inputs.crossings.series.first(),
+            self.base_url,
+            &entries,
+        );
+        let sink = &self.sink;
+        sink.put("feed.xml", atom.as_bytes())?;
+        sink.put(
+            "sitemap.xml",
+            feed::sitemap(self.base_url, &entries).as_bytes(),
+        )?;
+        for (path, bytes) in &self.project.assets {
+            sink.put(&format!("assets/{path}"), bytes)?;
+        }
+        let mut json = serde_json::to_string_pretty(self.figures)
+            .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
+        json.push('\n');
+        sink.put("figures.json", json.as_bytes())
+    }
+
+    /// The index page, listing `briefs`.
+    fn index(&self, briefs: &[Brief]) -> Result<()> {
+        let (engine, _) = self.engine_for(&[])?;
+        let mut index = self.base.clone();
+        let pages: Vec<BriefPage> = briefs.iter().map(BriefPage::of).collect();
+        index.insert("briefs", &pages);
+        index.insert("root", "");
+        index.insert("canonical", &feed::address(self.base_url, ""));
+        let page = engine.render("index.html", &index)?;
+        check_page_links(&page, "templates/index.html", None)?;
+        self.sink.put("index.html", page.as_bytes())
+    }
+}
+
+/// The context every page starts from: the figures (each also by its own
+/// name), the data, site.yaml, the provenance line and the base URL.
+fn base_context(
+    project: &Project,
+    inputs: &Inputs,
+    figures: &Figures,
+    base_url: Option<&str>,
+) -> Result<tera::Context> {
+    let figures_value = serde_json::to_value(figures)
+        .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
+    let provenance = Provenance {
+        source: &figures.source,
+        as_of: figures.as_of,
+        data_hash: &inputs.data_hash,
+        data_hash_short: &inputs.data_hash[..12],
+        version: VERSION,
+    };
+    let mut base = tera::Context::new();
+    if let serde_json::Value::Object(map) = &figures_value {
+        for (key, value) in map {
+            base.insert(key.clone(), value);
+        }
+    }
+    base.insert("figures", &figures_value);
+    base.insert("data", &inputs.data);
+    base.insert("site", &project.config);
+    base.insert("provenance", &provenance);
+    base.insert("base_url", &base_url);
+    Ok(base)
+}
+
+/// A brief as a reader reads it: its title and its body as plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefText {
+    /// The brief's slug.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Its source file.
+    pub path: String,
+    /// The body rendered and stripped to text, one line per block.
+    pub text: String,
+    /// The body after Tera, before Markdown (charts left out).
+    pub markdown: String,
+    /// The brief's date.
+    pub date: Date,
+}
+
+/// Renders the body of every published brief of `project` with `figures`
+/// (a `figures.json` value: this build's or any other), as plain text.
+/// Charts are left out: `diff` compares the numbers the prose and tables state.
+pub fn brief_texts(
+    project: &Project,
+    figures: &serde_json::Value,
+    drafts: bool,
+) -> Result<Vec<BriefText>> {
+    let mut engine = Engine::new();
+    register_no_charts(&mut engine);
+    let mut base = tera::Context::new();
+    if let serde_json::Value::Object(map) = figures {
+        for (key, value) in map {
+            base.insert(key.clone(), value);
+        }
+        base.insert(
+            "provenance",
+            &serde_json::json!({
+                "source": map.get("source"),
+                "as_of": map.get("as_of"),
+                "version": VERSION,
+                "data_hash": "",
+                "data_hash_short": "",
+            }),
+        );
+    }
+    base.insert("figures", figures);
+    base.insert("data", &untyped_data(project)?);
+    base.insert("site", &project.config);
+    let briefs = published_briefs(project, drafts)?;
+    let texts_by_path = brief_file_texts(project);
+    let names = add_brief_templates(
+        &mut engine,
+        &texts_by_path,
+        &briefs.iter().collect::<Vec<_>>(),
+    )?;
+    let mut texts = Vec::new();
+    for (brief, name) in briefs.iter().zip(&names) {
+        let mut context = base.clone();
+        context.insert("brief", &BriefPage::of(brief));
+        context.insert("root", "../");
+        let body = engine.render_body(name, &context)?;
+        let html = body_to_html(brief, &texts_by_path, &body)?;
+        texts.push(BriefText {
+            slug: brief.slug.clone(),
+            title: brief.front.title.clone(),
+            path: slash_path(&brief.path),
+            text: html_to_text(&html),
+            markdown: body,
+            date: brief.front.date,
+        });
+    }
+    Ok(texts)
+}
+
+/// Each brief file's whole text by its path, for error snippets.
+type BriefFileTexts<'a> = BTreeMap<&'a std::path::Path, &'a str>;
+
+/// The whole text of every brief file of `project`, by path.
+fn brief_file_texts(project: &Project) -> BriefFileTexts<'_> {
+    project
+        .briefs
+        .iter()
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect()
+}
+
+/// Adds the briefs' bodies to the engine as templates named by their
+/// paths, and gives the names in the briefs' order. `texts` holds each
+/// brief file's whole text, for error snippets.
+fn add_brief_templates(
+    engine: &mut Engine,
+    texts: &BriefFileTexts,
+    briefs: &[&Brief],
+) -> Result<Vec<String>> {
+    let names: Vec<String> = briefs.iter().map(|b| slash_path(&b.path)).collect();
+    let templates = briefs
+        .iter()
+        .zip(&names)
+        .map(|(brief, name)| {
+            let origin = TemplateOrigin {
+                path: brief.path.clone(),
+                line_offset: brief.body_offset,
+                file_text: texts
+                    .get(brief.path.as_path())
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+            };
+            (name.clone(), brief.body.clone(), origin)
+        })
+        .collect();
+    engine.add_templates(templates)?;
+    Ok(names)
+}
+
+/// The HTML of a brief's body, `markdown` being its text after Tera. A link
+/// to a refused address (see [`crate::render::urls`]) is an error at the
+/// line of the brief that wrote it; a link whose address came from a
+/// value is found by its line in the text after Tera.
+fn body_to_html(brief: &Brief, texts: &BriefFileTexts, markdown: &str) -> Result<String> {
+    markdown::to_html(markdown).map_err(|refused| {
+        let file_text = texts.get(brief.path.as_path()).copied().unwrap_or("");
+        let message = format!(
+            "this links to “{}”: a link may not run script or carry its content \
+             (javascript:, vbscript: and data: addresses are refused)",
+            refused.url.escape_debug()
+        );
+        let help = "expected a link to an http(s) or mailto address, a relative path or a #section; \
+                    values from data and front matter are text and never make links";
+        let line_start = markdown[..refused.offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = markdown[line_start..]
+            .find('\n')
+            .map_or(markdown.len(), |i| line_start + i);
+        let raw_line = &markdown[line_start..line_end];
+        let rendered_line = raw_line.trim();
+        let within = (refused.offset - line_start)
+            .saturating_sub(raw_line.len() - raw_line.trim_start().len())
+            .min(rendered_line.len());
+        // The line as written, if the brief has it: its link is not a value's.
+        let written = file_text
+            .lines()
+            .enumerate()
+            .skip(brief.body_offset)
+            .find_map(|(i, l)| Some((i, l, l.find(rendered_line)?)))
+            .filter(|_| !rendered_line.is_empty());
+        let err = Error::in_file(&brief.path, message).help(help);
+        match written {
+            Some((i, line, at)) => {
+                let column = line[..at + within].chars().count() + 1;
+                err.at(i + 1, column, Some(file_text))
+            }
+            None => {
+                let line = markdown[..line_start].matches('\n').count() + 1;
+                let mut err = err;
+                err.message.push_str(&format!(
+                    " (line {line} of the brief's text after its template ran: {rendered_line})"
+                ));
+                err
+            }
+        }
+    })
+}
+
+/// Refuses a page that links to a refused address (see
+/// [`crate::render::urls`]), which a value printed into a link by
+/// `template` would put there: the last check before a page is written,
+/// whatever the template does. A brief's page holds its body, which
+/// Markdown has checked already and which is most of the page: where the
+/// page has it as it stands, only the rest is read.
+fn check_page_links(page: &str, template: &str, brief: Option<(&Brief, &str)>) -> Result<()> {
+    let refused = |from: usize, text: &str| {
+        crate::render::urls::first_refused_attribute(text).map(|(at, url)| (from + at, url))
+    };
+    let found = match brief.and_then(|(_, body)| find_whole(page, body)) {
+        Some((start, end)) => refused(0, &page[..start]).or_else(|| refused(end, &page[end..])),
+        None => refused(0, page),
+    };
+    let Some((at, url)) = found else {
+        return Ok(());
+    };
+    let brief = brief.map(|(b, _)| b);
+    let line = page[..at].matches('\n').count() + 1;
+    let page_name = match brief {
+        Some(b) => format!("the page of {}", slash_path(&b.path)),
+        None => "the index".to_string(),
+    };
+    Err(Error::in_file(
+        template,
+        format!(
+            "{page_name} would link to “{}” (line {line} of the page): a link may not run script \
+             or carry its content (javascript:, vbscript: and data: addresses are refused)",
+            url.escape_debug()
+        ),
+    )
+    .help(
+        "expected every link the template makes from a value to be an http(s) or mailto address \
+         or a relative path; check the value it prints into href or src",
+    ))
+}
+
+/// Where `page` holds the whole of `part` (the first place), as byte
+/// offsets; its start is searched for by its first bytes, then compared.
+fn find_whole(page: &str, part: &str) -> Option<(usize, usize)> {
+    if part.is_empty() {
+        return None;
+    }
+    let mut head = part.len().min(16);
+    while !part.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut from = 0;
+    while let Some(at) = page[from..].find(&part[..head]).map(|i| from + i) {
+        if page[at..].starts_with(part) {
+            return Some((at, at + part.len()));
+        }
+        from = at + 1;
+        while !page.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
+}
+
+/// Rendered HTML as text: tags dropped, block ends as line breaks, the
+/// common entities decoded.
+fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut tag = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match (c, in_tag) {
+            ('<', _) => {
+                in_tag = true;
+                tag.clear();
+            }
+            ('>', true) => {
+                in_tag = false;
+                let name = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                let closing = tag.starts_with('/');
+                if matches!(name, "p" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "div") && closing
+                    || name == "br"
+                {
+                    text.push('\n');
+                } else if matches!(name, "td" | "th") {
+                    // Cells stay apart, so two cells never read as one figure.
+                    text.push_str(if closing { " |" } else { " " });
+                }
+            }
+            (c, true) => tag.push(c),
+            (c, false) => text.push(c),
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The manifest's record of a brief: its source, page, the charts its body
+/// places (found by their CSV links) and the figures it reads.
+fn brief_entry(engine: &Engine, template: &str, brief: &Brief, body_html: &str) -> BriefEntry {
+    const FIGURES: [&str; 8] = [
+        "as_of",
+        "source",
+        "annual",
+        "ytd",
+        "projection",
+        "backtest",
+        "pilot",
+        "data",
+    ];
+    let charts = placed_charts(body_html);
+    let mut figures: Vec<String> = engine
+        .tera
+        .get_template_variables(template)
+        .map(|vars| {
+            vars.into_iter()
+                .filter(|v| FIGURES.contains(v))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    figures.sort();
+    BriefEntry {
+        source: slash_path(&brief.path),
+        page: format!("{}/index.html", brief.slug),
+        charts,
+        figures,
+        key: String::new(),
+    }
+}
+
+/// A brief that uses a figure the model could not compute for this as-of
+/// date fails; say why, not only that a value was null (MODEL.md §2, §4).
+fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
+    let line = err.snippet.clone().unwrap_or_default();
+    let as_of = crate::text::long_date(figures.as_of);
+    if figures.projection.is_none() && line.contains("projection.") {
+        err.message = format!(
+            "there is no projection of the year end as of {as_of}: no complete year before it had arrivals by this point in the year ({})",
+            err.message
+        );
+        err.help = Some("guard the projection with {% if projection %} … {% endif %}".into());
+    } else if let Some(pilot) = figures.pilot.as_ref().filter(|p| !p.started)
+        && line.contains("pilot.")
+    {
+        err.message = format!(
+            "the returns pilot had not started by {as_of} (it starts on {}), so its figures are null ({})",
+            crate::text::long_date(pilot.starts),
+            err.message
+        );
+        err.help = Some("guard pilot figures with {% if pilot.started %} … {% endif %}".into());
+    }
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brief::parse_brief;
+
+    #[test]
+    fn a_page_is_checked_around_its_body() {
+        assert_eq!(find_whole("ab<p>x</p>cd", "<p>x</p>"), Some((2, 10)));
+        assert_eq!(find_whole("<p>x<p>x</p>", "<p>x</p>"), Some((4, 12)));
+        assert_eq!(find_whole("abc", "abd"), None);
+        assert_eq!(find_whole("abc", ""), None);
+        let brief = parse_brief(&crate::project::SourceFile {
+            path: "briefs/b.md".into(),
+            text: "---\ntitle: T\nsummary: S.\ndate: 2024-01-01\nauthors: [A]\n---\nBody.\n".into(),
+        })
+        .unwrap();
+        let body = "<p><a href=\"../x/\">ok</a></p>";
+        let page = format!("<a href=\"javascript:x\">bad</a>{body}");
+        assert!(check_page_links(&page, "templates/brief.html", Some((&brief, body))).is_err());
+        let page = format!("<a href=\"../\">ok</a>{body}<img src=\"data:x\">");
+        let err = check_page_links(&page, "templates/brief.html", Some((&brief, body)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("“data:x”"), "{err}");
+        assert!(check_page_links(body, "templates/brief.html", Some((&brief, body))).is_ok());
+    }
+}
