@@ -73,6 +73,15 @@ struct AsOfArg {
     as_of: Option<Date>,
 }
 
+/// `--drafts`, shared by build and check.
+#[derive(Debug, Args)]
+struct DraftsArg {
+    /// Include briefs marked `draft: true`. `check` defaults to what its
+    /// build recorded in the manifest.
+    #[arg(long)]
+    drafts: bool,
+}
+
 /// `--output`, shared by build and check.
 #[derive(Debug, Args)]
 struct OutputArg {
@@ -93,6 +102,17 @@ struct ServeArgs {
     no_drafts: bool,
 }
 
+impl ServeArgs {
+    /// What the preview asks of each build: drafts included unless refused.
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            as_of: self.when.as_of,
+            drafts: !self.no_drafts,
+            base_url: None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 struct NewArgs {
     /// The new brief's name: lowercase letters, digits and hyphens (its address).
@@ -103,11 +123,22 @@ struct NewArgs {
 struct CheckArgs {
     #[command(flatten)]
     when: AsOfArg,
-    /// Check a build that includes drafts (default: as recorded in the manifest).
-    #[arg(long)]
-    drafts: bool,
+    #[command(flatten)]
+    drafts: DraftsArg,
     #[command(flatten)]
     site: OutputArg,
+}
+
+impl CheckArgs {
+    /// What the flags ask of the build to check with; what they leave unset
+    /// comes from the manifest (see [`BuildOptions::or_as_built`]).
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            as_of: self.when.as_of,
+            drafts: self.drafts.drafts,
+            base_url: None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -127,9 +158,8 @@ struct DiffArgs {
 struct BuildArgs {
     #[command(flatten)]
     when: AsOfArg,
-    /// Include briefs marked `draft: true`.
-    #[arg(long)]
-    drafts: bool,
+    #[command(flatten)]
+    drafts: DraftsArg,
     #[command(flatten)]
     site: OutputArg,
     /// Where the site will be published (https://example.org/briefs/): makes
@@ -140,6 +170,17 @@ struct BuildArgs {
     /// build whose inputs have not changed.
     #[arg(long)]
     full: bool,
+}
+
+impl BuildArgs {
+    /// What the flags ask of the build.
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            as_of: self.when.as_of,
+            drafts: self.drafts.drafts,
+            base_url: self.base_url.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,15 +220,7 @@ fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
-        Command::Serve(args) => crate::serve::serve(
-            &cli.root,
-            args.port,
-            &BuildOptions {
-                as_of: args.when.as_of,
-                drafts: !args.no_drafts,
-                ..BuildOptions::default()
-            },
-        ),
+        Command::Serve(args) => crate::serve::serve(&cli.root, args.port, &args.options()),
         Command::New(args) => new_brief(&cli.root, &args.slug),
         Command::Synthetic(args) => {
             crate::synthetic::write_synthetic_site(&cli.root, &args.out, args.briefs, args.hugo)
@@ -216,11 +249,7 @@ fn check_root(root: &Path) -> Result<()> {
 
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let options = BuildOptions {
-        as_of: args.when.as_of,
-        drafts: args.drafts,
-        base_url: args.base_url.clone(),
-    };
+    let options = args.options();
     let out = output_dir(root, &args.site.output);
     // The output folder is named as the user gave it (relative to the project).
     let name_output = |mut e: Error| {
@@ -275,7 +304,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         },
         count(site.charts),
         if site.charts == 1 { "" } else { "s" },
-        crate::text::long_date(site.figures.as_of),
+        crate::text::long_date(site.plan.as_of),
         args.site.output.display(),
         count(site.files),
         started.elapsed().as_secs_f64()
@@ -332,13 +361,11 @@ fn output_dir(root: &Path, output: &Path) -> PathBuf {
 
 fn check(root: &Path, args: &CheckArgs) -> Result<()> {
     let project = Project::load(root)?;
-    let options = BuildOptions {
-        as_of: args.when.as_of,
-        drafts: args.drafts,
-        ..BuildOptions::default()
-    };
-    let (report, clean) =
-        crate::review::check::check(&project, &options, &output_dir(root, &args.site.output))?;
+    let (report, clean) = crate::review::check::check(
+        &project,
+        &args.options(),
+        &output_dir(root, &args.site.output),
+    )?;
     print!("{report}");
     if clean {
         Ok(())

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::hash::sha256_hex;
 use crate::manifest::{InputEntry, MANIFEST_PATH, Manifest};
 use crate::project::{InputFiles, Project};
-use crate::site::{self, BuildOptions, VERSION};
+use crate::site::{self, BuildOptions, BuildPlan, VERSION};
 
 /// Largest manifest read; a bigger one is treated as unreadable.
 const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
@@ -113,17 +113,6 @@ pub fn compare_inputs(current: &InputFiles, recorded: &[InputEntry]) -> InputCha
     changes
 }
 
-/// The options to check with: each flag given on the command line wins;
-/// otherwise the site is checked as the manifest says it was built.
-pub fn options_for(flags: &BuildOptions, manifest: Option<&Manifest>) -> BuildOptions {
-    let recorded = manifest.map(|m| m.build.clone()).unwrap_or_default();
-    BuildOptions {
-        as_of: flags.as_of.or(recorded.as_of),
-        drafts: flags.drafts || recorded.drafts,
-        base_url: flags.base_url.clone().or(recorded.base_url),
-    }
-}
-
 /// Reads every entry under `dir`, in sorted order, without following links.
 /// `None` if `dir` does not exist.
 pub fn read_output_folder(dir: &Path) -> Result<Option<OutputFolder>> {
@@ -190,10 +179,10 @@ pub fn check(project: &Project, options: &BuildOptions, out: &Path) -> Result<(S
         ));
     };
     let manifest = read_manifest(out);
-    let options = options_for(options, manifest.as_ref());
-    let built = site::build(project, &options)?;
+    let built = site::build(project, &options.or_as_built(manifest.as_ref()))?;
+    let plan = &built.plan;
     let files = compare_files(&built.files, &disk);
-    let as_of = crate::text::long_date(built.figures.as_of);
+    let as_of = crate::text::long_date(plan.as_of);
 
     let mut report = String::new();
     if files.is_clean() {
@@ -204,7 +193,7 @@ pub fn check(project: &Project, options: &BuildOptions, out: &Path) -> Result<(S
             if n == 1 { "" } else { "s" },
             if n == 1 { "es" } else { "" },
             if n == 1 { "its" } else { "their" },
-            flags_note(&options),
+            flags_note(plan),
         );
         return Ok((report, true));
     }
@@ -212,7 +201,7 @@ pub fn check(project: &Project, options: &BuildOptions, out: &Path) -> Result<(S
     let _ = writeln!(
         report,
         "{name} does not match its sources (checked as of {as_of}{}):",
-        flags_note(&options)
+        flags_note(plan)
     );
     for (label, paths) in [
         ("stale", &files.stale),
@@ -231,19 +220,14 @@ pub fn check(project: &Project, options: &BuildOptions, out: &Path) -> Result<(S
             );
         }
         Some(m) => {
-            let built_with = BuildOptions {
-                as_of: m.build.as_of,
-                drafts: m.build.drafts,
-                base_url: m.build.base_url.clone(),
-            };
-            let same_options =
-                built_with.as_of == options.as_of && built_with.drafts == options.drafts;
+            let built_with = BuildOptions::from(&m.build);
+            let same_options = built_with == plan.asked;
             if !same_options {
                 let _ = writeln!(
                     report,
                     "{name} was built with `brief build{}`; this check builds with `brief build{}`.",
                     rebuild_flags(&built_with),
-                    rebuild_flags(&options)
+                    rebuild_flags(&plan.asked)
                 );
             }
             let same_version = m.tool.version == VERSION;
@@ -279,7 +263,7 @@ pub fn check(project: &Project, options: &BuildOptions, out: &Path) -> Result<(S
             }
         }
     }
-    let flags = rebuild_flags(&options);
+    let flags = rebuild_flags(&plan.asked);
     if !flags.is_empty() {
         let _ = writeln!(report, "To rebuild it as checked: `brief build{flags}`.");
     }
@@ -307,11 +291,11 @@ fn folder_name(project: &Project, out: &Path) -> String {
 }
 
 /// ", with drafts" when drafts were included.
-fn flags_note(options: &BuildOptions) -> &'static str {
-    if options.drafts { ", with drafts" } else { "" }
+fn flags_note(plan: &BuildPlan) -> &'static str {
+    if plan.drafts { ", with drafts" } else { "" }
 }
 
-/// The flags that rebuild the site as it was checked.
+/// The flags that ask for the build `options` asks for.
 fn rebuild_flags(options: &BuildOptions) -> String {
     let mut flags = String::new();
     if let Some(day) = options.as_of {
@@ -333,11 +317,8 @@ pub fn unchanged_since(
     manifest: &Manifest,
     options: &BuildOptions,
 ) -> bool {
-    let recorded = &manifest.build;
-    let same_options = recorded.as_of == options.as_of
-        && recorded.drafts == options.drafts
-        && recorded.base_url == options.base_url;
-    if !same_options || manifest.tool.version != crate::site::VERSION {
+    let same_options = BuildOptions::from(&manifest.build) == *options;
+    if !same_options || manifest.tool.version != VERSION {
         return false;
     }
     let Ok(inputs) = crate::project::read_inputs(root) else {
@@ -482,7 +463,7 @@ mod tests {
             drafts: true,
             base_url: None,
         });
-        let from_manifest = options_for(&none, Some(&recorded));
+        let from_manifest = none.or_as_built(Some(&recorded));
         assert_eq!(from_manifest.as_of, Some(date(2023, 1, 1)));
         assert!(from_manifest.drafts);
 
@@ -491,14 +472,14 @@ mod tests {
             drafts: false,
             ..BuildOptions::default()
         };
-        let overridden = options_for(&flags, Some(&recorded));
+        let overridden = flags.or_as_built(Some(&recorded));
         assert_eq!(overridden.as_of, Some(date(2022, 6, 30)));
         assert!(
             overridden.drafts,
             "without --drafts the manifest's choice stands"
         );
 
-        let defaults = options_for(&none, None);
+        let defaults = none.or_as_built(None);
         assert_eq!(defaults.as_of, None);
         assert!(!defaults.drafts);
     }

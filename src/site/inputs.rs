@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::plan::BuildOptions;
+use super::plan::{BuildOptions, resolve_as_of};
 use crate::brief::{Brief, parse_brief};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
@@ -50,18 +50,8 @@ impl Modelled {
 /// Validates the data of `project` and computes its figures.
 pub fn model(project: &Project, options: &BuildOptions) -> Result<Modelled> {
     let inputs = validate(project)?;
-    let series = &inputs.crossings.series;
-    let as_of = options.as_of.unwrap_or(series.last());
-    if !series.contains(as_of) {
-        return Err(Error::new(format!(
-            "--as-of {as_of} is outside the data, which runs from {} to {}",
-            series.first(),
-            series.last()
-        ))
-        .file("data/crossings.yaml")
-        .help("expected an as-of date inside the series; import a newer release for later dates"));
-    }
-    let seen = series.up_to(as_of);
+    let as_of = resolve_as_of(options, &inputs.crossings.series)?;
+    let seen = inputs.crossings.series.up_to(as_of);
     let figures = compute(
         &seen,
         inputs.pilot.as_ref(),

@@ -3,7 +3,7 @@
 //! made: straight into the new output folder ([`build_into`]), or into
 //! memory ([`build`]).
 //!
-//! - [`plan`]: what a build is asked to do, checked;
+//! - [`plan`]: what a build is asked to do, checked once ([`BuildPlan`]);
 //! - [`inputs`]: the data validated and modelled, the briefs to publish;
 //! - [`reuse`]: the previous build's pages that can be kept;
 //! - [`pages`]: the pages rendered.
@@ -25,7 +25,7 @@ use crate::project::Project;
 
 pub use inputs::{Modelled, model};
 pub use pages::{BriefText, brief_texts};
-pub use plan::{BuildOptions, normalise_base_url};
+pub use plan::{BuildOptions, BuildPlan, normalise_base_url};
 pub use reuse::{PreviousBuild, PreviousFiles};
 
 /// The tool's version, shown on every brief.
@@ -34,6 +34,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// What a build made, the files aside.
 #[derive(Debug, Clone)]
 pub struct Built {
+    /// The plan the site was built to.
+    pub plan: BuildPlan,
     /// The figures the briefs quote.
     pub figures: Figures,
     /// The briefs published, newest first.
@@ -55,6 +57,8 @@ pub struct Built {
 pub struct Site {
     /// Every output file by its path under `output/`.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The plan the site was built to.
+    pub plan: BuildPlan,
     /// The figures the briefs quote.
     pub figures: Figures,
     /// The briefs published, newest first.
@@ -92,6 +96,7 @@ pub fn build_with(
         .map_err(|_| Error::new("the build still holds its files (a bug in brief)"))?;
     Ok(Site {
         files,
+        plan: built.plan,
         figures: built.figures,
         briefs: built.briefs,
         charts: built.charts,
@@ -146,26 +151,20 @@ fn build_to(
         seen,
     } = modelled?;
     let briefs = briefs?;
+    // What was asked, checked once: every later stage reads the plan.
+    let plan = BuildPlan::new(options, &project.config, &inputs.crossings.series)?;
     let charts = ChartSet::new(&figures, &seen, inputs.pilot.as_ref());
-    let base_url = plan::base_url(project, options)?;
-    let base_url = base_url.as_deref();
-    let render = pages::Render::new(
-        project,
-        &inputs,
-        &figures,
-        charts,
-        base_url,
-        Arc::clone(&sink),
-    )?;
-    let mut reuse = reuse::sort_out(project, options, base_url, &briefs, previous);
+    let render = pages::Render::new(project, &inputs, &figures, charts, &plan, Arc::clone(&sink))?;
+    let mut reuse = reuse::sort_out(project, &plan, &briefs, previous);
     reuse.put_files(&*sink)?;
     let rendered = render.pages(&briefs, &reuse.stale, progress)?;
     let rendered_count = rendered.len();
     let mut records = reuse.records;
     records.extend(rendered);
-    let (charts, files) = write_manifest(project, options, records, &*sink)?;
+    let (charts, files) = write_manifest(project, &plan, records, &*sink)?;
     render.finish();
     Ok(Built {
+        plan,
         figures: figures.clone(),
         briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
         charts,
@@ -176,18 +175,15 @@ fn build_to(
 }
 
 /// Writes the manifest, last: every file put, the inputs, the briefs'
-/// `records` and the options. Gives how many charts and files the site has.
+/// `records` and the options asked for. Gives how many charts and files the
+/// site has.
 fn write_manifest(
     project: &Project,
-    options: &BuildOptions,
+    plan: &BuildPlan,
     records: BTreeMap<String, BriefEntry>,
     sink: &dyn Sink,
 ) -> Result<(usize, usize)> {
-    let build = BuildRecord {
-        as_of: options.as_of,
-        drafts: options.drafts,
-        base_url: options.base_url.clone(),
-    };
+    let build = BuildRecord::from(&plan.asked);
     let outputs = sink.take_outputs();
     let charts = outputs
         .iter()

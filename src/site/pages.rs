@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::VERSION;
 use super::inputs::{Inputs, published_briefs, untyped_data};
+use super::plan::BuildPlan;
 use crate::brief::Brief;
 use crate::charts::ChartSet;
 use crate::error::{Error, Result};
@@ -89,9 +90,10 @@ impl<'a> Render<'a> {
         inputs: &'a Inputs,
         figures: &'a Figures,
         charts: ChartSet,
-        base_url: Option<&'a str>,
+        plan: &'a BuildPlan,
         sink: Arc<dyn Sink>,
     ) -> Result<Render<'a>> {
+        let base_url = plan.base_url.as_deref();
         let (charts, placed) = (Arc::new(charts), Arc::new(PlacedCharts::default()));
         let mut engine = Engine::new();
         engine.add_site_templates(&project.templates)?;

@@ -1,12 +1,18 @@
-//! What a build is asked to do, and the checks that it can.
+//! What a build is asked to do, and the one step that checks it against
+//! the project: the command line's options (and, for `check`, the options
+//! the manifest recorded) give a [`BuildPlan`].
 
 use jiff::civil::Date;
 
 use crate::error::{Error, Result};
-use crate::project::Project;
+use crate::manifest::{BuildRecord, Manifest};
+use crate::model::Series;
+use crate::project::SiteConfig;
 
-/// How to build.
-#[derive(Debug, Clone, Default)]
+/// What a build is asked for, as given on the command line: not yet
+/// checked against the project. The manifest records exactly this, so that
+/// `brief check` asks again for the build that was asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildOptions {
     /// Build as the data stood that day (must lie inside the series).
     pub as_of: Option<Date>,
@@ -14,6 +20,105 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Where the site will be published, overriding `site.yaml`'s `base_url`.
     pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// The options to check a site with: each one given here wins;
+    /// otherwise the site is checked as its manifest says it was built.
+    pub fn or_as_built(&self, manifest: Option<&Manifest>) -> BuildOptions {
+        let recorded = manifest.map(|m| m.build.clone()).unwrap_or_default();
+        BuildOptions {
+            as_of: self.as_of.or(recorded.as_of),
+            drafts: self.drafts || recorded.drafts,
+            base_url: self.base_url.clone().or(recorded.base_url),
+        }
+    }
+}
+
+impl From<&BuildRecord> for BuildOptions {
+    fn from(recorded: &BuildRecord) -> BuildOptions {
+        BuildOptions {
+            as_of: recorded.as_of,
+            drafts: recorded.drafts,
+            base_url: recorded.base_url.clone(),
+        }
+    }
+}
+
+impl From<&BuildOptions> for BuildRecord {
+    fn from(asked: &BuildOptions) -> BuildRecord {
+        BuildRecord {
+            as_of: asked.as_of,
+            drafts: asked.drafts,
+            base_url: asked.base_url.clone(),
+        }
+    }
+}
+
+/// A build checked against its project, made once per build by
+/// [`BuildPlan::new`]: every later stage reads its settings from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildPlan {
+    /// The day the build sees the data as of: the one asked for, else the
+    /// last day of the data.
+    pub as_of: Date,
+    /// Whether briefs marked `draft: true` are published.
+    pub drafts: bool,
+    /// Where the site will be published, ending in `/`: `--base-url`, else
+    /// site.yaml's `base_url`; none leaves every link relative.
+    pub base_url: Option<String>,
+    /// The options as asked for. The manifest records them and each brief's
+    /// key hashes them as given: a build of the data's last day asks for no
+    /// day, and stays the build of the last day when new data come.
+    pub asked: BuildOptions,
+}
+
+impl BuildPlan {
+    /// Checks `asked` against the project: the as-of day against the days
+    /// of `series` (the validated crossings), the base URL (given, else
+    /// `config`'s) for its form.
+    pub fn new(asked: &BuildOptions, config: &SiteConfig, series: &Series) -> Result<BuildPlan> {
+        Ok(BuildPlan {
+            as_of: resolve_as_of(asked, series)?,
+            drafts: asked.drafts,
+            base_url: resolve_base_url(asked, config)?,
+            asked: asked.clone(),
+        })
+    }
+}
+
+/// The day a build sees the data as of: the day asked for, which must lie
+/// inside `series`, else the series' last day. The model needs it before
+/// the plan is whole: its figures are computed beside the briefs' parsing,
+/// whose errors come before the base URL's.
+pub(super) fn resolve_as_of(asked: &BuildOptions, series: &Series) -> Result<Date> {
+    let as_of = asked.as_of.unwrap_or(series.last());
+    if !series.contains(as_of) {
+        return Err(Error::new(format!(
+            "--as-of {as_of} is outside the data, which runs from {} to {}",
+            series.first(),
+            series.last()
+        ))
+        .file("data/crossings.yaml")
+        .help("expected an as-of date inside the series; import a newer release for later dates"));
+    }
+    Ok(as_of)
+}
+
+/// The base URL, normalised: `--base-url`, else site.yaml's, else none. A
+/// bad one is site.yaml's error unless it came from the command line.
+fn resolve_base_url(asked: &BuildOptions, config: &SiteConfig) -> Result<Option<String>> {
+    let Some(url) = asked.base_url.as_ref().or(config.base_url.as_ref()) else {
+        return Ok(None);
+    };
+    let url = normalise_base_url(url).map_err(|e| {
+        if asked.base_url.is_some() {
+            e
+        } else {
+            e.file("site.yaml")
+        }
+    })?;
+    Ok(Some(url))
 }
 
 /// Checks a base URL and gives it a final `/`.
@@ -30,24 +135,4 @@ pub fn normalise_base_url(url: &str) -> Result<String> {
     } else {
         format!("{url}/")
     })
-}
-
-/// The base URL the site is built with, normalised: `--base-url`, else
-/// site.yaml's `base_url`, else none (every link relative). A bad one is
-/// site.yaml's error unless it came from the command line.
-pub(super) fn base_url(project: &Project, options: &BuildOptions) -> Result<Option<String>> {
-    match options
-        .base_url
-        .as_ref()
-        .or(project.config.base_url.as_ref())
-    {
-        Some(url) => Ok(Some(normalise_base_url(url).map_err(|e| {
-            if options.base_url.is_some() {
-                e
-            } else {
-                e.file("site.yaml")
-            }
-        })?)),
-        None => Ok(None),
-    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::plan::BuildOptions;
+use super::plan::BuildPlan;
 use super::{Site, VERSION};
 use crate::brief::Brief;
 use crate::error::{Error, Result};
@@ -140,8 +140,7 @@ pub(super) struct Reuse<'b> {
 /// since `previous` keeps its page and charts; the others are rendered.
 pub(super) fn sort_out<'b>(
     project: &Project,
-    options: &BuildOptions,
-    base_url: Option<&str>,
+    plan: &BuildPlan,
     briefs: &'b [Brief],
     previous: Option<&PreviousBuild>,
 ) -> Reuse<'b> {
@@ -150,7 +149,7 @@ pub(super) fn sort_out<'b>(
         files: Vec::new(),
         stale: Vec::new(),
     };
-    let shared = shared_key(project, options, base_url);
+    let shared = shared_key(project, plan);
     let keys: Vec<String> = briefs
         .par_iter()
         .map(|brief| brief_key(&shared, project, brief))
@@ -179,10 +178,12 @@ impl Reuse<'_> {
 /// The part of every brief's key that all briefs share: SHA-256 over the
 /// tool version, the options, `site.yaml`, the templates and the data.
 /// Hashed once per build, not once per brief.
-fn shared_key(project: &Project, options: &BuildOptions, base_url: Option<&str>) -> [u8; 32] {
+fn shared_key(project: &Project, plan: &BuildPlan) -> [u8; 32] {
     let mut hash = Sha256::new();
     hash_part(&mut hash, VERSION.as_bytes());
-    let settings = format!("{:?}|{}|{:?}", options.as_of, options.drafts, base_url);
+    // The day as asked for (none: the data's last), the base URL as used.
+    let base_url = plan.base_url.as_deref();
+    let settings = format!("{:?}|{}|{:?}", plan.asked.as_of, plan.drafts, base_url);
     hash_part(&mut hash, settings.as_bytes());
     for (path, bytes) in &project.inputs {
         if path == "site.yaml" || path.starts_with("templates/") || path.starts_with("data/") {
