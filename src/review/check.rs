@@ -219,55 +219,66 @@ pub fn check(project: &Project, options: &BuildOptions, out: &Path) -> Result<(S
                 "There is no readable {name}{MANIFEST_PATH}, so which inputs changed since the build is not known."
             );
         }
-        Some(m) => {
-            let built_with = BuildOptions::from(&m.build);
-            let same_options = built_with == plan.asked;
-            if !same_options {
-                let _ = writeln!(
-                    report,
-                    "{name} was built with `brief build{}`; this check builds with `brief build{}`.",
-                    rebuild_flags(&built_with),
-                    rebuild_flags(&plan.asked)
-                );
-            }
-            let same_version = m.tool.version == VERSION;
-            if !same_version {
-                let _ = writeln!(
-                    report,
-                    "{name} was built by brief {}; this is brief {VERSION}.",
-                    m.tool.version
-                );
-            }
-            let inputs = compare_inputs(&project.inputs, &m.inputs);
-            if inputs.is_empty() {
-                let afterwards = if same_options && same_version {
-                    ": its files were changed afterwards"
-                } else {
-                    ""
-                };
-                let _ = writeln!(
-                    report,
-                    "No input has changed since {name} was built{afterwards}."
-                );
-            } else {
-                let _ = writeln!(report, "Inputs changed since {name} was built:");
-                for (label, paths) in [
-                    ("changed", &inputs.changed),
-                    ("added", &inputs.added),
-                    ("removed", &inputs.removed),
-                ] {
-                    for path in paths {
-                        let _ = writeln!(report, "  {label:<8} {path}");
-                    }
-                }
-            }
-        }
+        Some(m) => since_the_build(&mut report, &name, project, plan, m),
     }
     let flags = rebuild_flags(&plan.asked);
     if !flags.is_empty() {
         let _ = writeln!(report, "To rebuild it as checked: `brief build{flags}`.");
     }
     Ok((report, false))
+}
+
+/// What the manifest in the folder `name` says about why its site differs
+/// from the fresh build to `plan`: other options, another version of brief,
+/// and the inputs changed since.
+fn since_the_build(
+    report: &mut String,
+    name: &str,
+    project: &Project,
+    plan: &BuildPlan,
+    m: &Manifest,
+) {
+    let built_with = BuildOptions::from(&m.build);
+    let same_options = built_with == plan.asked;
+    if !same_options {
+        let _ = writeln!(
+            report,
+            "{name} was built with `brief build{}`; this check builds with `brief build{}`.",
+            rebuild_flags(&built_with),
+            rebuild_flags(&plan.asked)
+        );
+    }
+    let same_version = m.tool.version == VERSION;
+    if !same_version {
+        let _ = writeln!(
+            report,
+            "{name} was built by brief {}; this is brief {VERSION}.",
+            m.tool.version
+        );
+    }
+    let inputs = compare_inputs(&project.inputs, &m.inputs);
+    if inputs.is_empty() {
+        let afterwards = if same_options && same_version {
+            ": its files were changed afterwards"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            report,
+            "No input has changed since {name} was built{afterwards}."
+        );
+    } else {
+        let _ = writeln!(report, "Inputs changed since {name} was built:");
+        for (label, paths) in [
+            ("changed", &inputs.changed),
+            ("added", &inputs.added),
+            ("removed", &inputs.removed),
+        ] {
+            for path in paths {
+                let _ = writeln!(report, "  {label:<8} {path}");
+            }
+        }
+    }
 }
 
 /// The output folder as a person calls it: relative to the project when

@@ -3,10 +3,10 @@
 //! made: straight into the new output folder ([`build_into`]), or into
 //! memory ([`build`]).
 //!
-//! - [`plan`]: what a build is asked to do, checked once ([`BuildPlan`]);
-//! - [`inputs`]: the data validated and modelled, the briefs to publish;
-//! - [`reuse`]: the previous build's pages that can be kept;
-//! - [`pages`]: the pages rendered.
+//! - `plan.rs`: what a build is asked to do, checked once ([`BuildPlan`]);
+//! - `inputs.rs`: the data validated and modelled, the briefs to publish;
+//! - `reuse.rs`: the previous build's pages that can be kept;
+//! - `pages.rs`: the pages rendered.
 
 mod inputs;
 mod pages;
@@ -140,7 +140,8 @@ fn build_to(
     (previous, progress): (Option<&PreviousBuild>, &(dyn Fn(usize, usize) + Sync)),
     sink: Arc<dyn Sink>,
 ) -> Result<Built> {
-    // The model and the briefs' front matter do not depend on each other.
+    // Validate and model the data; beside it, read the briefs' front
+    // matter: the two do not depend on each other.
     let (modelled, briefs) = rayon::join(
         || model(project, options),
         || inputs::published_briefs(project, options.drafts),
@@ -151,16 +152,20 @@ fn build_to(
         seen,
     } = modelled?;
     let briefs = briefs?;
-    // What was asked, checked once: every later stage reads the plan.
+    // Plan: what was asked, checked once; every later stage reads the plan.
     let plan = BuildPlan::new(options, &project.config, &inputs.crossings.series)?;
+    // Charts are drawn as the briefs place them; the templates are parsed
+    // before anything is reused, so that their errors come first.
     let charts = ChartSet::new(&figures, &seen, inputs.pilot.as_ref());
     let render = pages::Render::new(project, &inputs, &figures, charts, &plan, Arc::clone(&sink))?;
+    // Reuse the previous build's unchanged pages; render the others.
     let mut reuse = reuse::sort_out(project, &plan, &briefs, previous);
     reuse.put_files(&*sink)?;
     let rendered = render.pages(&briefs, &reuse.stale, progress)?;
     let rendered_count = rendered.len();
     let mut records = reuse.records;
     records.extend(rendered);
+    // Record what was made, last.
     let (charts, files) = write_manifest(project, &plan, records, &*sink)?;
     render.finish();
     Ok(Built {
