@@ -35,13 +35,14 @@ fn stages(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let set = ChartSet::new(&modelled.figures, &modelled.seen, None);
-                set.draw(black_box(&request)).unwrap()
+                let request = black_box(&request);
+                set.draw(request, &request.file_stem()).unwrap()
             })
         },
     );
     c.bench_function("charts: another cumulative chart of the same years", |b| {
         let set = ChartSet::new(&modelled.figures, &modelled.seen, None);
-        set.draw(&request).unwrap();
+        set.draw(&request, &request.file_stem()).unwrap();
         let mut n = 0u64;
         b.iter(|| {
             // Another title each time: another chart, the same data.
@@ -50,7 +51,8 @@ fn stages(c: &mut Criterion) {
                 title: Some(format!("Chart {n}")),
                 ..request.clone()
             };
-            set.draw(black_box(&other)).unwrap()
+            let other = black_box(&other);
+            set.draw(other, &other.file_stem()).unwrap()
         })
     });
     c.bench_function("render: build the whole site in memory", |b| {

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use brief::charts::{CHART_KINDS, ChartRequest, ChartSet, PlacedChart};
+use brief::charts::{CHART_KINDS, ChartOption, ChartRequest, ChartSet, PlacedChart};
 use brief::project::Project;
 use brief::site::{self, BuildOptions};
 
@@ -23,9 +23,10 @@ fn new_set(m: &site::Modelled) -> ChartSet {
 /// kinds with years, other years and (cumulative) other highlights.
 fn requests() -> Vec<ChartRequest> {
     let mut out = Vec::new();
-    for (name, options) in CHART_KINDS {
+    for kind in CHART_KINDS {
+        let options = kind.options;
         let plain = ChartRequest {
-            name: name.to_string(),
+            name: kind.name.to_string(),
             ..ChartRequest::default()
         };
         out.push(plain.clone());
@@ -35,7 +36,7 @@ fn requests() -> Vec<ChartRequest> {
                 ..plain.clone()
             });
         }
-        if options.contains(&"from") {
+        if options.contains(&ChartOption::From) {
             for from in [2021, 2022] {
                 out.push(ChartRequest {
                     from: Some(from),
@@ -44,7 +45,7 @@ fn requests() -> Vec<ChartRequest> {
                 });
             }
         }
-        if options.contains(&"highlight") {
+        if options.contains(&ChartOption::Highlight) {
             for highlight in [2023, 2024] {
                 out.push(ChartRequest {
                     from: Some(2022),
@@ -62,17 +63,24 @@ fn a_chart_is_the_same_whatever_its_set_drew_before() {
     let m = modelled();
     let shared = new_set(&m);
     let requests = requests();
-    let drawn: Vec<PlacedChart> = requests.iter().map(|r| shared.draw(r).unwrap()).collect();
+    let drawn: Vec<PlacedChart> = requests
+        .iter()
+        .map(|r| shared.draw(r, &r.file_stem()).unwrap())
+        .collect();
     for (request, placed) in requests.iter().zip(&drawn) {
         assert_eq!(
             placed,
-            &new_set(&m).draw(request).unwrap(),
+            &new_set(&m).draw(request, &request.file_stem()).unwrap(),
             "{request:?} drawn after other charts"
         );
     }
     // And again, now that every line and every data is kept.
     for (request, placed) in requests.iter().zip(&drawn) {
-        assert_eq!(placed, &shared.draw(request).unwrap(), "{request:?}");
+        assert_eq!(
+            placed,
+            &shared.draw(request, &request.file_stem()).unwrap(),
+            "{request:?}"
+        );
     }
 }
 
@@ -80,13 +88,13 @@ fn a_chart_is_the_same_whatever_its_set_drew_before() {
 fn charts_of_the_same_data_share_it_and_others_do_not() {
     let set = new_set(&modelled());
     let draw = |name: &str, from: Option<i16>, title: &str| {
-        set.draw(&ChartRequest {
+        let request = ChartRequest {
             name: name.into(),
             from,
             title: Some(title.into()),
             ..ChartRequest::default()
-        })
-        .unwrap()
+        };
+        set.draw(&request, &request.file_stem()).unwrap()
     };
     let a = draw("cumulative", Some(2021), "A");
     let b = draw("cumulative", Some(2021), "B");

@@ -4,10 +4,10 @@ use super::draw::*;
 use super::labels::SourceLine;
 use super::scale::*;
 use super::style::*;
-use super::{Chart, Table};
+use super::{ChartInput, Drawing, Table};
 use crate::text::*;
 
-/// Input for [`annual_bars`].
+/// Input for annual bars: one bar per year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnnualBars {
     /// File stem, e.g. `annual-arrivals`.
@@ -24,20 +24,6 @@ pub struct AnnualBars {
     pub bars: Vec<(i16, f64)>,
     /// Decimals for values: 0 for counts, 1 for people per boat.
     pub decimals: u8,
-}
-
-/// Draws one bar per year, wide (the default theme).
-pub fn annual_bars(input: &AnnualBars) -> Chart {
-    annual_bars_with(input, &Theme::default())
-}
-
-/// The chart with `theme` without its data (`csv` and `table` empty):
-/// for a drawing whose data is written already, such as the narrow one.
-pub fn annual_bars_drawing(input: &AnnualBars, theme: &Theme) -> Chart {
-    let (bars, decimals) = clean(input);
-    let description = describe(&input.value_label, &bars, decimals);
-    let svg = svg(input, theme, &bars, decimals, &description);
-    Chart::without_data(&input.name, &input.title, svg, description)
 }
 
 /// The bars drawn, in year order, and the decimals of their values.
@@ -64,28 +50,36 @@ fn svg(
     })
 }
 
-/// Draws one bar per year with `theme`, e.g. [`Theme::narrow`].
-pub fn annual_bars_with(input: &AnnualBars, theme: &Theme) -> Chart {
-    let (bars, decimals) = clean(input);
-    let description = describe(&input.value_label, &bars, decimals);
-    let svg = svg(input, theme, &bars, decimals, &description);
-    let rows: Vec<Vec<String>> = bars
-        .iter()
-        .map(|(y, v)| vec![y.to_string(), plain_num(*v, decimals.max(1) + 1)])
-        .collect();
-    let header = if input.value_label.trim().is_empty() {
-        "value".to_string()
-    } else {
-        input.value_label.clone()
-    };
-    let table = Table::new(&["year", &header], rows);
-    Chart {
-        name: input.name.clone(),
-        title: input.title.clone(),
-        description,
-        svg,
-        csv: table.to_csv(),
-        table,
+/// One bar per year, with the value printed above each bar.
+impl ChartInput for AnnualBars {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
+        let (bars, decimals) = clean(self);
+        let description = describe(&self.value_label, &bars, decimals);
+        let svg = svg(self, theme, &bars, decimals, &description);
+        Drawing { description, svg }
+    }
+
+    fn data(&self) -> (String, Table) {
+        let (bars, decimals) = clean(self);
+        let rows: Vec<Vec<String>> = bars
+            .iter()
+            .map(|(y, v)| vec![y.to_string(), plain_num(*v, decimals.max(1) + 1)])
+            .collect();
+        let header = if self.value_label.trim().is_empty() {
+            "value".to_string()
+        } else {
+            self.value_label.clone()
+        };
+        let table = Table::new(&["year", &header], rows);
+        (table.to_csv(), table)
     }
 }
 
@@ -298,6 +292,7 @@ fn describe(label: &str, bars: &[(i16, f64)], decimals: u8) -> String {
 mod tests {
     use super::*;
     use crate::charts::layout_check::check_text_layout;
+    use crate::charts::{Chart, wide};
 
     fn fixture(bars: Vec<(i16, f64)>) -> AnnualBars {
         AnnualBars {
@@ -319,16 +314,19 @@ mod tests {
     fn a_drawing_is_the_chart_without_its_data() {
         let input = fixture(vec![(2024, 36816.0), (2023, 29437.0), (2025, f64::NAN)]);
         for theme in [Theme::default(), Theme::narrow()] {
-            let mut chart = annual_bars_with(&input, &theme);
+            let mut chart = Chart::of(&input, &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
             (chart.csv, chart.table) = (String::new(), Table::default());
-            assert_eq!(annual_bars_drawing(&input, &theme), chart);
+            assert_eq!(
+                Chart::drawing(&input, &theme, &PolylineCache::default()),
+                chart
+            );
         }
     }
 
     #[test]
     fn description_from_data() {
-        let c = annual_bars(&real());
+        let c = wide(&real());
         assert_eq!(
             c.description,
             "People arrived: 299 in 2018, rising to a peak of 45,755 in 2022, falling to 29,437 in 2023, and 41,472 in 2025."
@@ -359,7 +357,7 @@ mod tests {
 
     #[test]
     fn csv_holds_plain_numbers() {
-        let c = annual_bars(&real());
+        let c = wide(&real());
         let lines: Vec<&str> = c.csv.lines().collect();
         assert_eq!(lines[0], "year,People arrived");
         assert_eq!(lines[1], "2018,299");
@@ -369,8 +367,8 @@ mod tests {
 
     #[test]
     fn svg_has_values_with_separators_and_is_deterministic() {
-        let a = annual_bars(&real());
-        let b = annual_bars(&real());
+        let a = wide(&real());
+        let b = wide(&real());
         assert_eq!(a.svg, b.svg);
         assert!(a.svg.contains(">45,755</text>"));
         assert!(a.svg.contains(">2025</text>"));
@@ -380,18 +378,18 @@ mod tests {
 
     #[test]
     fn tiny_inputs_do_not_panic() {
-        let c = annual_bars(&fixture(vec![]));
+        let c = wide(&fixture(vec![]));
         assert!(c.svg.contains("No data"));
-        let c = annual_bars(&fixture(vec![(2020, 0.0)]));
+        let c = wide(&fixture(vec![(2020, 0.0)]));
         assert!(c.svg.contains("2020"));
-        let c = annual_bars(&fixture(vec![(2020, 0.0), (2021, 0.0)]));
+        let c = wide(&fixture(vec![(2020, 0.0), (2021, 0.0)]));
         assert!(c.description.contains("0 in every year"));
         assert!(!c.svg.contains(">0.2</text>"));
         assert_eq!(c.svg.matches(">1</text>").count(), 1);
-        let c = annual_bars(&fixture(vec![(2020, f64::NAN)]));
+        let c = wide(&fixture(vec![(2020, f64::NAN)]));
         assert!(c.svg.contains("No data"));
         let many: Vec<(i16, f64)> = (1990..2030).map(|y| (y, (y as f64) * 1000.0)).collect();
-        let c = annual_bars(&fixture(many));
+        let c = wide(&fixture(many));
         assert!(c.svg.contains("2029"));
     }
 
@@ -401,13 +399,13 @@ mod tests {
 
     #[test]
     fn snapshot() {
-        let c = annual_bars(&snapshot_fixture());
+        let c = wide(&snapshot_fixture());
         insta::assert_snapshot!(c.svg);
     }
 
     #[test]
     fn snapshot_narrow() {
-        let c = annual_bars_with(&snapshot_fixture(), &Theme::narrow());
+        let c = Chart::of(&snapshot_fixture(), &Theme::narrow());
         insta::assert_snapshot!(c.svg);
     }
 
@@ -440,7 +438,7 @@ mod tests {
             fixture(vec![]),
         ] {
             for theme in [Theme::default(), Theme::narrow()] {
-                let c = annual_bars_with(&input, &theme);
+                let c = Chart::of(&input, &theme);
                 if let Err(e) = check_text_layout(&c.svg) {
                     panic!("{} at {}: {e}", input.bars.len(), theme.width);
                 }
@@ -450,9 +448,9 @@ mod tests {
 
     #[test]
     fn narrow_is_a_separate_drawing() {
-        let c = annual_bars_with(&real(), &Theme::narrow());
-        assert_eq!(c.description, annual_bars(&real()).description);
-        assert_eq!(c.csv, annual_bars(&real()).csv);
+        let c = Chart::of(&real(), &Theme::narrow());
+        assert_eq!(c.description, wide(&real()).description);
+        assert_eq!(c.csv, wide(&real()).csv);
         assert!(c.svg.contains("viewBox=\"0 0 360 420\""));
         assert!(c.svg.contains("id=\"chart-annual-arrivals-narrow\""));
         assert!(c.svg.contains(">45,755</text>"));

@@ -4,10 +4,10 @@ use super::draw::*;
 use super::labels::*;
 use super::scale::*;
 use super::style::*;
-use super::{Chart, Table};
+use super::{ChartInput, Drawing, Table};
 use crate::text::*;
 
-/// Input for [`backtest_errors`].
+/// Input for the backtest chart: how far off past projections were.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BacktestErrors {
     pub name: String,
@@ -47,43 +47,34 @@ fn pct(v: f64, decimals: u8) -> String {
     }
 }
 
-/// Draws one muted line per year of projection errors, with a zero line,
-/// wide (the default theme).
-pub fn backtest_errors(input: &BacktestErrors) -> Chart {
-    backtest_errors_with(input, &Theme::default())
-}
-
-/// Draws one muted line per year of projection errors, with a zero line,
-/// with `theme`, e.g. [`Theme::narrow`].
-pub fn backtest_errors_with(input: &BacktestErrors, theme: &Theme) -> Chart {
-    let years = by_year(&input.rows);
-    let description = describe(&years);
-    let svg = svg(input, theme, &years, &description);
-    let rows: Vec<Vec<String>> = years
-        .iter()
-        .flat_map(|(y, pts)| {
-            pts.iter()
-                .map(move |(m, e)| vec![y.to_string(), m.to_string(), plain_num(*e, 2)])
-        })
-        .collect();
-    let table = Table::new(&["year", "month", "error_pct"], rows);
-    Chart {
-        name: input.name.clone(),
-        title: input.title.clone(),
-        description,
-        svg,
-        csv: table.to_csv(),
-        table,
+/// One muted line per year of projection errors, with a zero line.
+impl ChartInput for BacktestErrors {
+    fn name(&self) -> &str {
+        &self.name
     }
-}
 
-/// The chart with `theme` without its data (`csv` and `table` empty):
-/// for a drawing whose data is written already, such as the narrow one.
-pub fn backtest_errors_drawing(input: &BacktestErrors, theme: &Theme) -> Chart {
-    let years = by_year(&input.rows);
-    let description = describe(&years);
-    let svg = svg(input, theme, &years, &description);
-    Chart::without_data(&input.name, &input.title, svg, description)
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
+        let years = by_year(&self.rows);
+        let description = describe(&years);
+        let svg = svg(self, theme, &years, &description);
+        Drawing { description, svg }
+    }
+
+    fn data(&self) -> (String, Table) {
+        let rows: Vec<Vec<String>> = by_year(&self.rows)
+            .iter()
+            .flat_map(|(y, pts)| {
+                pts.iter()
+                    .map(move |(m, e)| vec![y.to_string(), m.to_string(), plain_num(*e, 2)])
+            })
+            .collect();
+        let table = Table::new(&["year", "month", "error_pct"], rows);
+        (table.to_csv(), table)
+    }
 }
 
 fn svg(
@@ -233,6 +224,7 @@ fn describe(years: &[(i16, Vec<(u8, f64)>)]) -> String {
 mod tests {
     use super::*;
     use crate::charts::layout_check::check_text_layout;
+    use crate::charts::{Chart, wide};
 
     fn fixture() -> BacktestErrors {
         BacktestErrors {
@@ -257,24 +249,27 @@ mod tests {
     #[test]
     fn a_drawing_is_the_chart_without_its_data() {
         for theme in [Theme::default(), Theme::narrow()] {
-            let mut chart = backtest_errors_with(&fixture(), &theme);
+            let mut chart = Chart::of(&fixture(), &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
             (chart.csv, chart.table) = (String::new(), Table::default());
-            assert_eq!(backtest_errors_drawing(&fixture(), &theme), chart);
+            assert_eq!(
+                Chart::drawing(&fixture(), &theme, &PolylineCache::default()),
+                chart
+            );
         }
     }
 
     #[test]
     fn description_from_data() {
         assert_eq!(
-            backtest_errors(&fixture()).description,
+            wide(&fixture()).description,
             "Projection errors by month of projection, 2023 to 2025. The largest over-estimate was +25.0%, by the 2023 projection made in January; the largest under-estimate was \u{2212}30.2%, by the 2024 projection made in January."
         );
     }
 
     #[test]
     fn csv_plain_numbers() {
-        let c = backtest_errors(&fixture());
+        let c = wide(&fixture());
         let lines: Vec<&str> = c.csv.lines().collect();
         assert_eq!(lines[0], "year,month,error_pct");
         assert_eq!(lines[1], "2023,1,25");
@@ -284,8 +279,8 @@ mod tests {
 
     #[test]
     fn svg_ticks_and_labels() {
-        let a = backtest_errors(&fixture());
-        assert_eq!(a.svg, backtest_errors(&fixture()).svg);
+        let a = wide(&fixture());
+        assert_eq!(a.svg, wide(&fixture()).svg);
         for l in [
             "0%",
             "+20%",
@@ -313,24 +308,24 @@ mod tests {
     fn tiny_inputs_do_not_panic() {
         let mut f = fixture();
         f.rows = vec![];
-        let c = backtest_errors(&f);
+        let c = wide(&f);
         assert!(c.svg.contains("No data"));
         assert_eq!(c.description, "No data.");
         f.rows = vec![(2025, 3, 0.0)];
-        let c = backtest_errors(&f);
+        let c = wide(&f);
         assert!(c.description.contains("No projection was an over-estimate"));
         f.rows = vec![(2025, 0, 1.0), (2025, 13, f64::NAN)];
-        assert!(backtest_errors(&f).svg.contains("No data"));
+        assert!(wide(&f).svg.contains("No data"));
     }
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(backtest_errors(&fixture()).svg);
+        insta::assert_snapshot!(wide(&fixture()).svg);
     }
 
     #[test]
     fn snapshot_narrow() {
-        insta::assert_snapshot!(backtest_errors_with(&fixture(), &Theme::narrow()).svg);
+        insta::assert_snapshot!(Chart::of(&fixture(), &Theme::narrow()).svg);
     }
 
     #[test]
@@ -350,13 +345,13 @@ mod tests {
         empty.rows.clear();
         for input in [fixture(), crowded, empty] {
             for theme in [Theme::default(), Theme::narrow()] {
-                let c = backtest_errors_with(&input, &theme);
+                let c = Chart::of(&input, &theme);
                 if let Err(e) = check_text_layout(&c.svg) {
                     panic!("{} rows at {}: {e}", input.rows.len(), theme.width);
                 }
             }
         }
-        let n = backtest_errors_with(&fixture(), &Theme::narrow()).svg;
+        let n = Chart::of(&fixture(), &Theme::narrow()).svg;
         for m in ["Jan", "Apr", "Jul", "Oct", "2023", "2025"] {
             assert!(n.contains(&format!(">{m}</text>")), "{m}");
         }

@@ -7,7 +7,7 @@ use super::draw::*;
 use super::labels::*;
 use super::scale::*;
 use super::style::*;
-use super::{Chart, Table};
+use super::{ChartInput, Drawing, Table};
 use crate::text::*;
 
 /// One year's cumulative line: (day of year, 1-based; cumulative people),
@@ -42,7 +42,7 @@ impl YearLine {
     }
 }
 
-/// Input for [`cumulative`].
+/// Input for a cumulative chart: a line per year, one highlighted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cumulative {
     pub name: String,
@@ -54,54 +54,40 @@ pub struct Cumulative {
     pub highlight: i16,
 }
 
-/// Draws cumulative lines by day of year, wide (the default theme).
-pub fn cumulative(input: &Cumulative) -> Chart {
-    cumulative_with(input, &Theme::default())
+/// Cumulative lines by day of year, one year highlighted. The lines drawn
+/// at each scale are kept in `kept`: a site's charts draw the same years'
+/// lines again and again.
+impl ChartInput for Cumulative {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw(&self, theme: &Theme, kept: &PolylineCache) -> Drawing {
+        let lines = clean(&self.lines);
+        let description = describe(&lines, self.highlight);
+        let svg = svg(self, theme, &lines, &description, kept);
+        Drawing { description, svg }
+    }
+
+    fn data(&self) -> (String, Table) {
+        let lines = clean(&self.lines);
+        (data_csv(&lines), quarter_table(&lines))
+    }
 }
 
-/// The chart with `theme` without its data (`csv` and `table` empty): for
-/// a drawing whose data is written already, such as the narrow one.
-/// `cache` keeps the lines drawn for the next chart: it is for charts of
-/// the same years' lines (one per set of [`YearLine`]s, such as a site's).
-pub fn cumulative_drawing(input: &Cumulative, theme: &Theme, cache: &PolylineCache) -> Chart {
-    drawing(input, theme, &clean(&input.lines), cache)
-}
-
-/// Draws cumulative lines by day of year with `theme`, e.g. [`Theme::narrow`].
-pub fn cumulative_with(input: &Cumulative, theme: &Theme) -> Chart {
-    let lines = clean(&input.lines);
-    let mut chart = drawing(input, theme, &lines, &PolylineCache::default());
-    chart.csv = data_csv(&lines);
-    chart.table = quarter_table(&lines);
-    chart
-}
-
-/// The chart with `theme` and its data's CSV made of `rows`: each year's
-/// rows as [`push_data_rows`] writes them, for the years drawn, in order
-/// (a site's charts share years, so it keeps each year's rows once, and
-/// each year's line at each scale in `cache`, as [`cumulative_drawing`]).
-pub fn cumulative_with_rows(
-    input: &Cumulative,
-    theme: &Theme,
-    rows: &[&str],
-    cache: &PolylineCache,
-) -> Chart {
-    let lines = clean(&input.lines);
-    let mut chart = drawing(input, theme, &lines, cache);
+/// [`ChartInput::data`] of `input` with its CSV made of `rows`: each
+/// year's rows as [`push_data_rows`] writes them, for the years drawn, in
+/// order (a site's charts share years, so it keeps each year's rows once).
+pub fn data_of_rows(input: &Cumulative, rows: &[&str]) -> (String, Table) {
     let mut csv =
         String::with_capacity(DATA_HEADER.len() + rows.iter().map(|r| r.len()).sum::<usize>());
     csv.push_str(DATA_HEADER);
     rows.iter().for_each(|r| csv.push_str(r));
-    chart.csv = csv;
-    chart.table = quarter_table(&lines);
-    chart
-}
-
-/// Everything of the chart but its data.
-fn drawing(input: &Cumulative, theme: &Theme, lines: &[YearLine], cache: &PolylineCache) -> Chart {
-    let description = describe(lines, input.highlight);
-    let svg = svg(input, theme, lines, &description, cache);
-    Chart::without_data(&input.name, &input.title, svg, description)
+    (csv, quarter_table(&clean(&input.lines)))
 }
 
 /// The SVG of `lines`, already cleaned, and their description.
@@ -252,7 +238,7 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine], cach
             continue;
         };
         // A year's line is the same whatever the brief; the lines are the
-        // year's own (see `cumulative_drawing`), so the year names them.
+        // year's own (see `ChartInput::draw`), so the year names them.
         let points = cache.points_text(l.year as u64, &xs, &ys, || {
             l.points()
                 .iter()
@@ -360,6 +346,7 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
 mod tests {
     use super::*;
     use crate::charts::layout_check::check_text_layout;
+    use crate::charts::{Chart, wide};
 
     fn line(year: i16, total: u64, days: u16) -> YearLine {
         // A smooth S-ish curve reaching `total` at the end of the year.
@@ -401,11 +388,7 @@ mod tests {
             })
             .collect();
         let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-        let theme = Theme::default();
-        assert_eq!(
-            cumulative_with_rows(&input, &theme, &rows, &PolylineCache::default()),
-            cumulative_with(&input, &theme)
-        );
+        assert_eq!(data_of_rows(&input, &rows), input.data());
     }
 
     #[test]
@@ -433,10 +416,10 @@ mod tests {
     #[test]
     fn a_drawing_is_the_chart_without_its_data() {
         for theme in [Theme::default(), Theme::narrow()] {
-            let mut chart = cumulative_with(&fixture(), &theme);
+            let mut chart = Chart::of(&fixture(), &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
             (chart.csv, chart.table) = (String::new(), Table::default());
-            let drawing = cumulative_drawing(&fixture(), &theme, &PolylineCache::default());
+            let drawing = Chart::drawing(&fixture(), &theme, &PolylineCache::default());
             assert_eq!(drawing, chart);
         }
     }
@@ -453,19 +436,19 @@ mod tests {
         let cache = PolylineCache::default();
         for theme in [Theme::default(), Theme::narrow()] {
             for input in [&all, &recent, &highlighted, &all] {
-                let fresh = cumulative_drawing(input, &theme, &PolylineCache::default());
-                assert_eq!(cumulative_drawing(input, &theme, &cache), fresh);
+                let fresh = Chart::drawing(input, &theme, &PolylineCache::default());
+                assert_eq!(Chart::drawing(input, &theme, &cache), fresh);
             }
         }
         assert_ne!(
-            cumulative_drawing(&all, &Theme::default(), &cache).svg,
-            cumulative_drawing(&recent, &Theme::default(), &cache).svg
+            Chart::drawing(&all, &Theme::default(), &cache).svg,
+            Chart::drawing(&recent, &Theme::default(), &cache).svg
         );
     }
 
     #[test]
     fn description_from_data() {
-        let c = cumulative(&fixture());
+        let c = wide(&fixture());
         assert_eq!(
             c.description,
             "By 20 August (day 232), 15,897 people had arrived in 2026, compared with 18,000 by the same day in 2025. That was the second-highest of 3 years at that point; the highest was 18,000 in 2025; the lowest was 15,000 in 2024."
@@ -474,7 +457,7 @@ mod tests {
 
     #[test]
     fn csv_is_long_format() {
-        let c = cumulative(&fixture());
+        let c = wide(&fixture());
         let lines: Vec<&str> = c.csv.lines().collect();
         assert_eq!(lines[0], "year,day_of_year,date,cumulative_people");
         assert_eq!(lines[1], "2024,1,2024-01-01,10");
@@ -484,8 +467,8 @@ mod tests {
 
     #[test]
     fn svg_labels_and_determinism() {
-        let a = cumulative(&fixture());
-        assert_eq!(a.svg, cumulative(&fixture()).svg);
+        let a = wide(&fixture());
+        assert_eq!(a.svg, wide(&fixture()).svg);
         assert!(a.svg.contains(">2026</text>"));
         assert!(a.svg.contains(">Jan</text>") && a.svg.contains(">Dec</text>"));
         assert!(a.svg.contains(">40,000</text>"));
@@ -500,7 +483,7 @@ mod tests {
             line(2019, 400, 365),
             line(2020, 45_000, 365),
         ];
-        let c = cumulative(&f);
+        let c = wide(&f);
         let ys: Vec<i32> = ["2018", "2019"].iter().map(|y| text_y(&c.svg, y)).collect();
         assert!((ys[0] - ys[1]).abs() >= 16, "{ys:?}");
     }
@@ -518,17 +501,17 @@ mod tests {
     fn tiny_inputs_do_not_panic() {
         let mut f = fixture();
         f.lines = vec![];
-        let c = cumulative(&f);
+        let c = wide(&f);
         assert!(c.svg.contains("No data"));
         assert_eq!(c.description, "No data.");
         f.lines = vec![YearLine::new(2026, vec![(5, 0)])];
-        let c = cumulative(&f);
+        let c = wide(&f);
         assert!(c.svg.contains("2026"));
         f.lines = vec![YearLine::new(2026, vec![(0, 10), (400, 10)])];
-        assert!(cumulative(&f).svg.contains("No data"));
+        assert!(wide(&f).svg.contains("No data"));
         f.lines = vec![line(2020, 0, 365), line(2021, 0, 365)];
         f.highlight = 1999;
-        let c = cumulative(&f);
+        let c = wide(&f);
         assert!(c.description.contains("2020 to 2021"));
         // All zeros: whole-number ticks, none repeated.
         assert_eq!(c.svg.matches(">0</text>").count(), 1);
@@ -557,12 +540,12 @@ mod tests {
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(cumulative(&fixture()).svg);
+        insta::assert_snapshot!(wide(&fixture()).svg);
     }
 
     #[test]
     fn snapshot_narrow() {
-        insta::assert_snapshot!(cumulative_with(&fixture(), &Theme::narrow()).svg);
+        insta::assert_snapshot!(Chart::of(&fixture(), &Theme::narrow()).svg);
     }
 
     #[test]
@@ -576,13 +559,13 @@ mod tests {
         empty.lines.clear();
         for input in [fixture(), crowded, empty] {
             for theme in [Theme::default(), Theme::narrow()] {
-                let c = cumulative_with(&input, &theme);
+                let c = Chart::of(&input, &theme);
                 if let Err(e) = check_text_layout(&c.svg) {
                     panic!("{} lines at {}: {e}", input.lines.len(), theme.width);
                 }
             }
         }
-        let n = cumulative_with(&fixture(), &Theme::narrow()).svg;
+        let n = Chart::of(&fixture(), &Theme::narrow()).svg;
         assert!(n.contains("id=\"chart-cumulative-narrow\""));
         for m in ["Jan", "Apr", "Jul", "Oct"] {
             assert!(n.contains(&format!(">{m}</text>")), "{m}");

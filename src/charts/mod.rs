@@ -24,12 +24,22 @@ pub struct Chart {
 }
 
 impl Chart {
-    /// A chart drawn without its data, `csv` and `table` left empty: for a
-    /// second drawing of data that is written already.
-    pub fn without_data(name: &str, title: &str, svg: String, description: String) -> Chart {
+    /// `input` drawn with `theme` (e.g. [`Theme::narrow`]), with its data.
+    pub fn of(input: &impl ChartInput, theme: &Theme) -> Chart {
+        let mut chart = Chart::drawing(input, theme, &PolylineCache::default());
+        (chart.csv, chart.table) = input.data();
+        chart
+    }
+
+    /// `input` drawn with `theme` without its data (`csv` and `table`
+    /// empty): for a drawing whose data is written already, such as the
+    /// narrow one. `kept` keeps the lines drawn for the next chart of the
+    /// same lines (one cache per set of inputs, such as a site's).
+    pub fn drawing(input: &impl ChartInput, theme: &Theme, kept: &PolylineCache) -> Chart {
+        let Drawing { description, svg } = input.draw(theme, kept);
         Chart {
-            name: name.to_string(),
-            title: title.to_string(),
+            name: input.name().to_string(),
+            title: input.title().to_string(),
             description,
             svg,
             csv: String::new(),
@@ -38,10 +48,41 @@ impl Chart {
     }
 }
 
+/// What each chart kind's input does, the same way for every kind: it is
+/// drawn and described, and gives the data it draws. [`Chart::of`] and
+/// [`Chart::drawing`] make a chart from any of them.
+pub trait ChartInput {
+    /// File stem under `output/charts/`, e.g. `annual-arrivals`.
+    fn name(&self) -> &str;
+    /// The finding, stated as a title.
+    fn title(&self) -> &str;
+    /// The chart drawn with `theme`, and its description written from the
+    /// data; lines drawn may be kept in `kept` for the next chart.
+    fn draw(&self, theme: &Theme, kept: &PolylineCache) -> Drawing;
+    /// The data drawn: its CSV file, and the table a page shows.
+    fn data(&self) -> (String, Table);
+}
+
+/// A chart's drawing: its SVG document and the description it carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawing {
+    /// A text description written from the data.
+    pub description: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// The wide drawing of `input` (the default theme) with its data.
+#[cfg(test)]
+pub fn wide(input: &impl ChartInput) -> Chart {
+    Chart::of(input, &Theme::default())
+}
+
 pub mod annual;
 pub mod backtest;
 pub mod cumulative;
 pub mod draw;
+mod kinds;
 pub mod labels;
 #[cfg(test)]
 mod layout_check;
@@ -53,18 +94,14 @@ pub mod style;
 mod svg;
 mod table;
 
-pub use annual::{AnnualBars, annual_bars, annual_bars_drawing, annual_bars_with};
-pub use backtest::{
-    BacktestErrors, backtest_errors, backtest_errors_drawing, backtest_errors_with,
-};
-pub use cumulative::{Cumulative, YearLine, cumulative, cumulative_drawing, cumulative_with};
-pub use pilot::{
-    PILOT_SCALE_NOTE, PilotReturns, pilot_returns, pilot_returns_drawing, pilot_returns_with,
-};
-pub use projection::{
-    ProjectionRange, projection_range, projection_range_drawing, projection_range_with,
-};
-pub use set::{CHART_KINDS, ChartData, ChartRequest, ChartSet, PlacedChart};
+pub use annual::AnnualBars;
+pub use backtest::BacktestErrors;
+pub use cumulative::{Cumulative, YearLine};
+pub use draw::PolylineCache;
+pub use kinds::{CHART_KINDS, ChartFiles, ChartKind, ChartOption};
+pub use pilot::{PILOT_SCALE_NOTE, PilotReturns};
+pub use projection::ProjectionRange;
+pub use set::{ChartData, ChartRequest, ChartSet, PlacedChart};
 pub use style::Theme;
 pub use table::Table;
 

@@ -9,7 +9,7 @@ use super::draw::*;
 use super::labels::SourceLine;
 use super::scale::*;
 use super::style::*;
-use super::{Chart, Table};
+use super::{ChartInput, Drawing, Table};
 use crate::text::long_date;
 use crate::text::*;
 
@@ -69,21 +69,6 @@ fn clean(input: &PilotReturns) -> Series {
     }
 }
 
-/// Draws arrivals, planned returns and reported returns since the pilot
-/// began, wide (the default theme).
-pub fn pilot_returns(input: &PilotReturns) -> Chart {
-    pilot_returns_with(input, &Theme::default())
-}
-
-/// The chart with `theme` without its data (`csv` and `table` empty):
-/// for a drawing whose data is written already, such as the narrow one.
-pub fn pilot_returns_drawing(input: &PilotReturns, theme: &Theme) -> Chart {
-    let s = clean(input);
-    let description = describe(&s);
-    let svg = svg(input, theme, &s, &description);
-    Chart::without_data(&input.name, &input.title, svg, description)
-}
-
 /// The SVG of the cleaned data and its description.
 fn svg(input: &PilotReturns, theme: &Theme, s: &Series, description: &str) -> String {
     render(theme, &input.name, &input.title, description, |area| {
@@ -91,52 +76,59 @@ fn svg(input: &PilotReturns, theme: &Theme, s: &Series, description: &str) -> St
     })
 }
 
-/// Draws arrivals, planned returns and reported returns since the pilot
-/// began with `theme`, e.g. [`Theme::narrow`].
-pub fn pilot_returns_with(input: &PilotReturns, theme: &Theme) -> Chart {
-    let s = clean(input);
-    let description = describe(&s);
-    let svg = svg(input, theme, &s, &description);
-    // Wide CSV by date: blanks where a series has no value that day.
-    let mut by_date: BTreeMap<Date, [String; 3]> = BTreeMap::new();
-    for (k, series) in [&s.arrivals, &s.planned, &s.reported].iter().enumerate() {
-        for (d, v) in series.iter() {
-            by_date.entry(*d).or_default()[k] = plain_num(*v, 2);
-        }
+/// Arrivals, planned returns and reported returns since the pilot began.
+impl ChartInput for PilotReturns {
+    fn name(&self) -> &str {
+        &self.name
     }
-    let rows: Vec<Vec<String>> = by_date
-        .into_iter()
-        .map(|(d, [a, p, r])| vec![iso(d), a, p, r])
-        .collect();
-    // The page's table: month ends, report dates and the last day.
-    let last = rows.last().map(|r| r[0].clone());
-    let table_rows: Vec<Vec<String>> = rows
-        .iter()
-        .filter(|r| {
-            let next_day_is_first = r[0]
-                .parse::<Date>()
-                .ok()
-                .and_then(|d| d.tomorrow().ok())
-                .is_some_and(|d| d.day() == 1);
-            next_day_is_first || !r[3].is_empty() || Some(&r[0]) == last.as_ref()
-        })
-        .map(|r| {
-            let mut r = r.clone();
-            // Planned returns are whole people in the table.
-            if let Ok(p) = r[2].parse::<f64>() {
-                r[2] = format!("{}", p.round());
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
+        let s = clean(self);
+        let description = describe(&s);
+        let svg = svg(self, theme, &s, &description);
+        Drawing { description, svg }
+    }
+
+    fn data(&self) -> (String, Table) {
+        let s = clean(self);
+        // Wide CSV by date: blanks where a series has no value that day.
+        let mut by_date: BTreeMap<Date, [String; 3]> = BTreeMap::new();
+        for (k, series) in [&s.arrivals, &s.planned, &s.reported].iter().enumerate() {
+            for (d, v) in series.iter() {
+                by_date.entry(*d).or_default()[k] = plain_num(*v, 2);
             }
-            r
-        })
-        .collect();
-    let header = ["date", "arrivals", "planned_returns", "reported_returns"];
-    Chart {
-        name: input.name.clone(),
-        title: input.title.clone(),
-        description,
-        svg,
-        csv: csv(&header, &rows),
-        table: Table::new(&header, table_rows),
+        }
+        let rows: Vec<Vec<String>> = by_date
+            .into_iter()
+            .map(|(d, [a, p, r])| vec![iso(d), a, p, r])
+            .collect();
+        // The page's table: month ends, report dates and the last day.
+        let last = rows.last().map(|r| r[0].clone());
+        let table_rows: Vec<Vec<String>> = rows
+            .iter()
+            .filter(|r| {
+                let next_day_is_first = r[0]
+                    .parse::<Date>()
+                    .ok()
+                    .and_then(|d| d.tomorrow().ok())
+                    .is_some_and(|d| d.day() == 1);
+                next_day_is_first || !r[3].is_empty() || Some(&r[0]) == last.as_ref()
+            })
+            .map(|r| {
+                let mut r = r.clone();
+                // Planned returns are whole people in the table.
+                if let Ok(p) = r[2].parse::<f64>() {
+                    r[2] = format!("{}", p.round());
+                }
+                r
+            })
+            .collect();
+        let header = ["date", "arrivals", "planned_returns", "reported_returns"];
+        (csv(&header, &rows), Table::new(&header, table_rows))
     }
 }
 
@@ -395,6 +387,7 @@ fn describe(s: &Series) -> String {
 mod tests {
     use super::*;
     use crate::charts::layout_check::check_text_layout;
+    use crate::charts::{Chart, wide};
     use jiff::civil::date;
 
     fn fixture() -> PilotReturns {
@@ -428,24 +421,27 @@ mod tests {
     #[test]
     fn a_drawing_is_the_chart_without_its_data() {
         for theme in [Theme::default(), Theme::narrow()] {
-            let mut chart = pilot_returns_with(&fixture(), &theme);
+            let mut chart = Chart::of(&fixture(), &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
             (chart.csv, chart.table) = (String::new(), Table::default());
-            assert_eq!(pilot_returns_drawing(&fixture(), &theme), chart);
+            assert_eq!(
+                Chart::drawing(&fixture(), &theme, &PolylineCache::default()),
+                chart
+            );
         }
     }
 
     #[test]
     fn description_from_data() {
         assert_eq!(
-            pilot_returns(&fixture()).description,
+            wide(&fixture()).description,
             "Since the pilot began on 6 August 2025: by 27 January 2026, 281 returns had been reported, against 1,079 planned and 18,500 people arrived. In all, 32,500 people had arrived by 3 May 2026, and 1,936 returns were planned by 3 May 2026."
         );
     }
 
     #[test]
     fn csv_is_wide_by_date() {
-        let c = pilot_returns(&fixture());
+        let c = wide(&fixture());
         let lines: Vec<&str> = c.csv.lines().collect();
         assert_eq!(lines[0], "date,arrivals,planned_returns,reported_returns");
         assert_eq!(lines[1], "2025-08-06,1000,7.14,");
@@ -455,8 +451,8 @@ mod tests {
 
     #[test]
     fn svg_log_ticks_month_labels_and_determinism() {
-        let a = pilot_returns(&fixture());
-        assert_eq!(a.svg, pilot_returns(&fixture()).svg);
+        let a = wide(&fixture());
+        assert_eq!(a.svg, wide(&fixture()).svg);
         for l in [
             "10",
             "100",
@@ -477,25 +473,25 @@ mod tests {
         f.arrivals.clear();
         f.planned.clear();
         f.reported.clear();
-        let c = pilot_returns(&f);
+        let c = wide(&f);
         assert!(c.svg.contains("No data"));
         assert_eq!(c.description, "No data.");
         f.arrivals = vec![(date(2025, 8, 6), 0)];
-        assert!(pilot_returns(&f).svg.contains("No data"));
+        assert!(wide(&f).svg.contains("No data"));
         f.arrivals = vec![(date(2025, 8, 6), 5)];
         f.planned = vec![(date(2025, 8, 6), f64::NAN)];
-        let c = pilot_returns(&f);
+        let c = wide(&f);
         assert!(c.description.contains("no returns reported yet"));
     }
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(pilot_returns(&fixture()).svg);
+        insta::assert_snapshot!(wide(&fixture()).svg);
     }
 
     #[test]
     fn snapshot_narrow() {
-        insta::assert_snapshot!(pilot_returns_with(&fixture(), &Theme::narrow()).svg);
+        insta::assert_snapshot!(Chart::of(&fixture(), &Theme::narrow()).svg);
     }
 
     #[test]
@@ -514,13 +510,13 @@ mod tests {
         empty.reported.clear();
         for input in [fixture(), long, no_reports, empty] {
             for theme in [Theme::default(), Theme::narrow()] {
-                let c = pilot_returns_with(&input, &theme);
+                let c = Chart::of(&input, &theme);
                 if let Err(e) = check_text_layout(&c.svg) {
                     panic!("{} arrivals at {}: {e}", input.arrivals.len(), theme.width);
                 }
             }
         }
-        let n = pilot_returns_with(&fixture(), &Theme::narrow()).svg;
+        let n = Chart::of(&fixture(), &Theme::narrow()).svg;
         for l in ["Reported", "281", "Planned", "Arrivals"] {
             assert!(n.contains(&format!(">{l}</text>")), "{l}");
         }
@@ -545,7 +541,7 @@ mod tests {
             .map(|(i, d)| (*d, 50.0 / 7.0 * (i + 1) as f64))
             .collect();
         input.reported = vec![(date(2025, 10, 9), 26)];
-        let chart = pilot_returns(&input);
+        let chart = wide(&input);
         let dates: Vec<&str> = chart.table.rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(
             dates,

@@ -61,7 +61,7 @@ pub(crate) fn curve(year: i16, at: u16, value: f64, last_day: u16) -> YearLine {
 #[test]
 fn preview() {
     write(|t| {
-        annual_bars_with(
+        Chart::of(
             &AnnualBars {
                 name: "annual-arrivals".into(),
                 title: "Arrivals in 2025 were the second highest on record".into(),
@@ -75,7 +75,7 @@ fn preview() {
         )
     });
     write(|t| {
-        annual_bars_with(
+        Chart::of(
             &AnnualBars {
                 name: "annual-per-boat".into(),
                 title: "Boats are fuller".into(),
@@ -105,7 +105,7 @@ fn preview() {
         .collect();
     lines.push(curve(2026, 232, 15897.0, 232));
     write(|t| {
-        cumulative_with(
+        Chart::of(
             &Cumulative {
                 name: "cumulative".into(),
                 title: "2026 is behind 2025".into(),
@@ -118,7 +118,7 @@ fn preview() {
         )
     });
     write(|t| {
-        projection_range_with(
+        Chart::of(
             &ProjectionRange {
                 name: "projection".into(),
                 title: "2026 is on course for 33,000 to 44,000 arrivals".into(),
@@ -142,7 +142,7 @@ fn preview() {
     let arrivals_curve = curve(2025, 365, 40000.0, 366);
     let d = jiff::civil::date;
     write(|t| {
-        pilot_returns_with(
+        Chart::of(
             &PilotReturns {
                 name: "pilot".into(),
                 title: "Returns under the pilot are far behind plan".into(),
@@ -201,7 +201,7 @@ fn preview() {
         }
     }
     write(|t| {
-        cumulative_with(
+        Chart::of(
             &Cumulative {
                 name: "empty".into(),
                 title: "Nothing yet".into(),
@@ -214,7 +214,7 @@ fn preview() {
         )
     });
     write(|t| {
-        backtest_errors_with(
+        Chart::of(
             &BacktestErrors {
                 name: "backtest".into(),
                 title: "Projections made from June on were within 10% of the outturn".into(),

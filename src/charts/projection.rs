@@ -4,7 +4,7 @@ use super::draw::*;
 use super::labels::*;
 use super::scale::*;
 use super::style::*;
-use super::{Chart, Table};
+use super::{ChartInput, Drawing, Table};
 use crate::text::*;
 
 /// Input for [`projection_range`].
@@ -69,20 +69,6 @@ fn clean(input: &ProjectionRange) -> Clean {
     }
 }
 
-/// Draws the year so far and the projected range, wide (the default theme).
-pub fn projection_range(input: &ProjectionRange) -> Chart {
-    projection_range_with(input, &Theme::default())
-}
-
-/// The chart with `theme` without its data (`csv` and `table` empty):
-/// for a drawing whose data is written already, such as the narrow one.
-pub fn projection_range_drawing(input: &ProjectionRange, theme: &Theme) -> Chart {
-    let c = clean(input);
-    let description = describe(input.year, &c);
-    let svg = svg(input, theme, &c, &description);
-    Chart::without_data(&input.name, &input.title, svg, description)
-}
-
 /// The SVG of the cleaned data and its description.
 fn svg(input: &ProjectionRange, theme: &Theme, c: &Clean, description: &str) -> String {
     render(theme, &input.name, &input.title, description, |area| {
@@ -90,66 +76,79 @@ fn svg(input: &ProjectionRange, theme: &Theme, c: &Clean, description: &str) -> 
     })
 }
 
-/// Draws the year so far and the projected range with `theme`, e.g.
-/// [`Theme::narrow`].
-pub fn projection_range_with(input: &ProjectionRange, theme: &Theme) -> Chart {
-    let c = clean(input);
-    let description = describe(input.year, &c);
-    let svg = svg(input, theme, &c, &description);
-    let y = input.year;
-    let mut rows: Vec<Vec<String>> = c
-        .so_far
-        .iter()
-        .map(|(d, v)| {
-            vec![
-                "so_far".into(),
-                y.to_string(),
-                d.to_string(),
-                date_of_day(y as i32, *d).unwrap_or_default(),
-                v.to_string(),
-            ]
-        })
-        .collect();
-    if let Some((lo, mid, hi)) = c.range {
-        for (name, v) in [("low", lo), ("central", mid), ("high", hi)] {
+/// The year so far and the projected range of its end.
+impl ChartInput for ProjectionRange {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
+        let c = clean(self);
+        let description = describe(self.year, &c);
+        let svg = svg(self, theme, &c, &description);
+        Drawing { description, svg }
+    }
+
+    fn data(&self) -> (String, Table) {
+        let c = clean(self);
+        let y = self.year;
+        let mut rows: Vec<Vec<String>> = c
+            .so_far
+            .iter()
+            .map(|(d, v)| {
+                vec![
+                    "so_far".into(),
+                    y.to_string(),
+                    d.to_string(),
+                    date_of_day(y as i32, *d).unwrap_or_default(),
+                    v.to_string(),
+                ]
+            })
+            .collect();
+        if let Some((lo, mid, hi)) = c.range {
+            for (name, v) in [("low", lo), ("central", mid), ("high", hi)] {
+                rows.push(vec![
+                    name.into(),
+                    y.to_string(),
+                    c.days.to_string(),
+                    date_of_day(y as i32, c.days).unwrap_or_default(),
+                    plain_num(v, 1),
+                ]);
+            }
+        }
+        for (ry, v) in &c.reference {
+            let len = if is_leap(*ry as i32) { 366 } else { 365 };
             rows.push(vec![
-                name.into(),
-                y.to_string(),
-                c.days.to_string(),
-                date_of_day(y as i32, c.days).unwrap_or_default(),
-                plain_num(v, 1),
+                "total".into(),
+                ry.to_string(),
+                len.to_string(),
+                date_of_day(*ry as i32, len).unwrap_or_default(),
+                v.to_string(),
             ]);
         }
-    }
-    for (ry, v) in &c.reference {
-        let len = if is_leap(*ry as i32) { 366 } else { 365 };
-        rows.push(vec![
-            "total".into(),
-            ry.to_string(),
-            len.to_string(),
-            date_of_day(*ry as i32, len).unwrap_or_default(),
-            v.to_string(),
-        ]);
-    }
-    // The page's table keeps the month ends of the year so far, its last
-    // day, the projected range and the reference totals.
-    let month_ends: Vec<u16> = month_starts(y as i32)[1..]
-        .iter()
-        .map(|s| s - 1)
-        .chain(c.so_far.last().map(|p| p.0))
-        .collect();
-    let table_rows: Vec<Vec<String>> = rows
-        .iter()
-        .filter(|r| r[0] != "so_far" || r[2].parse().is_ok_and(|d: u16| month_ends.contains(&d)))
-        .map(|r| vec![r[0].replace('_', " "), r[3].clone(), r[4].clone()])
-        .collect();
-    Chart {
-        name: input.name.clone(),
-        title: input.title.clone(),
-        description,
-        svg,
-        csv: csv(&["series", "year", "day_of_year", "date", "people"], &rows),
-        table: Table::new(&["series", "date", "people"], table_rows),
+        // The page's table keeps the month ends of the year so far, its last
+        // day, the projected range and the reference totals.
+        let month_ends: Vec<u16> = month_starts(y as i32)[1..]
+            .iter()
+            .map(|s| s - 1)
+            .chain(c.so_far.last().map(|p| p.0))
+            .collect();
+        let table_rows: Vec<Vec<String>> = rows
+            .iter()
+            .filter(|r| {
+                r[0] != "so_far" || r[2].parse().is_ok_and(|d: u16| month_ends.contains(&d))
+            })
+            .map(|r| vec![r[0].replace('_', " "), r[3].clone(), r[4].clone()])
+            .collect();
+        let header = ["series", "year", "day_of_year", "date", "people"];
+        (
+            csv(&header, &rows),
+            Table::new(&["series", "date", "people"], table_rows),
+        )
     }
 }
 
@@ -345,6 +344,7 @@ fn describe(year: i16, c: &Clean) -> String {
 mod tests {
     use super::*;
     use crate::charts::layout_check::check_text_layout;
+    use crate::charts::{Chart, wide};
 
     fn fixture() -> ProjectionRange {
         ProjectionRange {
@@ -365,24 +365,27 @@ mod tests {
     #[test]
     fn a_drawing_is_the_chart_without_its_data() {
         for theme in [Theme::default(), Theme::narrow()] {
-            let mut chart = projection_range_with(&fixture(), &theme);
+            let mut chart = Chart::of(&fixture(), &theme);
             assert!(!chart.csv.is_empty() && !chart.table.is_empty());
             (chart.csv, chart.table) = (String::new(), Table::default());
-            assert_eq!(projection_range_drawing(&fixture(), &theme), chart);
+            assert_eq!(
+                Chart::drawing(&fixture(), &theme, &PolylineCache::default()),
+                chart
+            );
         }
     }
 
     #[test]
     fn description_from_data() {
         assert_eq!(
-            projection_range(&fixture()).description,
+            wide(&fixture()).description,
             "Projected total for 2026: between 33,000 and 44,000, with a central estimate of 38,500, from 15,897 people arrived by 20 August (day 232). Earlier totals: 41,472 in 2025, 36,816 in 2024."
         );
     }
 
     #[test]
     fn csv_holds_range_and_references() {
-        let c = projection_range(&fixture());
+        let c = wide(&fixture());
         let lines: Vec<&str> = c.csv.lines().collect();
         assert_eq!(lines[0], "series,year,day_of_year,date,people");
         assert!(lines.contains(&"so_far,2026,232,2026-08-20,15897"));
@@ -394,8 +397,8 @@ mod tests {
 
     #[test]
     fn svg_labels_and_determinism() {
-        let a = projection_range(&fixture());
-        assert_eq!(a.svg, projection_range(&fixture()).svg);
+        let a = wide(&fixture());
+        assert_eq!(a.svg, wide(&fixture()).svg);
         for l in [
             "High 44,000",
             "Central 38,500",
@@ -419,7 +422,7 @@ mod tests {
         let mut f = fixture();
         f.low = 38_400.0;
         f.high = 38_600.0;
-        let svg = projection_range(&f).svg;
+        let svg = wide(&f).svg;
         let y = |l: &str| -> i32 {
             let end = svg.find(&format!(">{l}</text>")).unwrap_or(0);
             let start = svg[..end].rfind("<text").unwrap_or(0);
@@ -438,27 +441,27 @@ mod tests {
     fn tiny_inputs_do_not_panic() {
         let mut f = fixture();
         f.so_far = vec![];
-        assert!(projection_range(&f).svg.contains("No data"));
+        assert!(wide(&f).svg.contains("No data"));
         f.so_far = vec![(1, 0)];
         f.low = f64::NAN;
-        let c = projection_range(&f);
+        let c = wide(&f);
         assert!(c.description.starts_with("No projection for 2026"));
         f.days_in_year = 0;
         f.low = 0.0;
         f.central = 0.0;
         f.high = 0.0;
         f.reference = vec![];
-        let _ = projection_range(&f);
+        let _ = wide(&f);
     }
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(projection_range(&fixture()).svg);
+        insta::assert_snapshot!(wide(&fixture()).svg);
     }
 
     #[test]
     fn snapshot_narrow() {
-        insta::assert_snapshot!(projection_range_with(&fixture(), &Theme::narrow()).svg);
+        insta::assert_snapshot!(Chart::of(&fixture(), &Theme::narrow()).svg);
     }
 
     #[test]
@@ -476,13 +479,13 @@ mod tests {
         empty.so_far.clear();
         for input in [fixture(), wide_range, close, early, empty] {
             for theme in [Theme::default(), Theme::narrow()] {
-                let c = projection_range_with(&input, &theme);
+                let c = Chart::of(&input, &theme);
                 if let Err(e) = check_text_layout(&c.svg) {
                     panic!("{:?} at {}: {e}", input.so_far.last(), theme.width);
                 }
             }
         }
-        let n = projection_range_with(&fixture(), &Theme::narrow()).svg;
+        let n = Chart::of(&fixture(), &Theme::narrow()).svg;
         for l in ["High 44,000", "38,500", "Low 33,000", "15,897 by 20 Aug"] {
             assert!(n.contains(&format!(">{l}</text>")), "{l}");
         }

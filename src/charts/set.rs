@@ -15,15 +15,14 @@ use crate::hash::sha256_hex;
 use crate::model::{Figures, PilotParameters, Series, planned_by};
 use crate::text::long_date;
 
-use super::cumulative::{cumulative_with_rows, push_data_rows};
+use super::cumulative::{data_of_rows, push_data_rows};
 use super::draw::PolylineCache;
+use super::kinds::ChartKind;
 use super::labels::SourceLine;
 use super::table::Table;
 use super::{
-    AnnualBars, BacktestErrors, Chart, Cumulative, PILOT_SCALE_NOTE, PilotReturns, ProjectionRange,
-    Theme, YearLine, annual_bars_drawing, annual_bars_with, backtest_errors_drawing,
-    backtest_errors_with, cumulative_drawing, pilot_returns_drawing, pilot_returns_with,
-    projection_range_drawing, projection_range_with,
+    AnnualBars, BacktestErrors, Chart, ChartInput, Cumulative, PILOT_SCALE_NOTE, PilotReturns,
+    ProjectionRange, Theme, YearLine,
 };
 use crate::text::fmt_count;
 
@@ -107,21 +106,10 @@ impl ChartData {
 /// the kinds without years).
 type DataKey = (String, Vec<i16>);
 
-/// The chart kinds a brief can name, each with the options it takes.
-pub const CHART_KINDS: &[(&str, &[&str])] = &[
-    ("annual-arrivals", &["years", "from", "to", "title"]),
-    ("annual-boats", &["years", "from", "to", "title"]),
-    ("people-per-boat", &["years", "from", "to", "title"]),
-    ("cumulative", &["years", "from", "to", "highlight", "title"]),
-    ("projection", &["title"]),
-    ("backtest", &["years", "from", "to", "title"]),
-    ("pilot-returns", &["title"]),
-];
-
 /// What a brief asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChartRequest {
-    /// The chart kind, one of [`CHART_KINDS`].
+    /// The chart kind, one of [`super::CHART_KINDS`].
     pub name: String,
     /// Only these years (bars, lines or backtest years).
     pub years: Option<Vec<i16>>,
@@ -240,83 +228,44 @@ impl ChartSet {
         })
     }
 
-    /// Draws the chart for `request`. The error says what is wrong with
-    /// the request, for the brief's error message. Nothing is kept: a site
+    /// Draws the chart for `request` under the file stem `stem` (see
+    /// [`ChartRequest::file_stem`]). The error says what is wrong with the
+    /// request, for the brief's error message. Nothing is kept: a site
     /// writes each chart as it is drawn.
-    pub fn draw(&self, request: &ChartRequest) -> Result<PlacedChart, String> {
-        self.draw_as(request, &request.file_stem())
-    }
-
-    /// [`Self::draw`], for a caller that has the request's file stem.
-    pub fn draw_as(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
-        let Some((_, allowed)) = CHART_KINDS.iter().find(|(n, _)| *n == request.name) else {
-            let names: Vec<&str> = CHART_KINDS.iter().map(|(n, _)| *n).collect();
-            return Err(format!(
-                "there is no chart “{}”; the charts are: {}",
-                request.name,
-                names.join(", ")
-            ));
-        };
-        for (option, set) in [
-            ("years", request.years.is_some()),
-            ("from", request.from.is_some()),
-            ("to", request.to.is_some()),
-            ("highlight", request.highlight.is_some()),
-            ("title", request.title.is_some()),
-        ] {
-            if set && !allowed.contains(&option) {
-                return Err(format!(
-                    "chart “{}” takes no option “{option}”; its options are: {}",
-                    request.name,
-                    allowed.join(", ")
-                ));
-            }
-        }
-        match request.name.as_str() {
-            "annual-arrivals" | "annual-boats" | "people-per-boat" => self.annual(request, stem),
-            "cumulative" => self.cumulative(request, stem),
-            "projection" => self.projection(request, stem),
-            "backtest" => self.backtest(request, stem),
-            _ => self.pilot_chart(request, stem),
-        }
+    pub fn draw(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+        (ChartKind::of(request)?.draw)(self, request, stem)
     }
 
     /// Charts' data kept at most: enough for every kind over every choice
     /// of years a large site makes, and a bound on memory whatever it asks.
     const MAX_DATA: usize = 1024;
 
-    /// The chart placed: drawn wide and narrow, with its data kept from an
-    /// earlier chart of the same `key` or else drawn along with it.
-    /// `with_data` draws a chart with its data, `drawing` without.
+    /// The chart of `input` placed: drawn wide and narrow, with its data
+    /// kept from an earlier chart of the same `key` or else made by `data`.
     fn place(
         &self,
         key: DataKey,
         subtitle: String,
-        with_data: impl Fn(&Theme) -> Chart,
-        drawing: impl Fn(&Theme) -> Chart,
+        input: &impl ChartInput,
+        data: impl FnOnce() -> (String, Table),
     ) -> PlacedChart {
+        let wide = Chart::drawing(input, &Theme::default(), &self.drawn_lines);
         let kept = self.kept_data().get(&key).cloned();
-        let (wide, data) = match kept {
-            Some(data) => (drawing(&Theme::default()), data),
-            None => {
-                let mut chart = with_data(&Theme::default());
-                let data = Arc::new(ChartData::new(
-                    std::mem::take(&mut chart.csv),
-                    std::mem::take(&mut chart.table),
-                ));
-                let mut kept = self.kept_data();
-                if kept.len() < Self::MAX_DATA {
-                    kept.entry(key).or_insert_with(|| Arc::clone(&data));
-                }
-                (chart, data)
+        let data = kept.unwrap_or_else(|| {
+            let (csv, table) = data();
+            let data = Arc::new(ChartData::new(csv, table));
+            let mut kept = self.kept_data();
+            if kept.len() < Self::MAX_DATA {
+                kept.entry(key).or_insert_with(|| Arc::clone(&data));
             }
-        };
+            data
+        });
         PlacedChart {
             name: wide.name,
             title: wide.title,
             description: wide.description,
             svg: wide.svg,
-            narrow_svg: drawing(&Theme::narrow()).svg,
+            narrow_svg: Chart::drawing(input, &Theme::narrow(), &self.drawn_lines).svg,
             subtitle,
             data,
         }
@@ -373,7 +322,7 @@ impl ChartSet {
             .collect())
     }
 
-    fn annual(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+    pub(super) fn annual(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
         let annual = &self.figures.annual;
         let available: Vec<i16> = annual.iter().map(|a| a.year).collect();
         let years = self.pick_years(request, &available)?;
@@ -442,15 +391,18 @@ impl ChartSet {
             bars,
             decimals,
         };
-        Ok(self.place(
-            (request.name.clone(), years),
-            subtitle,
-            |theme| annual_bars_with(&input, theme),
-            |theme| annual_bars_drawing(&input, theme),
-        ))
+        Ok(
+            self.place((request.name.clone(), years), subtitle, &input, || {
+                input.data()
+            }),
+        )
     }
 
-    fn cumulative(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+    pub(super) fn cumulative(
+        &self,
+        request: &ChartRequest,
+        stem: &str,
+    ) -> Result<PlacedChart, String> {
         let ytd = &self.figures.ytd;
         let all = self.year_lines();
         let available: Vec<i16> = all.iter().map(|l| l.year).collect();
@@ -498,15 +450,18 @@ impl ChartSet {
             lines,
             highlight,
         };
-        Ok(self.place(
-            ("cumulative".into(), years),
-            subtitle,
-            |theme| cumulative_with_rows(&input, theme, &rows, &self.drawn_lines),
-            |theme| cumulative_drawing(&input, theme, &self.drawn_lines),
-        ))
+        Ok(
+            self.place(("cumulative".into(), years), subtitle, &input, || {
+                data_of_rows(&input, &rows)
+            }),
+        )
     }
 
-    fn projection(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+    pub(super) fn projection(
+        &self,
+        request: &ChartRequest,
+        stem: &str,
+    ) -> Result<PlacedChart, String> {
         let Some(p) = &self.figures.projection else {
             return Err(format!(
                 "there is no projection as of {}: no complete year before it had arrivals by this point; guard the chart with {{% if projection %}}",
@@ -553,15 +508,18 @@ impl ChartSet {
                 .map(|r| (r.year, r.total))
                 .collect(),
         };
-        Ok(self.place(
-            ("projection".into(), Vec::new()),
-            subtitle,
-            |theme| projection_range_with(&input, theme),
-            |theme| projection_range_drawing(&input, theme),
-        ))
+        Ok(
+            self.place(("projection".into(), Vec::new()), subtitle, &input, || {
+                input.data()
+            }),
+        )
     }
 
-    fn backtest(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+    pub(super) fn backtest(
+        &self,
+        request: &ChartRequest,
+        stem: &str,
+    ) -> Result<PlacedChart, String> {
         let b = &self.figures.backtest;
         let available: Vec<i16> = b.years.iter().map(|y| y.year).collect();
         if available.is_empty() {
@@ -597,15 +555,18 @@ impl ChartSet {
             source: self.source.clone(),
             rows,
         };
-        Ok(self.place(
-            ("backtest".into(), years),
-            subtitle,
-            |theme| backtest_errors_with(&input, theme),
-            |theme| backtest_errors_drawing(&input, theme),
-        ))
+        Ok(
+            self.place(("backtest".into(), years), subtitle, &input, || {
+                input.data()
+            }),
+        )
     }
 
-    fn pilot_chart(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
+    pub(super) fn pilot_chart(
+        &self,
+        request: &ChartRequest,
+        stem: &str,
+    ) -> Result<PlacedChart, String> {
         let not_started = || {
             format!(
                 "the returns pilot had not started by {}; guard the chart with {{% if pilot.started %}}",
@@ -658,12 +619,11 @@ impl ChartSet {
             planned,
             reported,
         };
-        Ok(self.place(
-            (request.name.clone(), Vec::new()),
-            subtitle,
-            |theme| pilot_returns_with(&input, theme),
-            |theme| pilot_returns_drawing(&input, theme),
-        ))
+        Ok(
+            self.place((request.name.clone(), Vec::new()), subtitle, &input, || {
+                input.data()
+            }),
+        )
     }
 }
 

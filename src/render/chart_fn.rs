@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::charts::{ChartRequest, ChartSet};
+use crate::charts::{ChartFiles, ChartOption, ChartRequest, ChartSet};
 use crate::model::Figures;
 use crate::output::Sink;
-use crate::render::figure::{figure_html, narrow_svg_path};
+use crate::render::figure::figure_html;
 use crate::render::templates::Engine;
 
 /// `{{ chart(name="cumulative", years=[2024, 2025, 2026], highlight=2026,
@@ -42,21 +42,18 @@ pub fn register_chart_function(
             if placed.get(&stem).is_some() {
                 return Ok(tera::Value::safe_string(&figure_marker(&stem)));
             }
-            let chart = charts
-                .draw_as(&request, &stem)
-                .map_err(tera::Error::message)?;
+            let chart = charts.draw(&request, &stem).map_err(tera::Error::message)?;
             let html: Arc<str> = figure_html(&chart, &source, "../").into();
             // Two threads may draw the same chart at once; the first to
             // finish writes it, and both place the same markup.
             if placed.insert(&stem, Arc::clone(&html)) {
-                let name = &chart.name;
+                let files = ChartFiles::new(&chart.name);
                 let data = &chart.data;
                 let written = sink
-                    .put(&format!("charts/{name}.svg"), chart.svg.as_bytes())
-                    .and_then(|()| sink.put(&narrow_svg_path(name), chart.narrow_svg.as_bytes()))
+                    .put(&files.wide, chart.svg.as_bytes())
+                    .and_then(|()| sink.put(&files.narrow, chart.narrow_svg.as_bytes()))
                     .and_then(|()| {
-                        let path = format!("charts/{name}.csv");
-                        sink.put_hashed(&path, data.csv().as_bytes(), data.csv_sha256())
+                        sink.put_hashed(&files.csv, data.csv().as_bytes(), data.csv_sha256())
                     });
                 written.map_err(|e| tera::Error::message(e.to_string()))?;
             }
@@ -91,12 +88,27 @@ fn figure_marker(stem: &str) -> String {
 /// The end of a figure's stand-in.
 const FIGURE_MARKER_END: &str = "\"></figure>\n";
 
-/// `html` with each figure stand-in replaced by its chart's figure.
-pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> std::borrow::Cow<'h, str> {
+/// A brief's body with its charts in place.
+#[derive(Debug, PartialEq)]
+pub struct BodyWithFigures<'h> {
+    /// The body's HTML, each figure stand-in replaced by its chart's figure.
+    pub html: std::borrow::Cow<'h, str>,
+    /// The wide drawing of each chart placed (see [`ChartFiles`]), sorted,
+    /// each once: what the manifest lists as the brief's charts.
+    pub charts: Vec<String>,
+}
+
+/// `html` with each figure stand-in replaced by its chart's figure, and
+/// the charts so placed.
+pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigures<'h> {
     if !html.contains(FIGURE_MARKER) {
-        return html.into();
+        return BodyWithFigures {
+            html: html.into(),
+            charts: Vec::new(),
+        };
     }
     let mut out = String::with_capacity(html.len() + 16 * 1024);
+    let mut charts = Vec::new();
     let mut rest = html;
     while let Some(i) = rest.find(FIGURE_MARKER) {
         out.push_str(&rest[..i]);
@@ -105,11 +117,12 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> std::borrow::C
             .split_once(FIGURE_MARKER_END)
             .and_then(|(stem, tail)| {
                 let html = placed.get(stem)?;
-                Some((html, tail))
+                Some((stem, html, tail))
             });
         match figure {
-            Some((figure, tail)) => {
+            Some((stem, figure, tail)) => {
                 out.push_str(&figure);
+                charts.push(ChartFiles::new(stem).wide);
                 rest = tail;
             }
             None => {
@@ -119,7 +132,12 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> std::borrow::C
         }
     }
     out.push_str(rest);
-    out.into()
+    charts.sort();
+    charts.dedup();
+    BodyWithFigures {
+        html: out.into(),
+        charts,
+    }
 }
 
 /// The figure markup of every chart placed so far, by file stem: all a
@@ -150,13 +168,13 @@ impl PlacedCharts {
 
 /// Reads `chart()`'s arguments, refusing any it does not know.
 fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, tera::Error> {
-    const ARGUMENTS: [&str; 6] = ["name", "years", "from", "to", "highlight", "title"];
+    let arguments = || std::iter::once("name").chain(ChartOption::ALL.map(ChartOption::name));
     for (key, _) in kwargs.iter() {
         let key = key.to_string();
-        if !ARGUMENTS.contains(&key.as_str()) {
+        if !arguments().any(|a| a == key) {
             return Err(tera::Error::message(format!(
                 "chart() takes no argument “{key}”; it takes: {}",
-                ARGUMENTS.join(", ")
+                arguments().collect::<Vec<_>>().join(", ")
             )));
         }
     }
@@ -206,26 +224,6 @@ fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, ter
     })
 }
 
-/// The chart files a brief's body places, found by their CSV links
-/// (`charts/….csv"`), sorted, each once, by their wide SVG's path.
-pub fn placed_charts(body_html: &str) -> Vec<String> {
-    // Each link is read up to the end of its attribute: a search for
-    // `.csv"` from every `charts/` would read the rest of the page each
-    // time.
-    let mut charts: Vec<String> = body_html
-        .match_indices("charts/")
-        .filter_map(|(i, _)| {
-            let rest = &body_html[i..];
-            let end = rest.find(['"', '<', ' '])?;
-            let stem = rest[..end].strip_suffix(".csv")?;
-            (rest.as_bytes()[end] == b'"').then(|| format!("{stem}.svg"))
-        })
-        .collect();
-    charts.sort();
-    charts.dedup();
-    charts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,45 +248,32 @@ mod tests {
             let marked = body
                 .replace("CHART\n", &figure_marker("a"))
                 .replace("CHART", &figure_marker("a"));
-            let after = place_figures(&markdown::to_html(&marked).unwrap(), &placed).into_owned();
-            assert_eq!(after, before, "{body:?}");
+            let html = markdown::to_html(&marked).unwrap();
+            let after = place_figures(&html, &placed);
+            assert_eq!(after.html, before, "{body:?}");
+            assert_eq!(after.charts, ["charts/a.svg"], "{body:?}");
         }
         // A stand-in for a chart not placed is left as it is.
         let unknown = figure_marker("b");
-        assert_eq!(place_figures(&unknown, &placed), unknown);
+        let body = place_figures(&unknown, &placed);
+        assert_eq!(
+            (body.html.as_ref(), body.charts.len()),
+            (unknown.as_str(), 0)
+        );
         let text = format!("x {FIGURE_MARKER} y");
-        assert_eq!(place_figures(&text, &placed), text);
+        assert_eq!(place_figures(&text, &placed).html, text);
     }
 
     #[test]
-    fn placed_charts_are_found_by_their_csv_links() {
-        // How the links were found before: from each `charts/`, the next
-        // `.csv"`, unless a quote, tag or space came first.
-        fn searched(body_html: &str) -> Vec<String> {
-            let mut charts: Vec<String> = body_html
-                .match_indices("charts/")
-                .filter_map(|(i, _)| {
-                    let rest = &body_html[i..];
-                    let end = rest.find(".csv\"")?;
-                    let stem = &rest[..end];
-                    (!stem.contains(['"', '<', ' '])).then(|| format!("{stem}.svg"))
-                })
-                .collect();
-            charts.sort();
-            charts.dedup();
-            charts
+    fn the_charts_placed_are_listed_sorted_each_once() {
+        let placed = PlacedCharts::default();
+        for stem in ["b-1", "a"] {
+            placed.insert(stem, format!("<figure id=\"{stem}\"></figure>\n").into());
         }
-        let bodies = [
-            r#"<a href="../charts/b-1.csv" download> <img src="../charts/b-1.svg"> <a href="../charts/a.csv">"#,
-            r#"charts/x.csv" charts/y.csv "charts/z.csv" charts/w.csv"#,
-            r#"charts/a b.csv" charts/<c.csv" charts/d"e.csv" charts/e.csvx" charts/"#,
-            r#"charts/charts/f.csv" charts/g.csv.csv" charts/h.CSV" charts/i.csv"#,
-            "no links at all",
-            "",
-        ];
-        for body in bodies {
-            assert_eq!(placed_charts(body), searched(body), "{body}");
-        }
-        assert_eq!(placed_charts(bodies[0]), ["charts/a.svg", "charts/b-1.svg"]);
+        let body = ["b-1", "a", "b-1", "unknown"].map(figure_marker).concat();
+        let placed = place_figures(&body, &placed);
+        assert_eq!(placed.charts, ["charts/a.svg", "charts/b-1.svg"]);
+        assert!(placed.html.ends_with(&figure_marker("unknown")));
+        assert_eq!(placed.html.matches("<figure id=\"b-1\">").count(), 2);
     }
 }

@@ -3,8 +3,7 @@
 //! the data as a table for anyone who cannot see the chart. Written without blank lines, so that Markdown
 //! keeps it as one HTML block.
 
-use crate::charts::PlacedChart;
-use crate::charts::{Table, Theme};
+use crate::charts::{ChartFiles, PlacedChart, Table, Theme};
 use crate::text::{escape, push_escaped};
 
 /// The figure markup for `placed`, with links relative to `root` (`../`
@@ -18,6 +17,7 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
     let chart = placed;
     let (wide, narrow) = (Theme::default(), Theme::narrow());
     let rows = chart.data.table_html(table_rows);
+    let files = ChartFiles::new(&chart.name);
     // Written piece by piece: a large site places thousands of these.
     let mut out = String::with_capacity(rows.len() + 2048);
     let name = |out: &mut String| push_escaped(out, &chart.name);
@@ -32,16 +32,15 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
     out.push_str(NARROW_MEDIA);
     out.push_str("\" srcset=\"");
     out.push_str(root);
-    push_escaped(&mut out, &narrow_svg_path(&chart.name));
+    push_escaped(&mut out, &files.narrow);
     out.push_str("\" width=\"");
     number(&mut out, narrow.width);
     out.push_str("\" height=\"");
     number(&mut out, narrow.height);
     out.push_str("\">\n<img src=\"");
     out.push_str(root);
-    out.push_str("charts/");
-    name(&mut out);
-    out.push_str(".svg\" width=\"");
+    push_escaped(&mut out, &files.wide);
+    out.push_str("\" width=\"");
     number(&mut out, wide.width);
     out.push_str("\" height=\"");
     number(&mut out, wide.height);
@@ -49,13 +48,11 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
     push_escaped(&mut out, &chart.description);
     out.push_str("\">\n</picture>\n<p class=\"chart-source\"><a href=\"");
     out.push_str(root);
-    out.push_str("charts/");
-    name(&mut out);
-    out.push_str(".csv\" download>Download the data (CSV)</a> · <a href=\"");
+    push_escaped(&mut out, &files.csv);
+    out.push_str("\" download>Download the data (CSV)</a> · <a href=\"");
     out.push_str(root);
-    out.push_str("charts/");
-    name(&mut out);
-    out.push_str(".svg\">the chart (SVG)</a><span class=\"visually-hidden\"> ");
+    push_escaped(&mut out, &files.wide);
+    out.push_str("\">the chart (SVG)</a><span class=\"visually-hidden\"> ");
     push_escaped(&mut out, source);
     out.push_str(
         "</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n",
@@ -68,11 +65,6 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
 /// Screens that get the narrow drawing: the stylesheet's phone layout.
 /// Paper always gets the wide one.
 pub const NARROW_MEDIA: &str = "screen and (max-width: 40rem)";
-
-/// Where the narrow drawing of chart `name` is written, under the output.
-pub fn narrow_svg_path(name: &str) -> String {
-    format!("charts/{name}.narrow.svg")
-}
 
 /// Appends a table made by [`table_rows`], with its caption.
 fn push_table(out: &mut String, rows: &str, caption: &str) {

@@ -16,7 +16,7 @@ mod reuse;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::charts::ChartSet;
+use crate::charts::{ChartFiles, ChartSet};
 use crate::error::{Error, Result};
 use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest};
 use crate::model::Figures;
@@ -192,7 +192,7 @@ fn write_manifest(
     let outputs = sink.take_outputs();
     let charts = outputs
         .iter()
-        .filter(|o| o.path.starts_with("charts/") && o.path.ends_with(".csv"))
+        .filter(|o| ChartFiles::is_data(&o.path))
         .count();
     let manifest = Manifest::new(&project.inputs, outputs, records, build, VERSION);
     sink.put(MANIFEST_PATH, manifest.to_json().as_bytes())?;

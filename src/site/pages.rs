@@ -21,7 +21,7 @@ use crate::model::{Figures, SourceInfo};
 use crate::output::{Sink, free_later};
 use crate::project::{Project, slash_path};
 use crate::render::chart_fn::{
-    PlacedCharts, place_figures, placed_charts, register_chart_function, register_no_charts,
+    PlacedCharts, place_figures, register_chart_function, register_no_charts,
 };
 use crate::render::templates::{Engine, TemplateOrigin};
 use crate::render::{feed, markdown};
@@ -223,8 +223,9 @@ impl<'a> Render<'a> {
             .render_body(name, &context)
             .map_err(|e| explain_null_figures(e, self.figures))?;
         let body_html = body_to_html(brief, &self.texts, &body_markdown)?;
-        let body_html = place_figures(&body_html, &self.placed).into_owned();
-        let mut entry = brief_entry(engine, name, brief, &body_html);
+        let body = place_figures(&body_html, &self.placed);
+        let mut entry = brief_entry(engine, name, brief, body.charts);
+        let body_html = body.html.into_owned();
         entry.key = key.to_string();
         context.insert("body", &body_html);
         let page = engine.render_sized("brief.html", &context, body_html.len())?;
@@ -584,8 +585,8 @@ fn html_to_text(html: &str) -> String {
 }
 
 /// The manifest's record of a brief: its source, page, the charts its body
-/// places (found by their CSV links) and the figures it reads.
-fn brief_entry(engine: &Engine, template: &str, brief: &Brief, body_html: &str) -> BriefEntry {
+/// places and the figures it reads.
+fn brief_entry(engine: &Engine, template: &str, brief: &Brief, charts: Vec<String>) -> BriefEntry {
     const FIGURES: [&str; 8] = [
         "as_of",
         "source",
@@ -596,7 +597,6 @@ fn brief_entry(engine: &Engine, template: &str, brief: &Brief, body_html: &str) 
         "pilot",
         "data",
     ];
-    let charts = placed_charts(body_html);
     let mut figures: Vec<String> = engine
         .tera
         .get_template_variables(template)

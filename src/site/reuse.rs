@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::plan::BuildPlan;
 use super::{Site, VERSION};
 use crate::brief::Brief;
+use crate::charts::ChartFiles;
 use crate::error::{Error, Result};
 use crate::hash::hex;
 use crate::manifest::{BriefEntry, MANIFEST_PATH, Manifest, OutputEntry};
@@ -112,11 +113,8 @@ impl PreviousBuild {
             return None;
         }
         let mut files = vec![(entry.page.clone(), self.file(&entry.page)?)];
-        for svg in &entry.charts {
-            let stem = svg.strip_suffix(".svg")?;
-            let narrow = format!("{stem}.narrow.svg");
-            let csv = format!("{stem}.csv");
-            for path in [svg.clone(), narrow, csv] {
+        for wide in &entry.charts {
+            for path in ChartFiles::of_wide(wide)?.all() {
                 let file = self.file(&path)?;
                 files.push((path, file));
             }
