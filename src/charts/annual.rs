@@ -96,6 +96,60 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
         no_data(area, theme, plot);
         return;
     }
+    let (plot, ys) = value_axis(area, theme, input, bars, decimals, top);
+    let slots = Slots::new(plot, bars.len());
+    draw_bars(area, theme, plot, &ys, &slots, bars);
+    let labels: Vec<String> = bars.iter().map(|(_, v)| fmt_num(*v, decimals)).collect();
+    let show = value_labels_shown(theme, plot, &slots, &labels, argmax(bars));
+    let px = theme.label_size;
+    let style = theme.font(px, theme.text, Anchor::Middle, false);
+    for (i, (_, v)) in bars.iter().enumerate() {
+        if !show[i] {
+            continue;
+        }
+        let y = ys.px(*v);
+        let ly = if *v >= 0.0 {
+            y - 4 - px as i32 / 2
+        } else {
+            y + 4 + px as i32 / 2
+        };
+        text(area, &labels[i], (slots.centre(i), ly), &style);
+    }
+    year_labels(area, theme, plot, &slots, bars);
+}
+
+/// Where the bars stand: a slot each, side by side across the plot.
+struct Slots {
+    left: i32,
+    /// The width of one slot.
+    slot: f64,
+}
+
+impl Slots {
+    fn new(plot: Plot, bars: usize) -> Slots {
+        let width = plot.right - plot.left;
+        Slots {
+            left: plot.left,
+            slot: width as f64 / bars as f64,
+        }
+    }
+
+    /// The middle of bar `i`, in pixels.
+    fn centre(&self, i: usize) -> i32 {
+        self.left + (self.slot * (i as f64 + 0.5)).round() as i32
+    }
+}
+
+/// Lays out the value axis from zero (or the lowest bar) to above the
+/// highest bar and draws its grid: the plot and its vertical scale.
+fn value_axis(
+    area: &Area,
+    theme: &Theme,
+    input: &AnnualBars,
+    bars: &[(i16, f64)],
+    decimals: u8,
+    top: i32,
+) -> (Plot, Scale) {
     let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
     let hi = bars.iter().map(|b| b.1).fold(0.0, f64::max);
     let room = hi + (hi - lo) * 0.08;
@@ -113,15 +167,22 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
     plot.top = top;
     let ys = Scale::new(d0, d1, plot.bottom, plot.top);
     y_grid(area, theme, plot, &ys, &tick_labels);
+    (plot, ys)
+}
 
-    let n = bars.len() as i32;
-    let width = plot.right - plot.left;
-    let slot = width as f64 / n as f64;
-    let bar_w = ((slot * 0.68).round() as i32).clamp(1, 90);
-    let centre = |i: usize| plot.left + (slot * (i as f64 + 0.5)).round() as i32;
+/// The bars, from zero up (or down), and the zero line.
+fn draw_bars(
+    area: &Area,
+    theme: &Theme,
+    plot: Plot,
+    ys: &Scale,
+    slots: &Slots,
+    bars: &[(i16, f64)],
+) {
+    let bar_w = ((slots.slot * 0.68).round() as i32).clamp(1, 90);
     let zero = ys.px(0.0);
     for (i, (_, v)) in bars.iter().enumerate() {
-        let x = centre(i);
+        let x = slots.centre(i);
         let y = ys.px(*v);
         let (a, b) = if y <= zero { (y, zero) } else { (zero, y) };
         if b > a {
@@ -139,24 +200,32 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
         theme.baseline,
         1,
     );
+}
 
-    // Value labels: every one when all fit, else the last, the peak and the
-    // first, those of them that fit.
+/// Which value labels to print: every one when all fit, else the last,
+/// the peak and the first, those of them that fit.
+fn value_labels_shown(
+    theme: &Theme,
+    plot: Plot,
+    slots: &Slots,
+    labels: &[String],
+    peak: usize,
+) -> Vec<bool> {
     let px = theme.label_size;
-    let labels: Vec<String> = bars.iter().map(|(_, v)| fmt_num(*v, decimals)).collect();
-    let peak = argmax(bars);
-    let all_fit = (0..bars.len()).all(|i| {
+    let n = labels.len();
+    let centre = |i: usize| slots.centre(i);
+    let all_fit = (0..n).all(|i| {
         let w = text_width(&labels[i], px);
         let x0 = centre(i) - w / 2;
-        let next = (i + 1 < bars.len()).then(|| centre(i + 1) - text_width(&labels[i + 1], px) / 2);
+        let next = (i + 1 < n).then(|| centre(i + 1) - text_width(&labels[i + 1], px) / 2);
         x0 >= plot.left && x0 + w <= theme.width as i32 - 4 && next.is_none_or(|n| x0 + w + 4 <= n)
     });
-    let mut order: Vec<usize> = vec![bars.len() - 1, peak, 0];
+    let mut order: Vec<usize> = vec![n - 1, peak, 0];
     if all_fit {
-        order.extend(0..bars.len());
+        order.extend(0..n);
     }
     let mut kept: Vec<(i32, i32)> = Vec::new();
-    let mut show = vec![false; bars.len()];
+    let mut show = vec![false; n];
     for i in order {
         if show[i] {
             continue;
@@ -172,22 +241,12 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
             show[i] = true;
         }
     }
-    let style = theme.font(px, theme.text, Anchor::Middle, false);
-    for (i, (_, v)) in bars.iter().enumerate() {
-        if !show[i] {
-            continue;
-        }
-        let y = ys.px(*v);
-        let ly = if *v >= 0.0 {
-            y - 4 - px as i32 / 2
-        } else {
-            y + 4 + px as i32 / 2
-        };
-        text(area, &labels[i], (centre(i), ly), &style);
-    }
+    show
+}
 
-    // Year labels: in full when every one fits; on a narrow chart, else
-    // shortened to ’25 when every one of those fits; else in full, thinned.
+/// Year labels: in full when every one fits; on a narrow chart, else
+/// shortened to ’25 when every one of those fits; else in full, thinned.
+fn year_labels(area: &Area, theme: &Theme, plot: Plot, slots: &Slots, bars: &[(i16, f64)]) {
     let full = |y: i16| y.to_string();
     let short = |y: i16| {
         if (1000..10000).contains(&y) {
@@ -203,7 +262,7 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
             .max()
             .unwrap_or(0)
             + 8;
-        ((w as f64 / slot.max(1.0)).ceil() as usize).max(1)
+        ((w as f64 / slots.slot.max(1.0)).ceil() as usize).max(1)
     };
     let (every, name): (usize, &dyn Fn(i16) -> String) = if every_for(&full) == 1 {
         (1, &full)
@@ -217,7 +276,7 @@ fn draw(area: &Area, theme: &Theme, input: &AnnualBars, bars: &[(i16, f64)], dec
         .iter()
         .enumerate()
         .filter(|(i, _)| (last - i).is_multiple_of(every))
-        .map(|(i, (y, _))| (centre(i), name(*y)))
+        .map(|(i, (y, _))| (slots.centre(i), name(*y)))
         .collect();
     x_labels(area, theme, plot, &xt, false);
 }

@@ -182,7 +182,6 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
     let first = all().map(|p| p.0).min();
     let last = all().map(|p| p.0).max();
     let short = theme.is_narrow();
-    let labels = end_texts(s, short);
     let (Some(first), Some(last)) = (first, last) else {
         let plot = plot_rect(theme, &input.source, theme.margin_left, 24);
         no_data(area, theme, plot);
@@ -193,6 +192,28 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
         no_data(area, theme, plot);
         return;
     }
+    let (lo_exp, hi_exp, tick_labels) = log_ticks(&positive);
+    let left = theme.y_label_room(&tick_labels);
+    let d0 = day_number(first) as f64;
+    let d1 = (day_number(last) as f64).max(d0 + 1.0);
+    let plot = plot_with_end_room(theme, input, left, (d0, d1), &end_texts(s, short));
+    let ys = Scale::new(lo_exp as f64, hi_exp as f64, plot.bottom, plot.top);
+    let xs = Scale::new(d0, d1, plot.left, plot.right);
+    y_grid(area, theme, plot, &ys, &tick_labels);
+    line(
+        area,
+        &[(plot.left, plot.bottom), (plot.right, plot.bottom)],
+        theme.baseline,
+        1,
+    );
+    month_labels(area, theme, plot, &xs, (first, last));
+    draw_series(area, theme, plot, (&xs, &ys), s);
+}
+
+/// The logarithmic axis over `positive` values: its lowest and highest
+/// powers of ten, and its ticks (with 2 and 5 between when few) as
+/// (position on the axis, label).
+fn log_ticks(positive: &[f64]) -> (i32, i32, Vec<(f64, String)>) {
     let min = positive.iter().copied().fold(f64::INFINITY, f64::min);
     let max = positive.iter().copied().fold(0.0, f64::max);
     let lo_exp = min.log10().floor().max(0.0) as i32;
@@ -206,14 +227,20 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
             ticks.push(base * 5.0);
         }
     }
-    let tick_labels: Vec<(f64, String)> =
-        ticks.iter().map(|t| (t.log10(), fmt_num(*t, 0))).collect();
-    let left = theme.y_label_room(&tick_labels);
+    let tick_labels = ticks.iter().map(|t| (t.log10(), fmt_num(*t, 0))).collect();
+    (lo_exp, hi_exp, tick_labels)
+}
 
-    let d0 = day_number(first) as f64;
-    let d1 = (day_number(last) as f64).max(d0 + 1.0);
-    // Right margin: room for every end label, including those of series
-    // that end before the last date (solved in two passes).
+/// The plot, with a right margin that has room for every end label,
+/// including those of series that end before the last date (solved in a
+/// few passes, as the margin moves the labels).
+fn plot_with_end_room(
+    theme: &Theme,
+    input: &PilotReturns,
+    left: i32,
+    (d0, d1): (f64, f64),
+    labels: &[(Date, String)],
+) -> Plot {
     let mut right = 24;
     let mut plot = plot_rect(theme, &input.source, left, right);
     for _ in 0..3 {
@@ -237,20 +264,16 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
         right += need;
         plot = plot_rect(theme, &input.source, left, right);
     }
-    let ys = Scale::new(lo_exp as f64, hi_exp as f64, plot.bottom, plot.top);
-    let xs = Scale::new(d0, d1, plot.left, plot.right);
-    y_grid(area, theme, plot, &ys, &tick_labels);
-    line(
-        area,
-        &[(plot.left, plot.bottom), (plot.right, plot.bottom)],
-        theme.baseline,
-        1,
-    );
+    plot
+}
 
-    // Month ticks, thinned so labels keep apart.
+/// Month ticks from `first` to `last`, thinned so labels keep apart.
+fn month_labels(area: &Area, theme: &Theme, plot: Plot, xs: &Scale, (first, last): (Date, Date)) {
+    let short = theme.is_narrow();
     let sample = if short { "Sep \u{2019}25" } else { "Sep 2025" };
     let label_w = text_width(sample, theme.tick_size) + if short { 12 } else { 16 };
-    let px_per_month = (plot.right - plot.left) as f64 * 30.4 / (d1 - d0);
+    let (d0, d1) = (day_number(first) as f64, day_number(last) as f64);
+    let px_per_month = (plot.right - plot.left) as f64 * 30.4 / (d1.max(d0 + 1.0) - d0);
     let step = [1, 2, 3, 4, 6, 12]
         .into_iter()
         .find(|s| px_per_month * *s as f64 >= label_w as f64)
@@ -260,7 +283,11 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
         .map(|(dn, l)| (xs.px(dn as f64), l))
         .collect();
     x_labels(area, theme, plot, &xt, true);
+}
 
+/// The three series (arrivals muted, planned returns dashed, reported
+/// returns strong with a dot at each report) and their end labels.
+fn draw_series(area: &Area, theme: &Theme, plot: Plot, (xs, ys): (&Scale, &Scale), s: &Series) {
     let to_px = |series: &[(Date, f64)]| -> Vec<(i32, i32)> {
         series
             .iter()
@@ -283,7 +310,6 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
     if arrivals.len() == 1 {
         dot(area, arrivals[0], 3, theme.muted_text);
     }
-
     let mut ends = Vec::new();
     for (k, pts, series, color, bold) in [
         (0, &arrivals, &s.arrivals, theme.muted_text, false),
@@ -291,7 +317,7 @@ fn draw(area: &Area, theme: &Theme, input: &PilotReturns, s: &Series) {
         (2, &reported, &s.reported, theme.accent, true),
     ] {
         if let (Some(end), Some(last)) = (pts.last(), series.last()) {
-            let t = end_text(SERIES[k], last.1, short);
+            let t = end_text(SERIES[k], last.1, theme.is_narrow());
             ends.push(EndLabel {
                 x: end.0 + if bold { 3 } else { 1 },
                 y: end.1,

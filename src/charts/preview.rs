@@ -58,6 +58,8 @@ pub(crate) fn curve(year: i16, at: u16, value: f64, last_day: u16) -> YearLine {
     YearLine::new(year, points)
 }
 
+// Long on purpose: one realistic input per chart kind, written out in
+// full so that each reads as the chart it draws.
 #[test]
 fn preview() {
     write(|t| {

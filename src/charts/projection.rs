@@ -185,29 +185,84 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
     let (ticks, top) = theme.axis_top(ticks, max * 1.05);
     let tick_labels: Vec<(f64, String)> = ticks.iter().map(|t| (*t, fmt_num(*t, 0))).collect();
     let left = theme.y_label_room(&tick_labels);
-    // The longest end labels that leave the plot at least 60% of the width
-    // right of the y labels (on a phone, the words give way first).
-    let room = |labels: &[(String, f64, bool)]| {
-        let names: Vec<String> = labels.iter().map(|l| l.0.clone()).collect();
-        end_label_room(theme, &names).max(24)
-    };
-    let span = theme.width as i32 - left;
-    let labels = (0..=2)
-        .map(|b| labels_for(c.range, b))
-        .find(|l| (span - room(l)) * 10 >= span * 6)
-        .unwrap_or_else(|| labels_for(c.range, 2));
-    let right = room(&labels);
+    let (labels, right) = end_labels_that_fit(theme, c.range, left);
     let plot = plot_rect(theme, &input.source, left, right);
     let Some(&(last_day, last_v)) = c.so_far.last() else {
         no_data(area, theme, plot);
         return;
     };
     let (ys, xs) = day_of_year_axes(area, theme, plot, top, &tick_labels);
+    reference_lines(area, theme, plot, &ys, &c.reference);
+    let start = (xs.px(last_day as f64), ys.px(last_v as f64));
+    let end_x = xs.px(c.days as f64);
+    if let Some((lo, mid, hi)) = c.range {
+        polygon(
+            area,
+            &[start, (end_x, ys.px(hi)), (end_x, ys.px(lo))],
+            theme.accent,
+            0.18,
+        );
+        dashed(
+            area,
+            &[start, (end_x, ys.px(mid))],
+            theme.accent,
+            2,
+            Dash::Long,
+        );
+    }
+    let pts: Vec<(i32, i32)> = c
+        .so_far
+        .iter()
+        .map(|(d, v)| (xs.px(*d as f64), ys.px(*v as f64)))
+        .collect();
+    line(area, &pts, theme.accent, theme.strong_width);
+    dot(area, start, 4, theme.accent);
+    let so_far = format!(
+        "{} by {}",
+        fmt_count(last_v),
+        short_day(input.year, last_day)
+    );
+    latest_label(area, theme, plot, start, &so_far);
+    let ends: Vec<EndLabel> = labels
+        .iter()
+        .map(|(t, v, bold)| EndLabel {
+            x: end_x,
+            y: ys.px(*v),
+            text: t.clone(),
+            color: theme.accent,
+            bold: *bold,
+        })
+        .collect();
+    end_labels(area, theme, plot, &ends);
+}
 
-    // Reference totals: light dashed lines with labels at the left.
+/// The longest end labels of the range that leave the plot at least 60%
+/// of the width right of the y labels (on a phone, the words give way
+/// first), and the right margin they need.
+fn end_labels_that_fit(
+    theme: &Theme,
+    range: Option<(f64, f64, f64)>,
+    left: i32,
+) -> (Vec<(String, f64, bool)>, i32) {
+    let room = |labels: &[(String, f64, bool)]| {
+        let names: Vec<String> = labels.iter().map(|l| l.0.clone()).collect();
+        end_label_room(theme, &names).max(24)
+    };
+    let span = theme.width as i32 - left;
+    let labels = (0..=2)
+        .map(|b| labels_for(range, b))
+        .find(|l| (span - room(l)) * 10 >= span * 6)
+        .unwrap_or_else(|| labels_for(range, 2));
+    let right = room(&labels);
+    (labels, right)
+}
+
+/// The reference years' totals: light dashed lines with labels at the
+/// left, moved apart where they would touch.
+fn reference_lines(area: &Area, theme: &Theme, plot: Plot, ys: &Scale, reference: &[(i16, u64)]) {
     let ref_px = theme.tick_size;
     let mut wants = Vec::new();
-    for (ry, v) in &c.reference {
+    for (ry, v) in reference {
         let y = ys.px(*v as f64);
         dashed(
             area,
@@ -238,40 +293,12 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
         rect(area, (w.x0 - 2, y - h + 1), (w.x1 + 2, y + h - 1), PAPER);
         text(area, t, (w.x0, y), &ref_style);
     }
+}
 
-    let start = (xs.px(last_day as f64), ys.px(last_v as f64));
-    let end_x = xs.px(c.days as f64);
-    if let Some((lo, mid, hi)) = c.range {
-        polygon(
-            area,
-            &[start, (end_x, ys.px(hi)), (end_x, ys.px(lo))],
-            theme.accent,
-            0.18,
-        );
-        dashed(
-            area,
-            &[start, (end_x, ys.px(mid))],
-            theme.accent,
-            2,
-            Dash::Long,
-        );
-    }
-    let pts: Vec<(i32, i32)> = c
-        .so_far
-        .iter()
-        .map(|(d, v)| (xs.px(*d as f64), ys.px(*v as f64)))
-        .collect();
-    line(area, &pts, theme.accent, theme.strong_width);
-    dot(area, start, 4, theme.accent);
-
-    // The latest figure, above-left of the last point; where that has no
-    // room (a narrow chart), below-right of it, under the band.
-    let so_far = format!(
-        "{} by {}",
-        fmt_count(last_v),
-        short_day(input.year, last_day)
-    );
-    let w = text_width(&so_far, theme.label_size);
+/// The latest figure, above-left of the last point at `start`; where that
+/// has no room (a narrow chart), below-right of it, under the band.
+fn latest_label(area: &Area, theme: &Theme, plot: Plot, start: (i32, i32), so_far: &str) {
+    let w = text_width(so_far, theme.label_size);
     // Bold text runs about a tenth wider than the estimate.
     let wb = w * 11 / 10;
     let h = theme.line_height(theme.label_size) / 2;
@@ -281,24 +308,12 @@ fn draw(area: &Area, theme: &Theme, input: &ProjectionRange, c: &Clean) {
     if sx - w > plot.left {
         let style = theme.font(theme.label_size, theme.accent, Anchor::End, true);
         rect(area, (sx - w - 2, sy - h + 1), (sx + 2, sy + h - 1), PAPER);
-        text(area, &so_far, (sx, sy), &style);
+        text(area, so_far, (sx, sy), &style);
     } else if bx + wb <= theme.width as i32 - 8 && by > start.1 {
         let style = theme.font(theme.label_size, theme.accent, Anchor::Start, true);
         rect(area, (bx - 2, by - h + 1), (bx + wb + 2, by + h - 1), PAPER);
-        text(area, &so_far, (bx, by), &style);
+        text(area, so_far, (bx, by), &style);
     }
-
-    let ends: Vec<EndLabel> = labels
-        .iter()
-        .map(|(t, v, bold)| EndLabel {
-            x: end_x,
-            y: ys.px(*v),
-            text: t.clone(),
-            color: theme.accent,
-            bold: *bold,
-        })
-        .collect();
-    end_labels(area, theme, plot, &ends);
 }
 
 /// "20 Aug".
