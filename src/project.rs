@@ -16,6 +16,9 @@ pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 /// Most briefs in one project.
 pub const MAX_BRIEFS: usize = 100_000;
 
+/// Default number of reference years for the projection (MODEL.md §2, `k`).
+pub const DEFAULT_REFERENCE_YEARS: usize = 3;
+
 /// `site.yaml`: the site's own settings.
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -43,7 +46,7 @@ fn default_language() -> String {
 }
 
 fn default_reference_years() -> usize {
-    crate::model::DEFAULT_REFERENCE_YEARS
+    DEFAULT_REFERENCE_YEARS
 }
 
 /// A text file of the project, with its path relative to the project root.

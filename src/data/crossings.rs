@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::yaml::Count;
+use super::{DailyArrivals, Series};
 use crate::error::{Error, Result};
-use crate::model::{DailyArrivals, Series};
 
 /// Most people (or boats) one day may record. The record day is under two
 /// thousand; a bound keeps every sum and chart far from overflowing.

@@ -2,4 +2,11 @@
 
 pub mod crossings;
 pub mod pilot;
+mod pilot_terms;
+mod series;
 pub mod yaml;
+
+pub use pilot_terms::{PilotParameters, ReportedCount, Scenario, ScheduleStep};
+#[cfg(test)]
+pub use series::tests::series_from;
+pub use series::{DailyArrivals, Series, offset};

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::yaml::Count;
+use super::{PilotParameters, ReportedCount, Scenario, ScheduleStep, Series};
 use crate::error::{Error, Result};
-use crate::model::{PilotParameters, ReportedCount, Scenario, ScheduleStep, Series};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -254,7 +254,7 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::DailyArrivals;
+    use crate::data::DailyArrivals;
     use jiff::civil::date;
 
     fn series() -> Series {

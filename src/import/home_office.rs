@@ -9,9 +9,9 @@ use std::path::Path;
 use calamine::{Data, Ods, Range, Reader, open_workbook_from_rs};
 use jiff::civil::Date;
 
+use crate::data::DailyArrivals;
 use crate::data::crossings::SourceBlock;
 use crate::error::{Error, Result};
-use crate::model::DailyArrivals;
 
 /// Publisher of the release.
 pub const PUBLISHER: &str = "Home Office";

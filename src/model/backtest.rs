@@ -4,9 +4,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::projection::project;
-use super::series::Series;
 use super::ytd::{complete_years, dec31, jan1};
 use super::{percent, round_count, round1};
+use crate::data::Series;
 
 /// One past projection, made at a month-end and compared with the outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -175,7 +175,7 @@ fn summarise(errors: &[Errors]) -> Option<(f64, f64, f64, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::series::tests::series_from;
+    use crate::data::series_from;
     use jiff::civil::date;
 
     /// 2015-2019 with `per_day` people a day, every day.

@@ -5,10 +5,11 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::backtest::{Backtest, backtest};
-use super::pilot::{PilotFigures, PilotParameters, pilot_figures};
+use super::pilot::{PilotFigures, pilot_figures};
 use super::projection::{Projection, project};
-use super::series::Series;
 use super::ytd::{AnnualTotal, YearToDate, annual, year_to_date};
+use crate::data::PilotParameters;
+use crate::data::Series;
 
 /// Where the crossings data comes from, and the hash of the file as read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,5 +1,5 @@
 //! The model of `shared/MODEL.md`: pure functions from the validated series
-//! and pilot parameters to the [`Figures`] every brief quotes.
+//! and pilot parameters (`data`) to the [`Figures`] every brief quotes.
 //!
 //! No I/O and no clock: the same inputs and as-of date give the same figures.
 
@@ -7,23 +7,19 @@ mod backtest;
 mod figures;
 mod pilot;
 mod projection;
-mod series;
 mod ytd;
 
 pub use backtest::{Backtest, BacktestRow, BacktestYear, backtest};
 pub use figures::{Figures, SourceInfo, compute};
-pub use pilot::{
-    PilotFigures, PilotParameters, ReportedCount, ReportedDelivery, Scenario, ScenarioOutcome,
-    ScheduleStep, pilot_figures, planned_by,
-};
+pub use pilot::{PilotFigures, ReportedDelivery, ScenarioOutcome, pilot_figures, planned_by};
 pub use projection::{Projection, ReferenceYear, project};
-pub use series::{DailyArrivals, Series};
+// The validated inputs the model reads, so that its users find them here.
+pub use crate::data::{
+    DailyArrivals, PilotParameters, ReportedCount, Scenario, ScheduleStep, Series,
+};
 pub use ytd::{
     AnnualTotal, YearPoint, YearToDate, annual, complete_years, same_point, year_to_date,
 };
-
-/// Default number of reference years for the projection (MODEL.md §2, `k`).
-pub const DEFAULT_REFERENCE_YEARS: usize = 3;
 
 /// Rounds a count to a whole number, half away from zero (MODEL.md, Conventions).
 pub fn round_count(value: f64) -> u64 {

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::series::Series;
 use super::ytd::{complete_years, jan1, same_point};
 use super::{percent, round_count};
+use crate::data::Series;
 
 /// One reference year of a projection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -124,7 +124,7 @@ pub fn project(series: &Series, k: usize) -> Option<Projection> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::series::tests::series_from;
+    use crate::data::series_from;
     use jiff::civil::date;
 
     /// Years 2019..=2022 where each year has `per_day[i]` people a day,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::series::Series;
+use crate::data::Series;
 
 /// People and boats in one complete calendar year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -143,7 +143,7 @@ pub fn year_to_date(series: &Series) -> YearToDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::series::tests::series_from;
+    use crate::data::series_from;
     use jiff::civil::date;
 
     /// Three whole years 2019-2021 of one person a day, then `extra` days of 2022.
