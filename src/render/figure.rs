@@ -123,47 +123,10 @@ fn pretty_number(cell: &str) -> String {
     if places == 0 && cell.len() == 4 && ("1000"..="2999").contains(&cell) {
         return cell.to_string();
     }
-    plain_decimal_grouped(cell).unwrap_or_else(|| {
+    crate::text::group_plain_decimal(cell).unwrap_or_else(|| {
         let value: f64 = cell.parse().unwrap_or(0.0);
         crate::text::fmt_num(value, places.min(6) as u8)
     })
-}
-
-/// `cell` with its whole part grouped in threes, when it is a plain
-/// decimal (`-12345.60`): the same text as [`crate::text::fmt_num`] gives
-/// for the number and its decimals, without formatting a float.
-fn plain_decimal_grouped(cell: &str) -> Option<String> {
-    let (negative, digits) = match cell.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, cell),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let plain = !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
-        && fraction.is_empty() != digits.contains('.')
-        && whole.len() <= 15;
-    if !plain {
-        return None;
-    }
-    // Leading zeros go, as they would from a number.
-    let whole = whole.trim_start_matches('0');
-    let whole = if whole.is_empty() { "0" } else { whole };
-    let mut out = String::with_capacity(cell.len() + whole.len() / 3 + 3);
-    if negative && digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
-        out.push('−');
-    }
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !fraction.is_empty() {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -234,36 +197,9 @@ mod tests {
     }
 
     #[test]
-    fn plain_decimals_are_grouped_as_their_numbers_would_be() {
-        let cells = [
-            "0",
-            "7",
-            "299",
-            "1000",
-            "45755",
-            "1234567",
-            "-45755",
-            "-0",
-            "-0.0",
-            "0.5",
-            "12.30",
-            "-3.25",
-            "100000.1",
-            "007",
-            "999999999999999",
-            "1999",
-            "3000",
-            "45755.60",
-        ];
-        for cell in cells {
-            let places = cell.split_once('.').map_or(0, |(_, f)| f.len());
-            let by_number = crate::text::fmt_num(cell.parse().unwrap(), places as u8);
-            assert_eq!(plain_decimal_grouped(cell).unwrap(), by_number, "{cell}");
-        }
-        for odd in ["1e5", "", "-", ".5", "5.", "+3", "inf", "NaN", "1,000"] {
-            assert_eq!(plain_decimal_grouped(odd), None, "{odd}");
-        }
+    fn years_are_not_grouped_and_other_numbers_are() {
         assert_eq!(pretty_number("2022"), "2022");
+        assert_eq!(pretty_number("45755.60"), "45,755.60");
         assert_eq!(pretty_number("1e5"), "100,000");
     }
 

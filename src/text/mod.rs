@@ -13,4 +13,4 @@ pub use dates::{
     month_starts,
 };
 pub use escape::{escape, escape_html, push_escaped, push_xml_escaped};
-pub use numbers::{fmt_count, fmt_num, plain_num, push_uint};
+pub use numbers::{fmt_count, fmt_num, group_plain_decimal, plain_num, push_uint};

@@ -30,14 +30,8 @@ pub fn fmt_num(v: f64, decimals: u8) -> String {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),
         None => (s.clone(), None),
     };
-    let mut grouped = String::new();
-    let digits: Vec<char> = int.chars().collect();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(*c);
-    }
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    push_grouped_digits(&mut grouped, &int);
     let is_zero = s.chars().all(|c| c == '0' || c == '.');
     let mut out = String::new();
     if v < 0.0 && !is_zero {
@@ -53,8 +47,16 @@ pub fn fmt_num(v: f64, decimals: u8) -> String {
 
 /// Appends `n` with a comma between each group of three digits.
 fn push_grouped(out: &mut String, n: u64) {
-    let mut buf = itoa::Buffer::new();
-    let digits = buf.format(n);
+    push_grouped_digits(out, itoa::Buffer::new().format(n));
+}
+
+/// Appends `digits` (ASCII digits only) with a comma between each group
+/// of three: the one place digits are grouped.
+fn push_grouped_digits(out: &mut String, digits: &str) {
+    if digits.len() <= 3 {
+        out.push_str(digits);
+        return;
+    }
     let first = match digits.len() % 3 {
         0 => 3,
         r => r,
@@ -66,6 +68,38 @@ fn push_grouped(out: &mut String, n: u64) {
         out.push_str(&rest[..3]);
         rest = &rest[3..];
     }
+}
+
+/// `cell` with its whole part grouped in threes, when it is a plain
+/// decimal (`-12345.60`): the same text as [`fmt_num`] gives
+/// for the number and its decimals, without formatting a float.
+pub fn group_plain_decimal(cell: &str) -> Option<String> {
+    let (negative, digits) = match cell.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, cell),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_empty() != digits.contains('.')
+        && whole.len() <= 15;
+    if !plain {
+        return None;
+    }
+    // Leading zeros go, as they would from a number.
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut out = String::with_capacity(cell.len() + whole.len() / 3 + 3);
+    if negative && digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        out.push('−');
+    }
+    push_grouped_digits(&mut out, whole);
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    Some(out)
 }
 
 /// Formats an integer count with thousands separators.
@@ -161,6 +195,38 @@ mod tests {
                     "{v} to {decimals}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn plain_decimals_are_grouped_as_their_numbers_would_be() {
+        let cells = [
+            "0",
+            "7",
+            "299",
+            "1000",
+            "45755",
+            "1234567",
+            "-45755",
+            "-0",
+            "-0.0",
+            "0.5",
+            "12.30",
+            "-3.25",
+            "100000.1",
+            "007",
+            "999999999999999",
+            "1999",
+            "3000",
+            "45755.60",
+        ];
+        for cell in cells {
+            let places = cell.split_once('.').map_or(0, |(_, f)| f.len());
+            let by_number = fmt_num(cell.parse().unwrap(), places as u8);
+            assert_eq!(group_plain_decimal(cell).unwrap(), by_number, "{cell}");
+        }
+        for odd in ["1e5", "", "-", ".5", "5.", "+3", "inf", "NaN", "1,000"] {
+            assert_eq!(group_plain_decimal(odd), None, "{odd}");
         }
     }
 }
