@@ -315,6 +315,11 @@ fn rebuild_flags(options: &BuildOptions) -> String {
     if options.drafts {
         flags.push_str(" --drafts");
     }
+    // A base URL has no spaces or quotes (see `normalise_base_url`), so it
+    // needs no quoting in the shell.
+    if let Some(url) = &options.base_url {
+        let _ = write!(flags, " --base-url {url}");
+    }
     flags
 }
 
@@ -367,6 +372,20 @@ mod tests {
             files: files(entries),
             others: BTreeSet::new(),
         }
+    }
+
+    #[test]
+    fn the_rebuild_command_gives_every_option_asked_for() {
+        let asked = BuildOptions {
+            as_of: Some(jiff::civil::date(2025, 7, 9)),
+            drafts: true,
+            base_url: Some("https://example.org/briefs/".into()),
+        };
+        assert_eq!(
+            rebuild_flags(&asked),
+            " --as-of 2025-07-09 --drafts --base-url https://example.org/briefs/"
+        );
+        assert_eq!(rebuild_flags(&BuildOptions::default()), "");
     }
 
     #[test]
