@@ -1,11 +1,11 @@
 //! Vertical bars, one per year, with the value printed above each bar.
 
-use super::draw::*;
+use super::draw::{Area, line, no_data, rect, render, source_block, text, x_labels, y_grid};
 use super::labels::SourceLine;
-use super::scale::*;
-use super::style::*;
-use super::{ChartInput, Drawing, Table};
-use crate::text::*;
+use super::scale::{Plot, Scale, count_ticks, nice_ticks, plot_rect};
+use super::style::{Anchor, text_width};
+use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use crate::text::{fmt_num, plain_num};
 
 /// Input for annual bars: one bar per year.
 #[derive(Debug, Clone, PartialEq)]

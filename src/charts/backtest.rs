@@ -1,11 +1,13 @@
 //! How wrong past projections were, by the month they were made in.
 
-use super::draw::*;
-use super::labels::*;
-use super::scale::*;
-use super::style::*;
-use super::{ChartInput, Drawing, Table};
-use crate::text::*;
+use super::draw::{
+    Area, EndLabel, dot, end_labels, line, no_data, render, source_block, x_labels, y_grid,
+};
+use super::labels::{SourceLine, end_label_room};
+use super::scale::{Scale, nice_ticks, plot_rect};
+use super::style::text_width;
+use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use crate::text::{MONTH_NAMES, MONTHS, fmt_num, plain_num};
 
 /// Input for the backtest chart: how far off past projections were.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,12 +3,15 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::draw::*;
-use super::labels::*;
-use super::scale::*;
-use super::style::*;
-use super::{ChartInput, Drawing, Table};
-use crate::text::*;
+use super::draw::{
+    Area, EndLabel, day_of_year_axes, dot, end_labels, line_text, no_data, render, source_block,
+};
+use super::labels::{SourceLine, end_label_room};
+use super::scale::{count_ticks, plot_rect};
+use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use crate::text::{
+    YearDates, day_of_year_text, fmt_count, fmt_num, is_leap, month_starts, push_uint,
+};
 
 /// One year's cumulative line: (day of year, 1-based; cumulative people),
 /// in day order, every day within the year. Copies share the points: a

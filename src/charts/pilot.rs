@@ -5,18 +5,19 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::draw::*;
+use super::draw::{
+    Area, EndLabel, dashed, dot, end_labels, line, no_data, render, source_block, x_labels, y_grid,
+};
 use super::labels::SourceLine;
-use super::scale::*;
-use super::style::*;
-use super::{ChartInput, Drawing, Table};
-use crate::text::long_date;
-use crate::text::*;
+use super::scale::{Plot, Scale, plot_rect};
+use super::style::{Dash, text_width};
+use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use crate::text::{MONTHS, csv, days_from_civil, fmt_num, long_date, plain_num};
 
 /// How the pilot chart shows its y axis; the caller's subtitle should say so.
 pub const PILOT_SCALE_NOTE: &str = "Logarithmic scale";
 
-/// Input for [`pilot_returns`].
+/// Input for the pilot chart: arrivals, planned and reported returns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PilotReturns {
     pub name: String,

@@ -1,13 +1,18 @@
 //! The year so far, and a band fanning out to the projected range at year end.
 
-use super::draw::*;
-use super::labels::*;
-use super::scale::*;
-use super::style::*;
-use super::{ChartInput, Drawing, Table};
-use crate::text::*;
+use super::draw::{
+    Area, EndLabel, dashed, day_of_year_axes, dot, end_labels, line, no_data, polygon, rect,
+    render, source_block, text,
+};
+use super::labels::{LabelWant, SourceLine, end_label_room, place_labels};
+use super::scale::{Plot, Scale, count_ticks, plot_rect};
+use super::style::{Anchor, Dash, PAPER, text_width};
+use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use crate::text::{
+    csv, date_of_day, day_of_year_text, fmt_count, fmt_num, is_leap, month_starts, plain_num,
+};
 
-/// Input for [`projection_range`].
+/// Input for the projection chart: the year so far and its projected end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectionRange {
     pub name: String,
