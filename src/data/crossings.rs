@@ -155,11 +155,6 @@ pub fn parse_crossings(file: &Path, text: &str) -> Result<Crossings> {
 /// [`parse_crossings`], reading the days directly when `direct` allows.
 fn parse_rows(file: &Path, text: &str, direct: bool) -> Result<Crossings> {
     let (source, rows) = read_rows(file, text, direct)?;
-    let at = |row: &Located, message: String, help: &str| {
-        Error::in_file(file, message)
-            .at(row.line, row.column, Some(text))
-            .help(help.to_string())
-    };
     let Some(first) = rows.first() else {
         return Err(Error::in_file(file, "`days` is empty")
             .help("expected one line per day, e.g. `- {date: 2018-01-01, people: 0, boats: 0}`"));
@@ -170,71 +165,118 @@ fn parse_rows(file: &Path, text: &str, direct: bool) -> Result<Crossings> {
         &source,
         rows.last().map_or(first.row.date, |r| r.row.date),
     )?;
-    let mut previous = first.row.date;
-    for (i, located) in rows.iter().enumerate() {
-        let (row, day) = (located, &located.row);
-        let (people, boats) = (day.people.0, day.boats.0);
-        if people.max(boats) > MAX_DAILY_COUNT {
-            return Err(at(
-                row,
-                format!("{} has {people} people and {boats} boats", day.date),
-                &format!(
-                    "expected at most {MAX_DAILY_COUNT} a day; is the number pasted correctly?"
-                ),
-            ));
+    for (i, row) in rows.iter().enumerate() {
+        check_counts(file, text, row)?;
+        if let Some(previous) = i.checked_sub(1).map(|j| rows[j].row.date) {
+            check_order(file, text, row, previous, &rows[i + 1..])?;
+            check_no_gap(file, text, row, previous)?;
         }
-        if boats > people {
-            return Err(at(
-                row,
-                format!("{} has {boats} boats but only {people} people", day.date),
-                "expected boats ≤ people: every boat carries at least one person",
-            ));
-        }
-        if i == 0 {
-            continue;
-        }
-        let expected = previous.tomorrow().unwrap_or(previous);
-        if day.date == previous {
-            return Err(at(
-                row,
-                format!("{} appears twice", day.date),
-                "expected each day once; remove the duplicate line",
-            ));
-        }
-        if day.date < previous {
-            return Err(at(
-                row,
-                format!("{} comes after {}", day.date, previous),
-                "expected days in date order",
-            ));
-        }
-        if day.date != expected
-            && let Some(later) = rows[i + 1..].iter().find(|r| r.row.date == expected)
-        {
-            return Err(at(
-                row,
-                format!(
-                    "{} comes before {expected}, which is further down (line {})",
-                    day.date, later.line
-                ),
-                "expected days in date order",
-            ));
-        }
-        if day.date != expected {
-            let missing_to = day.date.yesterday().unwrap_or(day.date);
-            let gap = if missing_to == expected {
-                format!("{expected} is missing")
-            } else {
-                format!("{expected} to {missing_to} are missing")
-            };
-            return Err(at(
-                row,
-                format!("{gap} before {}", day.date),
-                "expected consecutive days; a day without arrivals is `people: 0, boats: 0`",
-            ));
-        }
-        previous = day.date;
     }
+    let series = into_series(file, rows)?;
+    Ok(Crossings { source, series })
+}
+
+/// The error for `row`, shown in its line of `text`.
+fn row_error(file: &Path, text: &str, row: &Located, message: String, help: &str) -> Error {
+    Error::in_file(file, message)
+        .at(row.line, row.column, Some(text))
+        .help(help.to_string())
+}
+
+/// Checks a day's counts: within [`MAX_DAILY_COUNT`], and no more boats than people.
+fn check_counts(file: &Path, text: &str, row: &Located) -> Result<()> {
+    let day = &row.row;
+    let (people, boats) = (day.people.0, day.boats.0);
+    if people.max(boats) > MAX_DAILY_COUNT {
+        return Err(row_error(
+            file,
+            text,
+            row,
+            format!("{} has {people} people and {boats} boats", day.date),
+            &format!("expected at most {MAX_DAILY_COUNT} a day; is the number pasted correctly?"),
+        ));
+    }
+    if boats > people {
+        return Err(row_error(
+            file,
+            text,
+            row,
+            format!("{} has {boats} boats but only {people} people", day.date),
+            "expected boats ≤ people: every boat carries at least one person",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the day is in order: after the `previous` day, and not past a day `later` holds.
+fn check_order(
+    file: &Path,
+    text: &str,
+    row: &Located,
+    previous: Date,
+    later: &[Located],
+) -> Result<()> {
+    let day = &row.row;
+    let expected = previous.tomorrow().unwrap_or(previous);
+    if day.date == previous {
+        return Err(row_error(
+            file,
+            text,
+            row,
+            format!("{} appears twice", day.date),
+            "expected each day once; remove the duplicate line",
+        ));
+    }
+    if day.date < previous {
+        return Err(row_error(
+            file,
+            text,
+            row,
+            format!("{} comes after {}", day.date, previous),
+            "expected days in date order",
+        ));
+    }
+    if day.date != expected
+        && let Some(found) = later.iter().find(|r| r.row.date == expected)
+    {
+        return Err(row_error(
+            file,
+            text,
+            row,
+            format!(
+                "{} comes before {expected}, which is further down (line {})",
+                day.date, found.line
+            ),
+            "expected days in date order",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that a day is the one after the `previous` day, naming the days missing between.
+fn check_no_gap(file: &Path, text: &str, row: &Located, previous: Date) -> Result<()> {
+    let day = &row.row;
+    let expected = previous.tomorrow().unwrap_or(previous);
+    if day.date != expected {
+        let missing_to = day.date.yesterday().unwrap_or(day.date);
+        let gap = if missing_to == expected {
+            format!("{expected} is missing")
+        } else {
+            format!("{expected} to {missing_to} are missing")
+        };
+        return Err(row_error(
+            file,
+            text,
+            row,
+            format!("{gap} before {}", day.date),
+            "expected consecutive days; a day without arrivals is `people: 0, boats: 0`",
+        ));
+    }
+    Ok(())
+}
+
+/// The checked rows as the series the rest of `brief` reads.
+fn into_series(file: &Path, rows: Vec<Located>) -> Result<Series> {
     let days = rows
         .into_iter()
         .map(|r| DailyArrivals {
@@ -243,9 +285,7 @@ fn parse_rows(file: &Path, text: &str, direct: bool) -> Result<Crossings> {
             boats: r.row.boats.0,
         })
         .collect();
-    let series =
-        Series::new(days).ok_or_else(|| Error::in_file(file, "the days are not consecutive"))?;
-    Ok(Crossings { source, series })
+    Series::new(days).ok_or_else(|| Error::in_file(file, "the days are not consecutive"))
 }
 
 /// Checks what the source block claims: its address is a web page (pages

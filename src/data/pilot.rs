@@ -69,141 +69,196 @@ struct ScenarioRow {
 /// start and every report inside the series.
 pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotParameters> {
     let p: PilotFile = super::yaml::parse(file, text, 0)?;
-    let fail = |loc: serde_saphyr::Location, message: String, help: String| {
-        let e = Error::in_file(file, message).help(help);
-        if loc.line() > 0 {
-            e.at(loc.line() as usize, loc.column() as usize, Some(text))
-        } else {
-            e
-        }
-    };
-    let span =
-        |first: Date, last: Date| format!("the crossings series runs from {first} to {last}");
-    let (first, last) = (series.first(), series.last());
     let starts = p.starts.value;
-    if !series.contains(starts) {
-        return Err(fail(
-            p.starts.referenced,
-            format!("the pilot starts on {starts}, outside the crossings data"),
-            format!("expected a start inside the series: {}", span(first, last)),
+    check_term(file, text, &p.starts, p.ends.as_ref(), series)?;
+    let share = check_share(file, text, &p.eligible_share)?;
+    let schedule = read_schedule(file, text, &p.schedule, starts)?;
+    let reports = read_reports(file, text, &p.reports, starts, series)?;
+    let scenarios = read_scenarios(file, text, &p.scenarios)?;
+    check_agreement_dates(file, text, &p, starts)?;
+    let _ = (&p.name, p.first_return, p.first_admission, p.renewal_due);
+    Ok(PilotParameters {
+        starts,
+        ends: p.ends.map(|e| e.value),
+        schedule,
+        eligible_share: share,
+        reports,
+        scenarios,
+    })
+}
+
+/// The error for the value at `loc`; a defaulted field has no place in the file to show.
+fn error_at(
+    file: &Path,
+    text: &str,
+    loc: serde_saphyr::Location,
+    message: String,
+    help: String,
+) -> Error {
+    let e = Error::in_file(file, message).help(help);
+    if loc.line() > 0 {
+        e.at(loc.line() as usize, loc.column() as usize, Some(text))
+    } else {
+        e
+    }
+}
+
+/// The dates the crossings series covers, as the help of an error quotes them.
+fn series_span(series: &Series) -> String {
+    format!(
+        "the crossings series runs from {} to {}",
+        series.first(),
+        series.last()
+    )
+}
+
+/// A rate of returns a week: finite and not negative.
+fn is_weekly_rate(per_week: f64) -> bool {
+    per_week.is_finite() && per_week >= 0.0
+}
+
+/// Checks that the pilot starts inside the series and does not end before it starts.
+fn check_term(
+    file: &Path,
+    text: &str,
+    starts: &Spanned<Date>,
+    ends: Option<&Spanned<Date>>,
+    series: &Series,
+) -> Result<()> {
+    if !series.contains(starts.value) {
+        return Err(error_at(
+            file,
+            text,
+            starts.referenced,
+            format!(
+                "the pilot starts on {}, outside the crossings data",
+                starts.value
+            ),
+            format!(
+                "expected a start inside the series: {}",
+                series_span(series)
+            ),
         ));
     }
-    if let Some(ends) = &p.ends
-        && ends.value < starts
+    if let Some(ends) = ends
+        && ends.value < starts.value
     {
-        return Err(fail(
+        return Err(error_at(
+            file,
+            text,
             ends.referenced,
             format!(
-                "the pilot ends on {}, before it starts ({starts})",
-                ends.value
+                "the pilot ends on {}, before it starts ({})",
+                ends.value, starts.value
             ),
             "expected an end on or after the start".into(),
         ));
     }
-    let share = p.eligible_share.value;
-    if !(share > 0.0 && share <= 1.0) {
-        return Err(fail(
-            p.eligible_share.referenced,
-            format!("eligible_share is {share}"),
+    Ok(())
+}
+
+/// The eligible share, refused unless above 0 and at most 1.
+fn check_share(file: &Path, text: &str, share: &Spanned<f64>) -> Result<f64> {
+    let value = share.value;
+    if !(value > 0.0 && value <= 1.0) {
+        return Err(error_at(
+            file,
+            text,
+            share.referenced,
+            format!("eligible_share is {value}"),
             "expected a share of arrivals above 0 and at most 1 (1.0 = all)".into(),
         ));
     }
-    if p.schedule.is_empty() {
+    Ok(value)
+}
+
+/// The schedule's steps, refused when there are none or one fails [`check_step`].
+fn read_schedule(
+    file: &Path,
+    text: &str,
+    steps: &[Spanned<StepRow>],
+    starts: Date,
+) -> Result<Vec<ScheduleStep>> {
+    if steps.is_empty() {
         return Err(Error::in_file(file, "the schedule is empty").help(
             "expected at least one step, e.g. `- {from: 2025-08-06, per_week: 50, source: …}`",
         ));
     }
     let mut schedule = Vec::new();
-    for (i, step) in p.schedule.iter().enumerate() {
-        let s = &step.value;
-        if let Some(prev) = i.checked_sub(1).map(|j| p.schedule[j].value.from)
-            && s.from <= prev
-        {
-            return Err(fail(
-                step.referenced,
-                format!(
-                    "the schedule step from {} does not come after the one from {prev}",
-                    s.from
-                ),
-                "expected schedule steps in date order, one per date".into(),
-            ));
-        }
-        if i == 0 && s.from < starts {
-            return Err(fail(
-                step.referenced,
-                format!(
-                    "the schedule starts on {}, before the pilot starts ({starts})",
-                    s.from
-                ),
-                "expected the first step on or after the start".into(),
-            ));
-        }
-        if !(s.per_week.is_finite() && s.per_week >= 0.0) {
-            return Err(fail(
-                step.referenced,
-                format!("per_week is {}", s.per_week),
-                "expected a rate of 0 or more returns a week".into(),
-            ));
-        }
+    for (i, step) in steps.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|j| steps[j].value.from);
+        check_step(file, text, step, previous, starts)?;
         schedule.push(ScheduleStep {
-            from: s.from,
-            per_week: s.per_week,
+            from: step.value.from,
+            per_week: step.value.per_week,
         });
     }
+    Ok(schedule)
+}
+
+/// Checks one step: after the one before, the first not before the start, a rate of 0 or more.
+fn check_step(
+    file: &Path,
+    text: &str,
+    step: &Spanned<StepRow>,
+    previous: Option<Date>,
+    starts: Date,
+) -> Result<()> {
+    let s = &step.value;
+    if let Some(prev) = previous
+        && s.from <= prev
+    {
+        return Err(error_at(
+            file,
+            text,
+            step.referenced,
+            format!(
+                "the schedule step from {} does not come after the one from {prev}",
+                s.from
+            ),
+            "expected schedule steps in date order, one per date".into(),
+        ));
+    }
+    if previous.is_none() && s.from < starts {
+        return Err(error_at(
+            file,
+            text,
+            step.referenced,
+            format!(
+                "the schedule starts on {}, before the pilot starts ({starts})",
+                s.from
+            ),
+            "expected the first step on or after the start".into(),
+        ));
+    }
+    if !is_weekly_rate(s.per_week) {
+        return Err(error_at(
+            file,
+            text,
+            step.referenced,
+            format!("per_week is {}", s.per_week),
+            "expected a rate of 0 or more returns a week".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The reported counts, each checked by [`check_report_date`] and [`check_totals_rise`].
+fn read_reports(
+    file: &Path,
+    text: &str,
+    rows: &[Spanned<ReportRow>],
+    starts: Date,
+    series: &Series,
+) -> Result<Vec<ReportedCount>> {
     let mut reports = Vec::new();
-    for (i, report) in p.reports.iter().enumerate() {
+    for (i, report) in rows.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|j| &rows[j].value);
+        check_report_date(file, text, report, previous, starts, series)?;
+        if let Some(prev) = previous {
+            check_totals_rise(file, text, report, prev)?;
+        }
         let r = &report.value;
-        if let Some(prev) = i.checked_sub(1).map(|j| p.reports[j].value.date)
-            && r.date <= prev
-        {
-            return Err(fail(
-                report.referenced,
-                format!(
-                    "the report of {} does not come after the one of {prev}",
-                    r.date
-                ),
-                "expected reports in date order, one per date".into(),
-            ));
-        }
-        if r.date < starts || !series.contains(r.date) {
-            return Err(fail(
-                report.referenced,
-                format!("the report of {} lies outside the pilot's data", r.date),
-                if r.date > last {
-                    format!(
-                        "expected a date inside the series ({}); import a release that covers {}, or leave this report out until one does",
-                        span(first, last),
-                        r.date
-                    )
-                } else {
-                    format!(
-                        "expected a date on or after the start ({starts}) and inside the series: {}",
-                        span(first, last)
-                    )
-                },
-            ));
-        }
-        // Reports give totals since the pilot began: they never go down.
-        if let Some(prev) = i.checked_sub(1).map(|j| &p.reports[j].value) {
-            let admitted = r.admitted.zip(prev.admitted).map(|(a, b)| (a.0, b.0));
-            let fell = if r.returned.0 < prev.returned.0 {
-                Some(("returned", r.returned.0, prev.returned.0))
-            } else {
-                admitted
-                    .filter(|(now, before)| now < before)
-                    .map(|(now, before)| ("admitted", now, before))
-            };
-            if let Some((what, now, before)) = fell {
-                return Err(fail(
-                    report.referenced,
-                    format!(
-                        "the report of {} says {now} {what}, fewer than the {before} of the report of {}",
-                        r.date, prev.date
-                    ),
-                    "expected totals since the pilot began, which never go down; check the figure and its source".into(),
-                ));
-            }
-        }
         reports.push(ReportedCount {
             date: r.date,
             returned: r.returned.0,
@@ -212,11 +267,96 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
             note: r.note.clone(),
         });
     }
+    Ok(reports)
+}
+
+/// Checks a report's date: after the report before, not before the start, inside the series.
+fn check_report_date(
+    file: &Path,
+    text: &str,
+    report: &Spanned<ReportRow>,
+    previous: Option<&ReportRow>,
+    starts: Date,
+    series: &Series,
+) -> Result<()> {
+    let r = &report.value;
+    if let Some(prev) = previous.map(|p| p.date)
+        && r.date <= prev
+    {
+        return Err(error_at(
+            file,
+            text,
+            report.referenced,
+            format!(
+                "the report of {} does not come after the one of {prev}",
+                r.date
+            ),
+            "expected reports in date order, one per date".into(),
+        ));
+    }
+    if r.date < starts || !series.contains(r.date) {
+        return Err(error_at(
+            file,
+            text,
+            report.referenced,
+            format!("the report of {} lies outside the pilot's data", r.date),
+            if r.date > series.last() {
+                format!(
+                    "expected a date inside the series ({}); import a release that covers {}, or leave this report out until one does",
+                    series_span(series),
+                    r.date
+                )
+            } else {
+                format!(
+                    "expected a date on or after the start ({starts}) and inside the series: {}",
+                    series_span(series)
+                )
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that no total fell since the report before: reports give totals since the pilot began.
+fn check_totals_rise(
+    file: &Path,
+    text: &str,
+    report: &Spanned<ReportRow>,
+    previous: &ReportRow,
+) -> Result<()> {
+    let (r, prev) = (&report.value, previous);
+    let admitted = r.admitted.zip(prev.admitted).map(|(a, b)| (a.0, b.0));
+    let fell = if r.returned.0 < prev.returned.0 {
+        Some(("returned", r.returned.0, prev.returned.0))
+    } else {
+        admitted
+            .filter(|(now, before)| now < before)
+            .map(|(now, before)| ("admitted", now, before))
+    };
+    if let Some((what, now, before)) = fell {
+        return Err(error_at(
+            file,
+            text,
+            report.referenced,
+            format!(
+                "the report of {} says {now} {what}, fewer than the {before} of the report of {}",
+                r.date, prev.date
+            ),
+            "expected totals since the pilot began, which never go down; check the figure and its source".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The scenarios, each refused unless its rate is 0 or more.
+fn read_scenarios(file: &Path, text: &str, rows: &[Spanned<ScenarioRow>]) -> Result<Vec<Scenario>> {
     let mut scenarios = Vec::new();
-    for scenario in &p.scenarios {
+    for scenario in rows {
         let s = &scenario.value;
-        if !(s.per_week.is_finite() && s.per_week >= 0.0) {
-            return Err(fail(
+        if !is_weekly_rate(s.per_week) {
+            return Err(error_at(
+                file,
+                text,
                 scenario.referenced,
                 format!("scenario “{}” has per_week {}", s.name, s.per_week),
                 "expected a rate of 0 or more returns a week".into(),
@@ -227,28 +367,27 @@ pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotPara
             per_week: s.per_week,
         });
     }
+    Ok(scenarios)
+}
+
+/// Checks that the pilot was announced and signed on or before it starts.
+fn check_agreement_dates(file: &Path, text: &str, p: &PilotFile, starts: Date) -> Result<()> {
     // These dates are for the briefs, which read them as `data.pilot`; they
     // must still be dates, and the pilot cannot be signed after it starts.
     for (label, date) in [("announced", &p.announced), ("signed", &p.signed)] {
         if let Some(d) = date
             && d.value > starts
         {
-            return Err(fail(
+            return Err(error_at(
+                file,
+                text,
                 d.referenced,
                 format!("`{label}` ({}) is after the start ({starts})", d.value),
                 format!("expected the pilot to be {label} on or before it starts"),
             ));
         }
     }
-    let _ = (&p.name, p.first_return, p.first_admission, p.renewal_due);
-    Ok(PilotParameters {
-        starts,
-        ends: p.ends.map(|e| e.value),
-        schedule,
-        eligible_share: share,
-        reports,
-        scenarios,
-    })
+    Ok(())
 }
 
 #[cfg(test)]
