@@ -130,7 +130,7 @@ pub fn parse_brief(file: &SourceFile) -> Result<Brief> {
             .help("expected a file name of lowercase letters, digits and hyphens, e.g. briefs/record-crossings.md"));
     }
     let (front_text, body, body_offset) = split_front_matter(path, &file.text)?;
-    let front: FrontMatter = crate::data::yaml::parse(path, front_text, 1)?;
+    let front: FrontMatter = crate::yaml::parse(path, front_text, 1)?;
     for (field, value) in [("title", &front.title), ("summary", &front.summary)] {
         if value.trim().is_empty() {
             let line = file

@@ -24,3 +24,4 @@ pub mod site;
 pub mod synthetic;
 pub mod text;
 pub mod words;
+pub mod yaml;

@@ -124,7 +124,7 @@ impl Project {
             )));
         };
         let site = text_file("site.yaml", site)?;
-        let config: SiteConfig = crate::data::yaml::parse(&site.path, &site.text, 0)?;
+        let config: SiteConfig = crate::yaml::parse(&site.path, &site.text, 0)?;
         check_config(&config, &site.text)?;
         let briefs = text_files(&files, "briefs", &["md"])?;
         if briefs.len() > MAX_BRIEFS {

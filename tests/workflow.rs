@@ -22,7 +22,7 @@ fn repo() -> &'static Path {
 fn workflow() -> Value {
     let path = repo().join(".github/workflows/brief.yml");
     let text = fs::read_to_string(&path).unwrap();
-    brief::data::yaml::parse(Path::new(".github/workflows/brief.yml"), &text, 0)
+    brief::yaml::parse(Path::new(".github/workflows/brief.yml"), &text, 0)
         .unwrap_or_else(|e| panic!("the workflow is not valid YAML: {e}"))
 }
 

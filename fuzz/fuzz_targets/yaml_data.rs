@@ -84,12 +84,12 @@ fuzz_target!(|bytes: &[u8]| {
         }
     }
     if let Err(e) =
-        brief::data::yaml::parse::<serde_json::Value>(Path::new("data/other.yaml"), text, 0)
+        brief::yaml::parse::<serde_json::Value>(Path::new("data/other.yaml"), text, 0)
     {
         let _ = e.to_string();
     }
     if let Err(e) =
-        brief::data::yaml::parse::<brief::project::SiteConfig>(Path::new("site.yaml"), text, 0)
+        brief::yaml::parse::<brief::project::SiteConfig>(Path::new("site.yaml"), text, 0)
     {
         let _ = e.to_string();
     }

@@ -7,9 +7,9 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::yaml::Count;
 use super::{DailyArrivals, Series};
 use crate::error::{Error, Result};
+use crate::yaml::Count;
 
 /// Most people (or boats) one day may record. The record day is under two
 /// thousand; a bound keeps every sum and chart far from overflowing.
@@ -64,7 +64,7 @@ fn read_rows(file: &Path, text: &str, direct: bool) -> Result<(SourceBlock, Vec<
     if let Some(read) = imported_form(file, text).filter(|_| direct) {
         return Ok(read);
     }
-    let parsed: CrossingsFile = super::yaml::parse(file, text, 0)?;
+    let parsed: CrossingsFile = crate::yaml::parse(file, text, 0)?;
     let rows = parsed
         .days
         .into_iter()
@@ -114,7 +114,7 @@ fn imported_form(file: &Path, text: &str) -> Option<(SourceBlock, Vec<Located>)>
     if rows.is_empty() {
         return None;
     }
-    let parsed: CrossingsFile = super::yaml::parse(file, &header, 0).ok()?;
+    let parsed: CrossingsFile = crate::yaml::parse(file, &header, 0).ok()?;
     Some((parsed.source, rows))
 }
 

@@ -4,7 +4,6 @@ pub mod crossings;
 pub mod pilot;
 mod pilot_terms;
 mod series;
-pub mod yaml;
 
 pub use pilot_terms::{PilotParameters, ReportedCount, Scenario, ScheduleStep};
 #[cfg(test)]

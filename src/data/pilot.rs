@@ -7,9 +7,9 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::yaml::Count;
 use super::{PilotParameters, ReportedCount, Scenario, ScheduleStep, Series};
 use crate::error::{Error, Result};
+use crate::yaml::Count;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,7 +68,7 @@ struct ScenarioRow {
 /// schedule and reports in date order, rates and shares in range, and the
 /// start and every report inside the series.
 pub fn parse_pilot(file: &Path, text: &str, series: &Series) -> Result<PilotParameters> {
-    let p: PilotFile = super::yaml::parse(file, text, 0)?;
+    let p: PilotFile = crate::yaml::parse(file, text, 0)?;
     let starts = p.starts.value;
     check_term(file, text, &p.starts, p.ends.as_ref(), series)?;
     let share = check_share(file, text, &p.eligible_share)?;

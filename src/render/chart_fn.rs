@@ -8,23 +8,22 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::charts::{ChartFiles, ChartOption, ChartRequest, ChartSet};
+use crate::charts::{ChartFiles, ChartOption, ChartRequest, ChartSet, PlacedChart};
 use crate::model::Figures;
-use crate::output::Sink;
 use crate::render::figure::figure_html;
 use crate::render::templates::Engine;
 
 /// `{{ chart(name="cumulative", years=[2024, 2025, 2026], highlight=2026,
 /// title="…") }}` (or `from=2022, to=2026`) places a chart in a brief; see
 /// [`crate::charts::CHART_KINDS`] for each kind's options. Unknown names
-/// and options are errors at the brief's line. A chart is drawn and its
-/// files put into `sink` the first time a brief places it; later
-/// placements reuse its figure markup.
+/// and options are errors at the brief's line. A chart is drawn and handed
+/// to `write` (which puts its files where the site goes) the first time a
+/// brief places it; later placements reuse its figure markup.
 pub fn register_chart_function(
     engine: &mut Engine,
     charts: Arc<ChartSet>,
     placed: Arc<PlacedCharts>,
-    sink: &Arc<dyn Sink>,
+    write: WriteChart,
     figures: &Figures,
 ) {
     let source = format!(
@@ -33,7 +32,6 @@ pub fn register_chart_function(
         figures.source.title,
         crate::text::long_date(figures.source.released)
     );
-    let sink = Arc::clone(sink);
     engine
         .tera
         .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
@@ -47,19 +45,15 @@ pub fn register_chart_function(
             // Two threads may draw the same chart at once; the first to
             // finish writes it, and both place the same markup.
             if placed.insert(&stem, Arc::clone(&html)) {
-                let files = ChartFiles::new(&chart.name);
-                let data = &chart.data;
-                let written = sink
-                    .put(&files.wide, chart.svg.as_bytes())
-                    .and_then(|()| sink.put(&files.narrow, chart.narrow_svg.as_bytes()))
-                    .and_then(|()| {
-                        sink.put_hashed(&files.csv, data.csv().as_bytes(), data.csv_sha256())
-                    });
-                written.map_err(|e| tera::Error::message(e.to_string()))?;
+                write(&chart).map_err(tera::Error::message)?;
             }
             Ok(tera::Value::safe_string(&figure_marker(&stem)))
         });
 }
+
+/// What puts a chart's files (see [`ChartFiles`]) where the site goes, the
+/// first time a brief places the chart; the error says why it could not.
+pub type WriteChart = Arc<dyn Fn(&PlacedChart) -> Result<(), String> + Send + Sync>;
 
 /// `chart()` as a stand-in that places nothing: `diff` reads the briefs'
 /// prose and tables, and a chart would only be drawn to be thrown away.

@@ -115,7 +115,7 @@ pub(super) fn untyped_data(project: &Project) -> Result<BTreeMap<String, serde_j
             .unwrap_or_default()
             .to_string();
         if stem != "crossings" {
-            let value: serde_json::Value = crate::data::yaml::parse(&file.path, &file.text, 0)?;
+            let value: serde_json::Value = crate::yaml::parse(&file.path, &file.text, 0)?;
             data.insert(stem, value);
         }
     }

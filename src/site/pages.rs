@@ -14,14 +14,14 @@ use super::VERSION;
 use super::inputs::{Inputs, published_briefs, untyped_data};
 use super::plan::BuildPlan;
 use crate::brief::Brief;
-use crate::charts::ChartSet;
+use crate::charts::{ChartFiles, ChartSet, PlacedChart};
 use crate::error::{Error, Result};
 use crate::manifest::BriefEntry;
 use crate::model::{Figures, SourceInfo};
 use crate::output::{Sink, free_later};
 use crate::project::{Project, slash_path};
 use crate::render::chart_fn::{
-    PlacedCharts, place_figures, register_chart_function, register_no_charts,
+    PlacedCharts, WriteChart, place_figures, register_chart_function, register_no_charts,
 };
 use crate::render::templates::{Engine, TemplateOrigin};
 use crate::render::{feed, markdown};
@@ -30,6 +30,19 @@ use crate::render::{feed, markdown};
 /// enough that making the engine costs little beside rendering them, few
 /// enough that the batches keep every thread busy.
 const BRIEFS_PER_ENGINE: usize = 16;
+
+/// Puts a chart's three files into `sink`: its drawings and its data.
+fn chart_writer(sink: &Arc<dyn Sink>) -> WriteChart {
+    let sink = Arc::clone(sink);
+    Arc::new(move |chart: &PlacedChart| {
+        let files = ChartFiles::new(&chart.name);
+        let data = &chart.data;
+        sink.put(&files.wide, chart.svg.as_bytes())
+            .and_then(|()| sink.put(&files.narrow, chart.narrow_svg.as_bytes()))
+            .and_then(|()| sink.put_hashed(&files.csv, data.csv().as_bytes(), data.csv_sha256()))
+            .map_err(|e| e.to_string())
+    })
+}
 
 /// The provenance line of every brief.
 #[derive(Debug, Serialize)]
@@ -101,7 +114,7 @@ impl<'a> Render<'a> {
             &mut engine,
             Arc::clone(&charts),
             Arc::clone(&placed),
-            &sink,
+            chart_writer(&sink),
             figures,
         );
         let texts = brief_file_texts(project);
