@@ -71,25 +71,9 @@ pub fn serve(root: &Path, port: u16, options: &BuildOptions) -> Result<()> {
     report(false, started, &first);
     preview.apply(first.map(|(site, _)| site));
 
-    let server = tiny_http::Server::http(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
-        .map_err(|e| {
-            Error::new(format!("could not listen on 127.0.0.1:{port}: {e}"))
-                .help("choose another port with --port N, or --port 0 for any free port")
-        })?;
-    let server = Arc::new(server);
-    let address = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Error::new("the server has no IP address"))?;
-
+    let (server, address) = listen(port)?;
     let (tx, rx) = mpsc::channel::<Message>();
-    {
-        let tx = tx.clone();
-        ctrlc::set_handler(move || {
-            let _ = tx.send(Message::Stop);
-        })
-        .map_err(|e| Error::new(format!("could not handle Ctrl-C: {e}")))?;
-    }
+    stop_on_ctrl_c(tx.clone())?;
     let mut watch = Watch::start(&root, tx)?;
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -106,14 +90,7 @@ pub fn serve(root: &Path, port: u16, options: &BuildOptions) -> Result<()> {
     );
 
     // Rebuild on every settled change until Ctrl-C.
-    'serving: while let Ok(Message::Changed) = rx.recv() {
-        loop {
-            match rx.recv_timeout(SETTLE) {
-                Ok(Message::Changed) => continue,
-                Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => break 'serving,
-                Err(RecvTimeoutError::Timeout) => break,
-            }
-        }
+    while settled_change(&rx) {
         let started = Instant::now();
         let outcome = build_once(&root, options, last.as_ref());
         report(true, started, &outcome);
@@ -136,6 +113,44 @@ pub fn serve(root: &Path, port: u16, options: &BuildOptions) -> Result<()> {
     }
     println!("Stopped");
     Ok(())
+}
+
+/// Opens the server on 127.0.0.1 at `port` (0: any free one), and gives
+/// the address it listens at.
+fn listen(port: u16) -> Result<(Arc<tiny_http::Server>, std::net::SocketAddr)> {
+    let server = tiny_http::Server::http(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .map_err(|e| {
+            Error::new(format!("could not listen on 127.0.0.1:{port}: {e}"))
+                .help("choose another port with --port N, or --port 0 for any free port")
+        })?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Error::new("the server has no IP address"))?;
+    Ok((Arc::new(server), address))
+}
+
+/// Makes Ctrl-C send [`Message::Stop`] on `tx`.
+fn stop_on_ctrl_c(tx: mpsc::Sender<Message>) -> Result<()> {
+    ctrlc::set_handler(move || {
+        let _ = tx.send(Message::Stop);
+    })
+    .map_err(|e| Error::new(format!("could not handle Ctrl-C: {e}")))
+}
+
+/// Waits for a change and for the changes after it to settle (none for
+/// [`SETTLE`]); false once Ctrl-C is pressed or the watch has gone.
+fn settled_change(rx: &mpsc::Receiver<Message>) -> bool {
+    if !matches!(rx.recv(), Ok(Message::Changed)) {
+        return false;
+    }
+    loop {
+        match rx.recv_timeout(SETTLE) {
+            Ok(Message::Changed) => continue,
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return false,
+            Err(RecvTimeoutError::Timeout) => return true,
+        }
+    }
 }
 
 /// What the watcher and the Ctrl-C handler tell the main thread.

@@ -331,82 +331,15 @@ fn data_change(
     (old_fig, new_fig): (&Figures, &Figures),
     files_changed: Vec<String>,
 ) -> DataChange {
-    let old_days: BTreeMap<Date, &DailyArrivals> = old.iter().map(|d| (d.date, d)).collect();
-    let new_days: BTreeMap<Date, &DailyArrivals> = new.iter().map(|d| (d.date, d)).collect();
-    let days_added: Vec<Date> = new_days
-        .keys()
-        .filter(|d| !old_days.contains_key(d))
-        .copied()
-        .collect();
-    let days_removed: Vec<Date> = old_days
-        .keys()
-        .filter(|d| !new_days.contains_key(d))
-        .copied()
-        .collect();
-    let days_revised: Vec<RevisedDay> = new_days
-        .iter()
-        .filter_map(|(date, n)| {
-            let o = old_days.get(date)?;
-            ((o.people, o.boats) != (n.people, n.boats)).then_some(RevisedDay {
-                date: *date,
-                people: (o.people, n.people),
-                boats: (o.boats, n.boats),
-            })
-        })
-        .collect();
+    let days = DaysCompared::new(old, new);
     let mut parts = Vec::new();
-    if let (Some(first), Some(last)) = (days_added.first(), days_added.last()) {
-        let added: u64 = days_added
-            .iter()
-            .filter_map(|d| new_days.get(d))
-            .map(|d| d.people)
-            .sum();
-        parts.push(format!(
-            "{} day{} added ({}{}; {} people)",
-            days_added.len(),
-            if days_added.len() == 1 { "" } else { "s" },
-            long_date(*first),
-            if first == last {
-                String::new()
-            } else {
-                format!(" to {}", long_date(*last))
-            },
-            crate::text::fmt_num(added as f64, 0)
-        ));
-    }
-    if !days_revised.is_empty() {
-        let shown: Vec<String> = days_revised
-            .iter()
-            .take(5)
-            .map(|r| {
-                let mut what = Vec::new();
-                if r.people.0 != r.people.1 {
-                    what.push(format!("people {} → {}", r.people.0, r.people.1));
-                }
-                if r.boats.0 != r.boats.1 {
-                    what.push(format!("boats {} → {}", r.boats.0, r.boats.1));
-                }
-                format!("{}: {}", long_date(r.date), what.join(", "))
-            })
-            .collect();
-        let net: i64 = days_revised
-            .iter()
-            .map(|r| r.people.1 as i64 - r.people.0 as i64)
-            .sum();
-        parts.push(format!(
-            "{} day{} revised ({}{}; net {} people)",
-            days_revised.len(),
-            if days_revised.len() == 1 { "" } else { "s" },
-            shown.join("; "),
-            if days_revised.len() > 5 { "; …" } else { "" },
-            signed(net as f64, 0)
-        ));
-    }
-    if !days_removed.is_empty() {
+    parts.extend(days.added_phrase());
+    parts.extend(revised_phrase(&days.revised));
+    if !days.removed.is_empty() {
         parts.push(format!(
             "{} day{} removed",
-            days_removed.len(),
-            if days_removed.len() == 1 { "" } else { "s" }
+            days.removed.len(),
+            if days.removed.len() == 1 { "" } else { "s" }
         ));
     }
     let release = if old_fig.source.released == new_fig.source.released {
@@ -431,11 +364,114 @@ fn data_change(
         summary,
         released: (old_fig.source.released, new_fig.source.released),
         as_of: (old_fig.as_of, new_fig.as_of),
-        days_added,
-        days_removed,
-        days_revised,
+        days_added: days.added,
+        days_removed: days.removed,
+        days_revised: days.revised,
         files_changed,
     }
+}
+
+/// Two daily series set side by side, day by day.
+struct DaysCompared<'a> {
+    /// The new series' days, by date.
+    new_days: BTreeMap<Date, &'a DailyArrivals>,
+    /// Days only the new series has.
+    added: Vec<Date>,
+    /// Days only the old series has.
+    removed: Vec<Date>,
+    /// Days both have, with other counts.
+    revised: Vec<RevisedDay>,
+}
+
+impl<'a> DaysCompared<'a> {
+    fn new(old: &'a [DailyArrivals], new: &'a [DailyArrivals]) -> DaysCompared<'a> {
+        let old_days: BTreeMap<Date, &DailyArrivals> = old.iter().map(|d| (d.date, d)).collect();
+        let new_days: BTreeMap<Date, &DailyArrivals> = new.iter().map(|d| (d.date, d)).collect();
+        let added = new_days
+            .keys()
+            .filter(|d| !old_days.contains_key(d))
+            .copied()
+            .collect();
+        let removed = old_days
+            .keys()
+            .filter(|d| !new_days.contains_key(d))
+            .copied()
+            .collect();
+        let revised = new_days
+            .iter()
+            .filter_map(|(date, n)| {
+                let o = old_days.get(date)?;
+                ((o.people, o.boats) != (n.people, n.boats)).then_some(RevisedDay {
+                    date: *date,
+                    people: (o.people, n.people),
+                    boats: (o.boats, n.boats),
+                })
+            })
+            .collect();
+        DaysCompared {
+            new_days,
+            added,
+            removed,
+            revised,
+        }
+    }
+
+    /// "2 days added (3 August 2026 to 4 August 2026; 7 people)", if any were.
+    fn added_phrase(&self) -> Option<String> {
+        let (first, last) = (self.added.first()?, self.added.last()?);
+        let people: u64 = self
+            .added
+            .iter()
+            .filter_map(|d| self.new_days.get(d))
+            .map(|d| d.people)
+            .sum();
+        Some(format!(
+            "{} day{} added ({}{}; {} people)",
+            self.added.len(),
+            if self.added.len() == 1 { "" } else { "s" },
+            long_date(*first),
+            if first == last {
+                String::new()
+            } else {
+                format!(" to {}", long_date(*last))
+            },
+            crate::text::fmt_num(people as f64, 0)
+        ))
+    }
+}
+
+/// "1 day revised (2 August 2026: people 20 → 25; net +5 people)", naming
+/// the first five days revised, if any were.
+fn revised_phrase(revised: &[RevisedDay]) -> Option<String> {
+    if revised.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = revised
+        .iter()
+        .take(5)
+        .map(|r| {
+            let mut what = Vec::new();
+            if r.people.0 != r.people.1 {
+                what.push(format!("people {} → {}", r.people.0, r.people.1));
+            }
+            if r.boats.0 != r.boats.1 {
+                what.push(format!("boats {} → {}", r.boats.0, r.boats.1));
+            }
+            format!("{}: {}", long_date(r.date), what.join(", "))
+        })
+        .collect();
+    let net: i64 = revised
+        .iter()
+        .map(|r| r.people.1 as i64 - r.people.0 as i64)
+        .sum();
+    Some(format!(
+        "{} day{} revised ({}{}; net {} people)",
+        revised.len(),
+        if revised.len() == 1 { "" } else { "s" },
+        shown.join("; "),
+        if revised.len() > 5 { "; …" } else { "" },
+        signed(net as f64, 0)
+    ))
 }
 
 /// Pairs briefs by slug, in the new index order, then the removed ones.
