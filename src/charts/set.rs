@@ -391,11 +391,8 @@ impl ChartSet {
             bars,
             decimals,
         };
-        Ok(
-            self.place((request.name.clone(), years), subtitle, &input, || {
-                input.data()
-            }),
-        )
+        let key = (request.name.clone(), years);
+        Ok(self.place(key, subtitle, &input, || input.data()))
     }
 
     pub(super) fn cumulative(
@@ -450,11 +447,8 @@ impl ChartSet {
             lines,
             highlight,
         };
-        Ok(
-            self.place(("cumulative".into(), years), subtitle, &input, || {
-                data_of_rows(&input, &rows)
-            }),
-        )
+        let key = ("cumulative".into(), years);
+        Ok(self.place(key, subtitle, &input, || data_of_rows(&input, &rows)))
     }
 
     pub(super) fn projection(
@@ -508,11 +502,8 @@ impl ChartSet {
                 .map(|r| (r.year, r.total))
                 .collect(),
         };
-        Ok(
-            self.place(("projection".into(), Vec::new()), subtitle, &input, || {
-                input.data()
-            }),
-        )
+        let key = ("projection".into(), Vec::new());
+        Ok(self.place(key, subtitle, &input, || input.data()))
     }
 
     pub(super) fn backtest(
@@ -555,11 +546,8 @@ impl ChartSet {
             source: self.source.clone(),
             rows,
         };
-        Ok(
-            self.place(("backtest".into(), years), subtitle, &input, || {
-                input.data()
-            }),
-        )
+        let key = ("backtest".into(), years);
+        Ok(self.place(key, subtitle, &input, || input.data()))
     }
 
     pub(super) fn pilot_chart(
@@ -619,11 +607,8 @@ impl ChartSet {
             planned,
             reported,
         };
-        Ok(
-            self.place((request.name.clone(), Vec::new()), subtitle, &input, || {
-                input.data()
-            }),
-        )
+        let key = (request.name.clone(), Vec::new());
+        Ok(self.place(key, subtitle, &input, || input.data()))
     }
 }
 
