@@ -187,13 +187,27 @@ impl BuildArgs {
 enum ImportCommand {
     /// The Home Office small-boats time series (.ods, tables SB_01 and SB_02):
     /// rewrites data/crossings.yaml.
-    HomeOffice {
-        /// The release as downloaded from gov.uk.
-        file: PathBuf,
-        /// The release's publication date, when the file's own date is wrong or missing.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-        release_date: Option<Date>,
-    },
+    HomeOffice(HomeOfficeArgs),
+}
+
+#[derive(Debug, Args)]
+struct HomeOfficeArgs {
+    /// The release as downloaded from gov.uk (or --latest to fetch it).
+    #[arg(required_unless_present = "latest", conflicts_with = "latest")]
+    file: Option<PathBuf>,
+    /// Find the latest release on GOV.UK (its Content API), download it and import it.
+    #[arg(long)]
+    latest: bool,
+    /// With --latest: the Content API address of the publication, for a
+    /// mirror or a test server [default: GOV.UK's own]
+    #[arg(long, value_name = "URL")]
+    api_url: Option<String>,
+    /// With --latest: how long each request may take, in seconds [default: 60]
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<u64>,
+    /// The release's publication date, when the file's own date is wrong or missing.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    release_date: Option<Date>,
 }
 
 /// A day given on the command line, refused with what was expected.
@@ -226,9 +240,7 @@ fn run(cli: &Cli) -> Result<()> {
             crate::synthetic::write_synthetic_site(&cli.root, &args.out, args.briefs, args.hugo)
         }
         Command::Diff(args) => diff(&cli.root, args),
-        Command::Import(ImportCommand::HomeOffice { file, release_date }) => {
-            import(&cli.root, file, *release_date)
-        }
+        Command::Import(ImportCommand::HomeOffice(args)) => import(&cli.root, args),
     }
 }
 
@@ -399,11 +411,54 @@ fn new_brief(root: &Path, slug: &str) -> Result<()> {
     Ok(())
 }
 
-fn import(root: &Path, file: &Path, release_date: Option<Date>) -> Result<()> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        Error::io(file, "read", &e).help("expected the path of the release as downloaded (.ods)")
-    })?;
-    let release = home_office::read_release(file, &bytes, release_date)?;
+fn import(root: &Path, args: &HomeOfficeArgs) -> Result<()> {
+    match &args.file {
+        Some(_) if args.api_url.is_some() || args.timeout.is_some() => Err(Error::new(
+            "--api-url and --timeout are for --latest, which fetches the release",
+        )
+        .help("import a file with `brief import home-office FILE`, or fetch one with `--latest`")),
+        Some(file) => {
+            let bytes = std::fs::read(file).map_err(|e| {
+                Error::io(file, "read", &e)
+                    .help("expected the path of the release as downloaded (.ods)")
+            })?;
+            import_release(root, file, &bytes, args.release_date)
+        }
+        None => {
+            let lookup = crate::import::latest::Lookup {
+                api_url: (args.api_url.as_deref())
+                    .unwrap_or(crate::import::latest::CONTENT_API_URL)
+                    .to_string(),
+                timeout: std::time::Duration::from_secs(args.timeout.unwrap_or(60).max(1)),
+                max_bytes: home_office::MAX_RELEASE_BYTES as u64,
+            };
+            let found = crate::import::latest::find_latest(&lookup)?;
+            println!(
+                "Found “{}” ({}) on GOV.UK, published {}{}",
+                found.title,
+                found.filename,
+                found.published,
+                found
+                    .change_note
+                    .as_ref()
+                    .map_or(String::new(), |n| format!(": {n}"))
+            );
+            let name = Path::new(&found.filename);
+            import_release(root, name, &found.bytes, args.release_date)
+        }
+    }
+}
+
+/// Imports the release `bytes` (named `file` in errors) into
+/// data/crossings.yaml, which is left as it was unless the whole release
+/// reads and its data load.
+fn import_release(
+    root: &Path,
+    file: &Path,
+    bytes: &[u8],
+    release_date: Option<Date>,
+) -> Result<()> {
+    let release = home_office::read_release(file, bytes, release_date)?;
     let text = crate::data::crossings::to_yaml(&release.source, &release.days);
     let target_rel = Path::new("data/crossings.yaml");
     // What is written must load: check it before it replaces the old file.

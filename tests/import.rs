@@ -3,8 +3,10 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use common::{Day, Project, day_line, days_between};
 use jiff::civil::{Date, date};
@@ -576,4 +578,237 @@ fn an_import_killed_at_any_moment_leaves_the_old_file_or_the_new() {
         assert!(leftovers.len() <= 3, "no stray .yaml files appear in data/");
     }
     assert!(seen[0] > 0 && seen[1] > 0, "{seen:?}");
+}
+
+// ---------------------------------------------------------------------------
+// --latest: the release found through a Content API served on 127.0.0.1
+
+/// What the server answers at one path: status, body, pause before it.
+type Route = (u16, Vec<u8>, Duration);
+
+/// A local HTTP server that answers each path as routed (404 otherwise),
+/// until dropped.
+struct Server {
+    server: Arc<tiny_http::Server>,
+    routes: Arc<Mutex<BTreeMap<String, Route>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let routes: Arc<Mutex<BTreeMap<String, Route>>> = Arc::default();
+        let (serving, routing) = (Arc::clone(&server), Arc::clone(&routes));
+        let thread = std::thread::spawn(move || {
+            for request in serving.incoming_requests() {
+                let route = routing.lock().unwrap().get(request.url()).cloned();
+                // Each answer on its own thread: a slow one holds up no other.
+                std::thread::spawn(move || {
+                    let (status, body, pause) =
+                        route.unwrap_or((404, b"not found".to_vec(), Duration::ZERO));
+                    std::thread::sleep(pause);
+                    let response = tiny_http::Response::from_data(body).with_status_code(status);
+                    let _ = request.respond(response);
+                });
+            }
+        });
+        Server {
+            server,
+            routes,
+            thread: Some(thread),
+        }
+    }
+
+    fn route(&self, path: &str, route: Route) {
+        self.routes.lock().unwrap().insert(path.to_string(), route);
+    }
+
+    fn url(&self, path: &str) -> String {
+        let port = self.server.server_addr().to_ip().unwrap().port();
+        format!("http://127.0.0.1:{port}{path}")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+const API_PATH: &str = "/api/content/government/publications/migrants-detected-crossing-the-english-channel-in-small-boats";
+const SERIES_PATH: &str = "/media/66c5/small-boats-time-series-to-17-august-2026.ods";
+
+fn ok(body: impl Into<Vec<u8>>) -> Route {
+    (200, body.into(), Duration::ZERO)
+}
+
+/// A server standing in for GOV.UK: the Content API's answer (shaped as
+/// GOV.UK's, tests/fixtures) at API_PATH, naming files on this server, and
+/// `release` as the publication's time series.
+fn gov_uk(release: Vec<u8>) -> Server {
+    let server = Server::start();
+    let answer =
+        include_str!("fixtures/govuk-content-api.json").replace("{{ASSETS}}", &server.url(""));
+    server.route(API_PATH, ok(answer));
+    server.route(SERIES_PATH, ok(release));
+    server
+}
+
+fn latest(p: &Project, server: &Server, extra: &[&str]) -> common::Output {
+    let api = server.url(API_PATH);
+    let mut args = vec!["import", "home-office", "--latest", "--api-url", &api];
+    args.extend_from_slice(extra);
+    p.run(&args)
+}
+
+#[test]
+fn the_latest_release_is_found_imported_and_then_up_to_date() {
+    let p = Project::new();
+    let server = gov_uk(Release::of(&small_days()).ods());
+    let out = latest(&p, &server, &[]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("Found “Migrants detected crossing the English Channel in small boats – time series” (small-boats-time-series-to-17-august-2026.ods) on GOV.UK, published 2026-08-21T09:30:00.000+01:00: Data updated to 17 August 2026.\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Imported 90 days (2018-01-01 to 2018-03-31)"),
+        "{}",
+        out.stdout
+    );
+    // The same as importing the file by hand.
+    let fetched = p.read_bytes("data/crossings.yaml");
+    let by_hand = Project::new();
+    import_ok(&by_hand, &Release::of(&small_days()), &[]);
+    assert_eq!(fetched, by_hand.read_bytes("data/crossings.yaml"));
+    // A second run finds the same release and changes nothing.
+    let again = latest(&p, &server, &[]);
+    assert_eq!(again.status, 0, "{}", again.stderr);
+    assert!(
+        again
+            .stdout
+            .contains("already this release; nothing changed"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(p.read_bytes("data/crossings.yaml"), fetched);
+}
+
+#[test]
+fn every_failure_to_fetch_says_why_and_leaves_the_data_as_it_was() {
+    let release = Release::of(&small_days()).ods();
+    let no_series = include_str!("fixtures/govuk-content-api.json")
+        .replace("time series", "tables")
+        .replace("{{ASSETS}}", "http://127.0.0.1:9");
+    let too_big = vec![b'x'; 20 * 1024 * 1024 + 1];
+    type Break = Box<dyn Fn(&Server)>;
+    let cases: Vec<(&str, Break, &[&str], &str)> = vec![
+        (
+            "the API fails",
+            Box::new(|s| s.route(API_PATH, (500, b"oops".to_vec(), Duration::ZERO))),
+            &[],
+            "the server answered 500",
+        ),
+        (
+            "the API answers something else",
+            Box::new(|s| s.route(API_PATH, ok(r#"{"details": {"body": "<p>hi</p>"}}"#))),
+            &[],
+            "is not a publication as expected",
+        ),
+        (
+            "the API answers HTML",
+            Box::new(|s| s.route(API_PATH, ok("<!doctype html><p>Page not found</p>"))),
+            &[],
+            "is not a publication as expected",
+        ),
+        (
+            "no attachment is the time series",
+            Box::new(move |s| s.route(API_PATH, ok(no_series.clone()))),
+            &[],
+            "no time-series spreadsheet among its attachments",
+        ),
+        (
+            "the time series is gone",
+            Box::new(|s| s.route(SERIES_PATH, (404, b"gone".to_vec(), Duration::ZERO))),
+            &[],
+            "the server answered 404",
+        ),
+        (
+            "the attachment is not a release",
+            Box::new(|s| s.route(SERIES_PATH, ok("Date,Migrants arrived\n01/01/2018,5\n"))),
+            &[],
+            "small-boats-time-series-to-17-august-2026.ods",
+        ),
+        (
+            "the download is over the size limit",
+            Box::new(move |s| s.route(SERIES_PATH, ok(too_big.clone()))),
+            &[],
+            "larger than 20971520 bytes",
+        ),
+        (
+            "the API is too slow",
+            Box::new(|s| {
+                let answer = include_str!("fixtures/govuk-content-api.json");
+                s.route(API_PATH, (200, answer.into(), Duration::from_secs(4)));
+            }),
+            &["--timeout", "1"],
+            "it took too long",
+        ),
+    ];
+    for (case, break_it, extra, expected) in cases {
+        let p = Project::new();
+        let before = p.read_bytes("data/crossings.yaml");
+        let server = gov_uk(release.clone());
+        break_it(&server);
+        let out = latest(&p, &server, extra);
+        assert_eq!(out.status, 1, "{case}: {}", out.stdout);
+        assert!(out.stderr.contains(expected), "{case}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("= "),
+            "{case} gives no help: {}",
+            out.stderr
+        );
+        assert_eq!(p.read_bytes("data/crossings.yaml"), before, "{case}");
+    }
+    // Nothing listening at all.
+    let p = Project::new();
+    let before = p.read_bytes("data/crossings.yaml");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let api = format!("http://127.0.0.1:{port}{API_PATH}");
+    let out = p.run(&["import", "home-office", "--latest", "--api-url", &api]);
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr
+            .contains("could not download the publication's entry"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(p.read_bytes("data/crossings.yaml"), before);
+}
+
+#[test]
+fn the_fetch_options_go_with_latest_only() {
+    let p = Project::new();
+    let out = import(
+        &p,
+        "release.ods",
+        &Release::of(&small_days()).ods(),
+        &["--api-url", "http://127.0.0.1:9/"],
+    );
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr
+            .contains("--api-url and --timeout are for --latest"),
+        "{}",
+        out.stderr
+    );
 }

@@ -1,3 +1,4 @@
 //! Importers: official releases in, `data/*.yaml` out.
 
 pub mod home_office;
+pub mod latest;
