@@ -3,12 +3,11 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{Cursor, Write};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Day, Project, day_line, days_between};
+use common::{Day, Project, Route, Server, day_line, days_between};
 use jiff::civil::{Date, date};
 use zip::CompressionMethod;
 use zip::write::{SimpleFileOptions, ZipWriter};
@@ -583,61 +582,6 @@ fn an_import_killed_at_any_moment_leaves_the_old_file_or_the_new() {
 // ---------------------------------------------------------------------------
 // --latest: the release found through a Content API served on 127.0.0.1
 
-/// What the server answers at one path: status, body, pause before it.
-type Route = (u16, Vec<u8>, Duration);
-
-/// A local HTTP server that answers each path as routed (404 otherwise),
-/// until dropped.
-struct Server {
-    server: Arc<tiny_http::Server>,
-    routes: Arc<Mutex<BTreeMap<String, Route>>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-        let routes: Arc<Mutex<BTreeMap<String, Route>>> = Arc::default();
-        let (serving, routing) = (Arc::clone(&server), Arc::clone(&routes));
-        let thread = std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let route = routing.lock().unwrap().get(request.url()).cloned();
-                // Each answer on its own thread: a slow one holds up no other.
-                std::thread::spawn(move || {
-                    let (status, body, pause) =
-                        route.unwrap_or((404, b"not found".to_vec(), Duration::ZERO));
-                    std::thread::sleep(pause);
-                    let response = tiny_http::Response::from_data(body).with_status_code(status);
-                    let _ = request.respond(response);
-                });
-            }
-        });
-        Server {
-            server,
-            routes,
-            thread: Some(thread),
-        }
-    }
-
-    fn route(&self, path: &str, route: Route) {
-        self.routes.lock().unwrap().insert(path.to_string(), route);
-    }
-
-    fn url(&self, path: &str) -> String {
-        let port = self.server.server_addr().to_ip().unwrap().port();
-        format!("http://127.0.0.1:{port}{path}")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
 const API_PATH: &str = "/api/content/government/publications/migrants-detected-crossing-the-english-channel-in-small-boats";
 const SERIES_PATH: &str = "/media/66c5/small-boats-time-series-to-17-august-2026.ods";
 
@@ -811,4 +755,101 @@ fn the_fetch_options_go_with_latest_only() {
         "{}",
         out.stderr
     );
+}
+
+// ---------------------------------------------------------------------------
+// scripts/weekly-update, the scheduled workflow's script, run here against
+// the local server (a dry run: it prints the pull request it would open)
+
+/// Runs `git` in `dir`, which must succeed.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A project in a git repository of its own, everything committed.
+fn committed_project() -> Project {
+    let p = Project::new();
+    p.write(".gitignore", "output/\n");
+    p.brief(
+        "arrivals",
+        &common::brief_text(
+            "Arrivals",
+            "2026-08-21",
+            "So far: {{ ytd.people | thousands }}.\n",
+        ),
+    );
+    git(p.root(), &["init", "--quiet", "--initial-branch", "main"]);
+    git(p.root(), &["add", "."]);
+    git(p.root(), &["commit", "--quiet", "-m", "start"]);
+    p
+}
+
+fn weekly_update(p: &Project, server: &Server) -> common::Output {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/weekly-update");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .current_dir(p.root())
+        .env("BRIEF", env!("CARGO_BIN_EXE_brief"))
+        .env("API_URL", server.url(API_PATH))
+        .env("CHECKS", "true")
+        .env("DRY_RUN", "1")
+        .output()
+        .unwrap();
+    common::Output {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The fixture project's series and a week more: the next release.
+fn next_release() -> Release {
+    let mut days = common::series();
+    let last = days[days.len() - 1].date;
+    let week_on = last.checked_add(jiff::ToSpan::days(7)).unwrap();
+    days.extend(days_between(last.tomorrow().unwrap(), week_on));
+    Release::of(&days)
+}
+
+#[test]
+fn the_weekly_update_proposes_a_new_release_and_leaves_an_old_one_alone() {
+    let p = committed_project();
+    let before = p.read_bytes("data/crossings.yaml");
+    let server = gov_uk(next_release().ods());
+    let out = weekly_update(&p, &server);
+    assert_eq!(out.status, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("Would open a pull request from data/2026-08-21: Data: the Home Office release of 2026-08-21\n"),
+        "{}",
+        out.stdout
+    );
+    // The body is brief diff's report of the change.
+    assert!(out.stdout.contains("Crossings:"), "{}", out.stdout);
+    assert!(out.stdout.contains("arrivals"), "{}", out.stdout);
+    // A dry run leaves the checkout as it was.
+    assert_eq!(p.read_bytes("data/crossings.yaml"), before);
+
+    // Once that release is imported and committed, the next run does nothing.
+    import_ok(&p, &next_release(), &[]);
+    git(p.root(), &["commit", "--quiet", "-am", "the release"]);
+    let again = weekly_update(&p, &server);
+    assert_eq!(again.status, 0, "{}", again.stderr);
+    assert!(
+        again
+            .stdout
+            .contains("the latest release is already imported; nothing to do"),
+        "{}",
+        again.stdout
+    );
+    assert!(!again.stdout.contains("Would open"), "{}", again.stdout);
 }

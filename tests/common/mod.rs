@@ -345,3 +345,62 @@ pub fn assert_no_live_links(dir: &Path) {
         }
     }
 }
+
+/// What the server answers at one path: status, body, pause before it.
+pub type Route = (u16, Vec<u8>, std::time::Duration);
+
+/// A local HTTP server that answers each path as routed (404 otherwise),
+/// until dropped.
+pub struct Server {
+    server: std::sync::Arc<tiny_http::Server>,
+    routes: std::sync::Arc<std::sync::Mutex<BTreeMap<String, Route>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let routes: std::sync::Arc<std::sync::Mutex<BTreeMap<String, Route>>> =
+            std::sync::Arc::default();
+        let (serving, routing) = (
+            std::sync::Arc::clone(&server),
+            std::sync::Arc::clone(&routes),
+        );
+        let thread = std::thread::spawn(move || {
+            for request in serving.incoming_requests() {
+                let route = routing.lock().unwrap().get(request.url()).cloned();
+                // Each answer on its own thread: a slow one holds up no other.
+                std::thread::spawn(move || {
+                    let (status, body, pause) =
+                        route.unwrap_or((404, b"not found".to_vec(), std::time::Duration::ZERO));
+                    std::thread::sleep(pause);
+                    let response = tiny_http::Response::from_data(body).with_status_code(status);
+                    let _ = request.respond(response);
+                });
+            }
+        });
+        Server {
+            server,
+            routes,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn route(&self, path: &str, route: Route) {
+        self.routes.lock().unwrap().insert(path.to_string(), route);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        let port = self.server.server_addr().to_ip().unwrap().port();
+        format!("http://127.0.0.1:{port}{path}")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
