@@ -72,6 +72,15 @@ fn the_weeks_data_change_comes_first_in_a_sentence() {
         text.contains("the release of 30 March 2023 → 6 April 2023"),
         "{text}"
     );
+    // And every revised day in a table, with its counts before and after.
+    assert!(
+        text.contains(&format!(
+            "| Day revised | People | Boats |\n|---|---:|---:|\n| 20 March 2023 | {} → {} |",
+            common::thousands(before),
+            common::thousands(after)
+        )),
+        "{text}"
+    );
 }
 
 #[test]

@@ -636,6 +636,7 @@ impl Report {
     pub fn to_markdown(&self) -> String {
         let mut out = String::from("## What changes in the briefs\n\n");
         out.push_str(&format!("**Data.** {}\n\n", self.data.summary));
+        out.push_str(&revised_days_table(&self.data.days_revised));
         if self.is_unchanged() {
             out.push_str("No figure in any brief changed: every brief reads as before.\n");
             return out;
@@ -684,9 +685,63 @@ impl Report {
     }
 }
 
+/// Every revised day with its counts before and after, as a Markdown
+/// table (folded away when long): the summary names only the first five.
+fn revised_days_table(revised: &[RevisedDay]) -> String {
+    if revised.is_empty() {
+        return String::new();
+    }
+    let change = |(before, after): (u64, u64)| {
+        if before == after {
+            crate::text::fmt_count(after)
+        } else {
+            format!(
+                "{} → {}",
+                crate::text::fmt_count(before),
+                crate::text::fmt_count(after)
+            )
+        }
+    };
+    let mut table = String::from("| Day revised | People | Boats |\n|---|---:|---:|\n");
+    for r in revised {
+        table.push_str(&format!(
+            "| {} | {} | {} |\n",
+            long_date(r.date),
+            change(r.people),
+            change(r.boats)
+        ));
+    }
+    if revised.len() <= 10 {
+        return format!("{table}\n");
+    }
+    format!(
+        "<details><summary>The {} days revised</summary>\n\n{table}\n</details>\n\n",
+        revised.len()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_revised_day_is_listed_with_its_counts() {
+        let day = |d: i8, people: (u64, u64), boats: (u64, u64)| RevisedDay {
+            date: Date::new(2026, 8, d).unwrap(),
+            people,
+            boats,
+        };
+        let table = revised_days_table(&[day(2, (20, 25), (1, 1)), day(3, (1500, 1499), (30, 29))]);
+        assert_eq!(
+            table,
+            "| Day revised | People | Boats |\n|---|---:|---:|\n| 2 August 2026 | 20 → 25 | 1 |\n| 3 August 2026 | 1,500 → 1,499 | 30 → 29 |\n\n"
+        );
+        let many: Vec<RevisedDay> = (1..=12).map(|d| day(d, (1, 2), (0, 0))).collect();
+        let table = revised_days_table(&many);
+        assert!(table.starts_with("<details><summary>The 12 days revised</summary>"));
+        assert_eq!(table.matches(" | 1 → 2 | 0 |").count(), 12);
+        assert_eq!(revised_days_table(&[]), "");
+    }
 
     #[test]
     fn a_changed_number_is_reported_as_the_reader_sees_it() {
