@@ -195,3 +195,73 @@ fn an_unknown_revision_is_named() {
         out.stderr
     );
 }
+
+/// The brief whose words turn on the year's rank.
+const RANK: &str = "{{ ytd.people | thousands }} people so far.\n\n{% if ytd.rank == 1 %}\nThat is a record for that point in the year.\n{% elif ytd.rank == 2 %}\nThat is the second-highest total for that point in the year.\n{% else %}\nThat is below the two highest years.\n{% endif %}\n";
+
+#[test]
+fn a_sentence_the_new_figures_switch_comes_first_with_its_file_and_line() {
+    // 2023 far ahead of every year at its point, then revised down to
+    // between the two highest other years.
+    let p = Project::new();
+    p.brief("rank", &brief_text("Rank", "2023-03-20", RANK));
+    let mut days = days_between(date(2019, 1, 1), date(2023, 3, 24));
+    let this_year: Vec<usize> = (0..days.len())
+        .filter(|&i| days[i].date >= date(2023, 1, 1))
+        .collect();
+    for &i in &this_year {
+        days[i].people = 5_000;
+    }
+    p.write(
+        "data/crossings.yaml",
+        crossings_yaml(&days, date(2023, 3, 30)),
+    );
+    p.build_ok(&[]);
+    let figures = p.figures();
+    assert_eq!(figures["ytd"]["rank"], 1, "{:#}", figures["ytd"]);
+    let mut others: Vec<u64> = figures["ytd"]["same_point"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(y, _)| y.as_str() != "2023")
+        .map(|(_, v)| v.as_u64().unwrap())
+        .collect();
+    others.sort_unstable();
+    let (second, first) = (others[others.len() - 2], others[others.len() - 1]);
+    git(&p, &["init", "-q"]);
+    git(&p, &["add", "."]);
+    git(&p, &["commit", "-qm", "base"]);
+    // Between the two: second place.
+    let per_day = (second + first) / 2 / this_year.len() as u64;
+    for &i in &this_year {
+        days[i].people = per_day;
+    }
+    p.write(
+        "data/crossings.yaml",
+        crossings_yaml(&days, date(2023, 3, 30)),
+    );
+
+    let out = p.run(&["diff", "--base", "HEAD"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let report = out.stdout;
+    let flipped = "- `briefs/rank.md:9` — *That is a record for that point in the year.* → *That is the second-highest total for that point in the year.* (`ytd.rank == 1` / `ytd.rank == 2`, reading ytd.rank)";
+    assert!(report.contains(flipped), "{report}");
+    // First in the report: before the data change and the figures.
+    let at = report.find(flipped).unwrap();
+    assert!(at < report.find("**Data.**").unwrap(), "{report}");
+
+    let json = p.run(&["diff", "--base", "HEAD", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let brief = value["briefs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["slug"] == "rank")
+        .unwrap();
+    assert_eq!(brief["flipped"][0]["line"], 9);
+    assert_eq!(brief["flipped"][0]["figures"][0], "ytd.rank");
+    assert_eq!(
+        brief["flipped"][0]["after"],
+        "That is the second-highest total for that point in the year."
+    );
+}

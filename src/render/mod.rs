@@ -1,6 +1,7 @@
 //! Rendering: a brief's body through Tera, then Markdown, then into the
 //! site's HTML templates.
 
+pub mod branches;
 pub mod budget;
 pub mod chart_fn;
 pub mod feed;

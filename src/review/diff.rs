@@ -16,6 +16,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices};
 use crate::error::{Error, Result};
 use crate::model::{DailyArrivals, Figures};
 use crate::project::Project;
+use crate::render::branches::{Choice, Taken, figures_read};
 use crate::site::{self, BriefText, BuildOptions};
 use crate::text::{MONTH_NAMES, MONTHS, long_date};
 
@@ -99,6 +100,24 @@ pub struct BriefChange {
     pub status: Status,
     /// The numbers that read differently.
     pub changes: Vec<NumberChange>,
+    /// The sentences the new figures switched: `{% if %}` choices that
+    /// now take another arm.
+    pub flipped: Vec<FlippedChoice>,
+}
+
+/// A choice of a brief that takes another arm with the new figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlippedChoice {
+    /// The line of its `{% if %}` in the brief's file.
+    pub line: usize,
+    /// Its conditions, as written.
+    pub conditions: Vec<String>,
+    /// The figures they read.
+    pub figures: Vec<String>,
+    /// The text it gave before ("" when no arm was taken).
+    pub before: String,
+    /// The text it gives now.
+    pub after: String,
 }
 
 /// The whole report.
@@ -479,14 +498,15 @@ fn compare_briefs(before: &[BriefText], after: &[BriefText]) -> Vec<BriefChange>
     let old: BTreeMap<&str, &BriefText> = before.iter().map(|b| (b.slug.as_str(), b)).collect();
     let mut out = Vec::new();
     for new in after {
-        let (status, changes) = match old.get(new.slug.as_str()) {
-            None => (Status::Added, Vec::new()),
+        let (status, changes, flipped) = match old.get(new.slug.as_str()) {
+            None => (Status::Added, Vec::new(), Vec::new()),
             Some(old) => {
                 let changes = number_changes(&old.text, &new.text);
-                if changes.is_empty() {
-                    (Status::Unchanged, changes)
+                let flipped = flipped_choices(&old.choices, &new.choices);
+                if changes.is_empty() && flipped.is_empty() {
+                    (Status::Unchanged, changes, flipped)
                 } else {
-                    (Status::Changed, changes)
+                    (Status::Changed, changes, flipped)
                 }
             }
         };
@@ -496,6 +516,7 @@ fn compare_briefs(before: &[BriefText], after: &[BriefText]) -> Vec<BriefChange>
             path: new.path.clone(),
             status,
             changes,
+            flipped,
         });
     }
     let new_slugs: BTreeSet<&str> = after.iter().map(|b| b.slug.as_str()).collect();
@@ -509,6 +530,51 @@ fn compare_briefs(before: &[BriefText], after: &[BriefText]) -> Vec<BriefChange>
             path: gone.path.clone(),
             status: Status::Removed,
             changes: Vec::new(),
+            flipped: Vec::new(),
+        });
+    }
+    out
+}
+
+/// The choices that take another arm in `new` than in `old`. A choice is
+/// matched with the first one of `old` not yet matched that has the same
+/// conditions, so that an edit elsewhere in the brief moves no pairing; a
+/// choice whose arm cannot be told on either side is left out.
+fn flipped_choices(old: &[(Choice, Taken)], new: &[(Choice, Taken)]) -> Vec<FlippedChoice> {
+    let conditions = |c: &Choice| -> Vec<Option<String>> {
+        c.arms.iter().map(|a| a.condition.clone()).collect()
+    };
+    let mut used = vec![false; old.len()];
+    let mut out = Vec::new();
+    for (choice, now) in new {
+        let Some(i) =
+            (0..old.len()).find(|&i| !used[i] && conditions(&old[i].0) == conditions(choice))
+        else {
+            continue;
+        };
+        used[i] = true;
+        let (before_choice, then) = &old[i];
+        if then == now || *then == Taken::Unknown || *now == Taken::Unknown {
+            continue;
+        }
+        let text = |c: &Choice, t: &Taken| match t {
+            Taken::Arm(k) => c.arms.get(*k).map_or(String::new(), |a| a.text.clone()),
+            _ => String::new(),
+        };
+        let written: Vec<String> = choice
+            .arms
+            .iter()
+            .filter_map(|a| a.condition.clone())
+            .collect();
+        let mut figures: Vec<String> = written.iter().flat_map(|c| figures_read(c)).collect();
+        figures.sort();
+        figures.dedup();
+        out.push(FlippedChoice {
+            line: choice.arms.first().map_or(0, |a| a.line),
+            conditions: written,
+            figures,
+            before: text(before_choice, then),
+            after: text(choice, now),
         });
     }
     out
@@ -635,6 +701,7 @@ impl Report {
     /// The report as Markdown for a pull-request comment.
     pub fn to_markdown(&self) -> String {
         let mut out = String::from("## What changes in the briefs\n\n");
+        out.push_str(&self.flipped_markdown());
         out.push_str(&format!("**Data.** {}\n\n", self.data.summary));
         out.push_str(&revised_days_table(&self.data.days_revised));
         if self.is_unchanged() {
@@ -648,6 +715,9 @@ impl Report {
                 Status::Unchanged => unchanged.push(heading),
                 Status::Added => out.push_str(&format!("### {heading}\n\nA new brief.\n\n")),
                 Status::Removed => out.push_str(&format!("### {heading}\n\nRemoved.\n\n")),
+                Status::Changed if brief.changes.is_empty() => out.push_str(&format!(
+                    "### {heading}\n\nNo figure reads differently; its words change (above).\n\n"
+                )),
                 Status::Changed => {
                     let n = brief.changes.len();
                     out.push_str(&format!(
@@ -674,6 +744,42 @@ impl Report {
                 out.push_str(&format!("- {u}\n"));
             }
         }
+        out
+    }
+
+    /// The sentences the new figures switched, first in the report: the
+    /// numbers around them are right, the words may not be.
+    fn flipped_markdown(&self) -> String {
+        let flips: Vec<(&BriefChange, &FlippedChoice)> = self
+            .briefs
+            .iter()
+            .flat_map(|b| b.flipped.iter().map(move |f| (b, f)))
+            .collect();
+        if flips.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from(
+            "**Sentences to reread.** The new figures switch these choices of words:\n\n",
+        );
+        let quote = |t: &str| {
+            if t.is_empty() {
+                "(nothing)".to_string()
+            } else {
+                format!("*{}*", cell(t))
+            }
+        };
+        for (brief, f) in flips {
+            out.push_str(&format!(
+                "- `{}:{}` — {} → {} (`{}`, reading {})\n",
+                brief.path,
+                f.line,
+                quote(&f.before),
+                quote(&f.after),
+                f.conditions.join("` / `"),
+                f.figures.join(", ")
+            ));
+        }
+        out.push('\n');
         out
     }
 

@@ -20,6 +20,7 @@ use crate::manifest::BriefEntry;
 use crate::model::{Figures, SourceInfo};
 use crate::output::{Sink, free_later};
 use crate::project::{Project, slash_path};
+use crate::render::branches::{self, Choice, Taken};
 use crate::render::chart_fn::{
     PlacedCharts, WriteChart, place_figures, register_chart_function, register_no_charts,
 };
@@ -345,6 +346,8 @@ pub struct BriefText {
     pub markdown: String,
     /// The brief's date.
     pub date: Date,
+    /// Its `{% if %}` choices, each with the arm these figures take.
+    pub choices: Vec<(Choice, Taken)>,
 }
 
 /// Renders the body of every published brief of `project` with `figures`
@@ -390,6 +393,13 @@ pub fn brief_texts(
         context.insert("root", "../");
         let body = engine.render_body(name, &context)?;
         let html = body_to_html(brief, &texts_by_path, &body)?;
+        let choices = branches::choices(&brief.body, brief.body_offset)
+            .into_iter()
+            .map(|choice| {
+                let arm = branches::taken(&choice, |condition| holds(&engine, condition, &context));
+                (choice, arm)
+            })
+            .collect();
         texts.push(BriefText {
             slug: brief.slug.clone(),
             title: brief.front.title.clone(),
@@ -397,9 +407,22 @@ pub fn brief_texts(
             text: html_to_text(&html),
             markdown: body,
             date: brief.front.date,
+            choices,
         });
     }
     Ok(texts)
+}
+
+/// Whether `condition` holds with `context`, told by a template of the
+/// condition alone; `None` when it cannot be told so (it reads a loop's
+/// variable, say).
+fn holds(engine: &Engine, condition: &str, context: &tera::Context) -> Option<bool> {
+    let test = format!("{{% if {condition} %}}1{{% else %}}0{{% endif %}}");
+    match engine.tera.render_str(&test, context, false).ok()?.as_str() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    }
 }
 
 /// Each brief file's whole text by its path, for error snippets.
