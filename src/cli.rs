@@ -429,7 +429,9 @@ fn import(root: &Path, args: &HomeOfficeArgs) -> Result<()> {
                 api_url: (args.api_url.as_deref())
                     .unwrap_or(crate::import::latest::CONTENT_API_URL)
                     .to_string(),
-                timeout: std::time::Duration::from_secs(args.timeout.unwrap_or(60).max(1)),
+                timeout: args.timeout.map_or(crate::import::latest::TIMEOUT, |s| {
+                    std::time::Duration::from_secs(s.max(1))
+                }),
                 max_bytes: home_office::MAX_RELEASE_BYTES as u64,
             };
             let found = crate::import::latest::find_latest(&lookup)?;

@@ -3,23 +3,10 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{Project, brief_text, crossings_yaml, days_between};
+use common::{Project, brief_text, crossings_yaml, days_between, git};
 use jiff::civil::date;
 
 const BODY: &str = "By {{ as_of | uk_date }}, {{ ytd.people | thousands }} people had arrived in {{ ytd.boats | thousands }} boats.\n\n| Year | People by then |\n|---|---:|\n{% for y, p in ytd.same_point %}| {{ y }} | {{ p | thousands }} |\n{% endfor %}\n";
-
-fn git(p: &Project, args: &[&str]) {
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(p.root())
-        .args(["-c", "user.email=test@example.org", "-c", "user.name=Test"])
-        .args(args)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
 
 /// A project committed with data to 24 March 2023, then given a week more
 /// (to 31 March) with 20 March revised, in the working tree.
@@ -35,9 +22,9 @@ fn week_of_changes() -> (Project, u64, u64) {
         "data/crossings.yaml",
         crossings_yaml(&days, date(2023, 3, 30)),
     );
-    git(&p, &["init", "-q"]);
-    git(&p, &["add", "."]);
-    git(&p, &["commit", "-qm", "week 12"]);
+    git(p.root(), &["init", "-q"]);
+    git(p.root(), &["add", "."]);
+    git(p.root(), &["commit", "-qm", "week 12"]);
     let revised = days
         .iter()
         .position(|d| d.date == date(2023, 3, 20))
@@ -87,10 +74,10 @@ fn the_weeks_data_change_comes_first_in_a_sentence() {
 fn each_briefs_changed_figures_read_as_in_the_brief() {
     let (p, _, _) = week_of_changes();
     // What the briefs say before and after, computed from the two builds.
-    git(&p, &["stash", "-q"]);
+    git(p.root(), &["stash", "-q"]);
     p.build_ok(&[]);
     let old = p.figures();
-    git(&p, &["stash", "pop", "-q"]);
+    git(p.root(), &["stash", "pop", "-q"]);
     p.build_ok(&[]);
     let new = p.figures();
     let out = p.run(&["diff", "--base", "HEAD"]);
@@ -141,8 +128,8 @@ fn json_for_tools() {
 #[test]
 fn no_change_says_so_and_succeeds() {
     let (p, _, _) = week_of_changes();
-    git(&p, &["add", "."]);
-    git(&p, &["commit", "-qm", "week 13"]);
+    git(p.root(), &["add", "."]);
+    git(p.root(), &["commit", "-qm", "week 13"]);
     let out = p.run(&["diff"]);
     assert!(out.status == 0, "{}", out.stderr);
     assert!(
@@ -228,9 +215,9 @@ fn a_sentence_the_new_figures_switch_comes_first_with_its_file_and_line() {
         .collect();
     others.sort_unstable();
     let (second, first) = (others[others.len() - 2], others[others.len() - 1]);
-    git(&p, &["init", "-q"]);
-    git(&p, &["add", "."]);
-    git(&p, &["commit", "-qm", "base"]);
+    git(p.root(), &["init", "-q"]);
+    git(p.root(), &["add", "."]);
+    git(p.root(), &["commit", "-qm", "base"]);
     // Between the two: second place.
     let per_day = (second + first) / 2 / this_year.len() as u64;
     for &i in &this_year {

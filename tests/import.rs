@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::io::{Cursor, Write};
 use std::time::Duration;
 
-use common::{Day, Project, Route, Server, day_line, days_between};
+use common::{Day, Project, Route, Server, day_line, days_between, git};
 use jiff::civil::{Date, date};
 use zip::CompressionMethod;
 use zip::write::{SimpleFileOptions, ZipWriter};
@@ -760,21 +760,6 @@ fn the_fetch_options_go_with_latest_only() {
 // ---------------------------------------------------------------------------
 // scripts/weekly-update, the scheduled workflow's script, run here against
 // the local server (a dry run: it prints the pull request it would open)
-
-/// Runs `git` in `dir`, which must succeed.
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// A project in a git repository of its own, everything committed.
 fn committed_project() -> Project {

@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+use super::templates::Engine;
+
 /// One `{% if %}` … `{% endif %}` block of a brief.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Choice {
@@ -146,6 +148,18 @@ pub fn taken(choice: &Choice, holds: impl Fn(&str) -> Option<bool>) -> Taken {
         }
     }
     Taken::Nothing
+}
+
+/// Whether `condition` holds with `context`, told by a template of the
+/// condition alone; `None` when it cannot be told so (it reads a loop's
+/// variable, say).
+pub fn holds(engine: &Engine, condition: &str, context: &tera::Context) -> Option<bool> {
+    let test = format!("{{% if {condition} %}}1{{% else %}}0{{% endif %}}");
+    match engine.tera.render_str(&test, context, false).ok()?.as_str() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    }
 }
 
 /// The figures a condition reads: its dotted names (`ytd.rank`), without

@@ -396,7 +396,9 @@ pub fn brief_texts(
         let choices = branches::choices(&brief.body, brief.body_offset)
             .into_iter()
             .map(|choice| {
-                let arm = branches::taken(&choice, |condition| holds(&engine, condition, &context));
+                let arm = branches::taken(&choice, |condition| {
+                    branches::holds(&engine, condition, &context)
+                });
                 (choice, arm)
             })
             .collect();
@@ -411,18 +413,6 @@ pub fn brief_texts(
         });
     }
     Ok(texts)
-}
-
-/// Whether `condition` holds with `context`, told by a template of the
-/// condition alone; `None` when it cannot be told so (it reads a loop's
-/// variable, say).
-fn holds(engine: &Engine, condition: &str, context: &tera::Context) -> Option<bool> {
-    let test = format!("{{% if {condition} %}}1{{% else %}}0{{% endif %}}");
-    match engine.tera.render_str(&test, context, false).ok()?.as_str() {
-        "1" => Some(true),
-        "0" => Some(false),
-        _ => None,
-    }
 }
 
 /// Each brief file's whole text by its path, for error snippets.
