@@ -12,6 +12,7 @@ pub use error::{Error, Result};
 pub mod brief;
 pub mod cli;
 pub mod data;
+pub mod git;
 pub mod hash;
 pub mod import;
 pub mod manifest;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
+use crate::git::Committed;
 
 /// Largest input file read (briefs, data, templates, assets).
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
@@ -79,6 +80,10 @@ pub struct Project {
     pub assets: BTreeMap<String, Vec<u8>>,
     /// Every input file, for the manifest's hashes.
     pub inputs: InputFiles,
+    /// The committed versions of the daily series, oldest first, when the
+    /// project is in a git work tree: what the corrections log is built
+    /// from. Empty otherwise (a project from memory, a folder outside git).
+    pub history: Vec<Committed>,
 }
 
 /// Most earlier years a projection may be averaged over (`k` in MODEL.md).
@@ -112,7 +117,17 @@ pub const INPUT_FOLDERS: [&str; 3] = ["briefs", "data", "templates"];
 impl Project {
     /// Reads the project at `root`.
     pub fn load(root: &Path) -> Result<Project> {
-        Project::from_files(root, read_inputs(root)?)
+        let mut project = Project::from_files(root, read_inputs(root)?)?;
+        project.history = project.crossings_history();
+        Ok(project)
+    }
+
+    /// The committed versions of the daily series in git, if any.
+    fn crossings_history(&self) -> Vec<Committed> {
+        let Some(file) = self.data_file("crossings") else {
+            return Vec::new();
+        };
+        crate::git::file_history(&self.root, &slash_path(&file.path)).unwrap_or_default()
     }
 
     /// A project from files already in memory (a git revision, a test).
@@ -150,6 +165,7 @@ impl Project {
             templates,
             assets,
             inputs: files,
+            history: Vec::new(),
         })
     }
 

@@ -3,6 +3,7 @@
 pub mod crossings;
 pub mod pilot;
 mod pilot_terms;
+pub mod revisions;
 mod series;
 
 pub use pilot_terms::{PilotParameters, ReportedCount, Scenario, ScheduleStep};

@@ -18,10 +18,12 @@ use crate::render::templates::Engine;
 /// [`crate::charts::CHART_KINDS`] for each kind's options. Unknown names
 /// and options are errors at the brief's line. A chart is drawn and handed
 /// to `write` (which puts its files where the site goes) the first time a
-/// brief places it; later placements reuse its figure markup.
+/// brief places it; later placements reuse its figure markup. With
+/// `before`, the charts as they were before the newest release revised
+/// earlier days, each chart is also told apart as revised or not.
 pub fn register_chart_function(
     engine: &mut Engine,
-    charts: Arc<ChartSet>,
+    (charts, before): (Arc<ChartSet>, Option<Arc<ChartSet>>),
     placed: Arc<PlacedCharts>,
     write: WriteChart,
     figures: &Figures,
@@ -41,10 +43,18 @@ pub fn register_chart_function(
                 return Ok(tera::Value::safe_string(&figure_marker(&stem)));
             }
             let chart = charts.draw(&request, &stem).map_err(tera::Error::message)?;
-            let html: Arc<str> = figure_html(&chart, &source, "../").into();
+            let revised = before.as_ref().is_some_and(|before| {
+                before
+                    .draw(&request, &stem)
+                    .is_ok_and(|old| old.data.csv() != chart.data.csv())
+            });
+            let figure = Placed {
+                html: figure_html(&chart, &source, "../").into(),
+                revised,
+            };
             // Two threads may draw the same chart at once; the first to
             // finish writes it, and both place the same markup.
-            if placed.insert(&stem, Arc::clone(&html)) {
+            if placed.insert(&stem, figure) {
                 write(&chart).map_err(tera::Error::message)?;
             }
             Ok(tera::Value::safe_string(&figure_marker(&stem)))
@@ -90,6 +100,9 @@ pub struct BodyWithFigures<'h> {
     /// The wide drawing of each chart placed (see [`ChartFiles`]), sorted,
     /// each once: what the manifest lists as the brief's charts.
     pub charts: Vec<String>,
+    /// Whether the newest release's revisions of earlier days moved the
+    /// data of any chart placed.
+    pub revised: bool,
 }
 
 /// `html` with each figure stand-in replaced by its chart's figure, and
@@ -99,10 +112,12 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
         return BodyWithFigures {
             html: html.into(),
             charts: Vec::new(),
+            revised: false,
         };
     }
     let mut out = String::with_capacity(html.len() + 16 * 1024);
     let mut charts = Vec::new();
+    let mut revised = false;
     let mut rest = html;
     while let Some(i) = rest.find(FIGURE_MARKER) {
         out.push_str(&rest[..i]);
@@ -110,12 +125,13 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
         let figure = after
             .split_once(FIGURE_MARKER_END)
             .and_then(|(stem, tail)| {
-                let html = placed.get(stem)?;
-                Some((stem, html, tail))
+                let figure = placed.get(stem)?;
+                Some((stem, figure, tail))
             });
         match figure {
             Some((stem, figure, tail)) => {
-                out.push_str(&figure);
+                out.push_str(&figure.html);
+                revised |= figure.revised;
                 charts.push(ChartFiles::new(stem).wide);
                 rest = tail;
             }
@@ -131,31 +147,40 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
     BodyWithFigures {
         html: out.into(),
         charts,
+        revised,
     }
+}
+
+/// A chart placed: its figure markup, and whether the newest release's
+/// revisions moved its data.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    html: Arc<str>,
+    revised: bool,
 }
 
 /// The figure markup of every chart placed so far, by file stem: all a
 /// second placement needs, small beside the drawings (already written).
 #[derive(Default)]
-pub struct PlacedCharts(std::sync::Mutex<BTreeMap<String, Arc<str>>>);
+pub struct PlacedCharts(std::sync::Mutex<BTreeMap<String, Placed>>);
 
 impl PlacedCharts {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Arc<str>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Placed>> {
         // A panic while rendering cannot leave the map half-written.
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get(&self, stem: &str) -> Option<Arc<str>> {
+    fn get(&self, stem: &str) -> Option<Placed> {
         self.lock().get(stem).cloned()
     }
 
     /// Records a chart's markup; false when it was already there.
-    fn insert(&self, stem: &str, html: Arc<str>) -> bool {
+    fn insert(&self, stem: &str, figure: Placed) -> bool {
         let mut map = self.lock();
         if map.contains_key(stem) {
             return false;
         }
-        map.insert(stem.to_string(), html);
+        map.insert(stem.to_string(), figure);
         true
     }
 }
@@ -223,13 +248,22 @@ mod tests {
     use super::*;
     use crate::render::markdown;
 
+    impl Placed {
+        fn unrevised(html: &str) -> Placed {
+            Placed {
+                html: html.into(),
+                revised: false,
+            }
+        }
+    }
+
     #[test]
     fn figures_put_in_after_markdown_give_the_page_markdown_gave_them() {
         // A figure as `figure_html` makes it: block HTML ending in a
         // newline, with text Markdown would change if it read it.
         let figure = "<figure class=\"chart\" id=\"figure-a\">\n<figcaption>\"Quoted\" -- *not* emphasis</figcaption>\n<table>\n<tr><td class=\"num\">1,000</td></tr>\n</table>\n</figure>\n";
         let placed = PlacedCharts::default();
-        placed.insert("a", figure.into());
+        placed.insert("a", Placed::unrevised(figure));
         for body in [
             "Intro.\n\nCHART\n## Next\n",
             "Intro.\n\nCHART\nText right after.\n",
@@ -262,9 +296,19 @@ mod tests {
     fn the_charts_placed_are_listed_sorted_each_once() {
         let placed = PlacedCharts::default();
         for stem in ["b-1", "a"] {
-            placed.insert(stem, format!("<figure id=\"{stem}\"></figure>\n").into());
+            let html = format!("<figure id=\"{stem}\"></figure>\n");
+            let revised = stem == "a";
+            placed.insert(
+                stem,
+                Placed {
+                    html: html.into(),
+                    revised,
+                },
+            );
         }
         let body = ["b-1", "a", "b-1", "unknown"].map(figure_marker).concat();
+        assert!(place_figures(&body, &placed).revised);
+        assert!(!place_figures(&figure_marker("b-1"), &placed).revised);
         let placed = place_figures(&body, &placed);
         assert_eq!(placed.charts, ["charts/a.svg", "charts/b-1.svg"]);
         assert!(placed.html.ends_with(&figure_marker("unknown")));

@@ -9,6 +9,9 @@ use crate::text::escape;
 /// A brief as the feed and sitemap list it.
 #[derive(Debug, Clone)]
 pub struct FeedEntry {
+    /// What names the entry for good, under the site's tag URI: a brief's
+    /// slug (`record-crossings`), a correction's `corrections/release-…`.
+    pub id: String,
     /// The page's address relative to the site root (`record-crossings/`).
     pub path: String,
     /// Title.
@@ -71,9 +74,8 @@ pub fn atom(
     }
     out.push_str("  <generator>brief</generator>\n");
     for e in entries {
-        let slug = e.path.trim_end_matches('/');
         out.push_str("  <entry>\n");
-        out.push_str(&format!("    <id>tag:{authority}:{}</id>\n", escape(slug)));
+        out.push_str(&format!("    <id>tag:{authority}:{}</id>\n", escape(&e.id)));
         out.push_str(&format!("    <title>{}</title>\n", escape(&e.title)));
         out.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", e.date));
         out.push_str(&format!(
@@ -125,6 +127,7 @@ mod tests {
     fn entries() -> Vec<FeedEntry> {
         vec![
             FeedEntry {
+                id: "newer".into(),
                 path: "newer/".into(),
                 title: "Newer <b>&</b>".into(),
                 summary: "S \"quoted\"".into(),
@@ -132,6 +135,7 @@ mod tests {
                 authors: vec!["Desk".into()],
             },
             FeedEntry {
+                id: "older".into(),
                 path: "older/".into(),
                 title: "Older".into(),
                 summary: "S".into(),

@@ -13,6 +13,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
+use crate::data::revisions::DaysChange;
+pub use crate::data::revisions::RevisedDay;
 use crate::error::{Error, Result};
 use crate::model::{DailyArrivals, Figures};
 use crate::project::Project;
@@ -28,17 +30,6 @@ pub enum Format {
     Markdown,
     /// JSON, for tools.
     Json,
-}
-
-/// A day whose counts changed between two releases.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RevisedDay {
-    /// The day.
-    pub date: Date,
-    /// People before and after.
-    pub people: (u64, u64),
-    /// Boats before and after.
-    pub boats: (u64, u64),
 }
 
 /// What changed in the data.
@@ -353,12 +344,17 @@ fn data_change(
     let days = DaysCompared::new(old, new);
     let mut parts = Vec::new();
     parts.extend(days.added_phrase());
-    parts.extend(revised_phrase(&days.revised));
-    if !days.removed.is_empty() {
+    let DaysChange {
+        added,
+        removed,
+        revised,
+    } = days.change;
+    parts.extend(revised_phrase(&revised));
+    if !removed.is_empty() {
         parts.push(format!(
             "{} day{} removed",
-            days.removed.len(),
-            if days.removed.len() == 1 { "" } else { "s" }
+            removed.len(),
+            if removed.len() == 1 { "" } else { "s" }
         ));
     }
     let release = if old_fig.source.released == new_fig.source.released {
@@ -383,9 +379,9 @@ fn data_change(
         summary,
         released: (old_fig.source.released, new_fig.source.released),
         as_of: (old_fig.as_of, new_fig.as_of),
-        days_added: days.added,
-        days_removed: days.removed,
-        days_revised: days.revised,
+        days_added: added,
+        days_removed: removed,
+        days_revised: revised,
         files_changed,
     }
 }
@@ -394,60 +390,31 @@ fn data_change(
 struct DaysCompared<'a> {
     /// The new series' days, by date.
     new_days: BTreeMap<Date, &'a DailyArrivals>,
-    /// Days only the new series has.
-    added: Vec<Date>,
-    /// Days only the old series has.
-    removed: Vec<Date>,
-    /// Days both have, with other counts.
-    revised: Vec<RevisedDay>,
+    /// Days added, removed and revised.
+    change: DaysChange,
 }
 
 impl<'a> DaysCompared<'a> {
     fn new(old: &'a [DailyArrivals], new: &'a [DailyArrivals]) -> DaysCompared<'a> {
-        let old_days: BTreeMap<Date, &DailyArrivals> = old.iter().map(|d| (d.date, d)).collect();
-        let new_days: BTreeMap<Date, &DailyArrivals> = new.iter().map(|d| (d.date, d)).collect();
-        let added = new_days
-            .keys()
-            .filter(|d| !old_days.contains_key(d))
-            .copied()
-            .collect();
-        let removed = old_days
-            .keys()
-            .filter(|d| !new_days.contains_key(d))
-            .copied()
-            .collect();
-        let revised = new_days
-            .iter()
-            .filter_map(|(date, n)| {
-                let o = old_days.get(date)?;
-                ((o.people, o.boats) != (n.people, n.boats)).then_some(RevisedDay {
-                    date: *date,
-                    people: (o.people, n.people),
-                    boats: (o.boats, n.boats),
-                })
-            })
-            .collect();
         DaysCompared {
-            new_days,
-            added,
-            removed,
-            revised,
+            new_days: new.iter().map(|d| (d.date, d)).collect(),
+            change: DaysChange::between(old, new),
         }
     }
 
     /// "2 days added (3 August 2026 to 4 August 2026; 7 people)", if any were.
     fn added_phrase(&self) -> Option<String> {
-        let (first, last) = (self.added.first()?, self.added.last()?);
-        let people: u64 = self
-            .added
+        let added = &self.change.added;
+        let (first, last) = (added.first()?, added.last()?);
+        let people: u64 = added
             .iter()
             .filter_map(|d| self.new_days.get(d))
             .map(|d| d.people)
             .sum();
         Some(format!(
             "{} day{} added ({}{}; {} people)",
-            self.added.len(),
-            if self.added.len() == 1 { "" } else { "s" },
+            added.len(),
+            if added.len() == 1 { "" } else { "s" },
             long_date(*first),
             if first == last {
                 String::new()

@@ -2,31 +2,19 @@
 //! command line (the one a reviewer already has).
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::error::{Error, Result};
 use crate::project::{INPUT_FOLDERS, InputFiles};
 
 /// Runs git in `root` and returns its standard output.
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|e| {
-            Error::new(format!("could not run git: {e}"))
-                .help("`brief diff --base` needs git on the PATH")
-        })?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(Error::new(format!(
-            "git {} failed: {}",
-            args.join(" "),
-            stderr.trim()
-        )));
-    }
-    Ok(output.stdout)
+    crate::git::run(root, args).map_err(|e| {
+        if e.message.starts_with("could not run git") {
+            e.help("`brief diff --base` needs git on the PATH")
+        } else {
+            e
+        }
+    })
 }
 
 /// Every input file of the project at `root` as it is at `rev`.

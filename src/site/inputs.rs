@@ -1,7 +1,9 @@
 //! The build's inputs, checked: the data parsed and validated, the figures
 //! computed from it, and the briefs to publish.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -10,6 +12,7 @@ use super::plan::{BuildOptions, resolve_as_of};
 use crate::brief::{Brief, parse_brief};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
+use crate::data::revisions::{Corrections, Release};
 use crate::error::{Error, Result};
 use crate::hash::hex;
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
@@ -23,6 +26,15 @@ pub(super) struct Inputs {
     pub(super) data: BTreeMap<String, serde_json::Value>,
     pub(super) source: SourceInfo,
     pub(super) data_hash: String,
+    /// The releases the site has published from, and what each revised.
+    pub(super) corrections: Corrections,
+    /// The figures (top-level keys of `figures.json`) that the newest
+    /// release's revisions of earlier days moved.
+    pub(super) revised_figures: BTreeSet<String>,
+    /// The figures and the series cut at the as-of date as they were
+    /// before the newest release's revisions, when it made any: what the
+    /// charts are drawn from again, to tell which ones the revisions moved.
+    pub(super) before_revisions: Option<(Figures, Series)>,
 }
 
 /// The validated inputs and the figures of one build, before anything is
@@ -49,7 +61,7 @@ impl Modelled {
 
 /// Validates the data of `project` and computes its figures.
 pub fn model(project: &Project, options: &BuildOptions) -> Result<Modelled> {
-    let inputs = validate(project)?;
+    let mut inputs = validate(project)?;
     let as_of = resolve_as_of(options, &inputs.crossings.series)?;
     let seen = inputs.crossings.series.up_to(as_of);
     let figures = compute(
@@ -58,6 +70,14 @@ pub fn model(project: &Project, options: &BuildOptions) -> Result<Modelled> {
         inputs.source.clone(),
         project.config.reference_years,
     );
+    inputs.corrections = corrections(project, &inputs.crossings, as_of);
+    if let Some(release) = inputs.corrections.latest_revisions() {
+        let before = before_revisions(project, &inputs, release, as_of);
+        if let Some((before, _)) = &before {
+            inputs.revised_figures = figures_moved(&figures, before);
+        }
+        inputs.before_revisions = before;
+    }
     Ok(Modelled {
         inputs,
         figures,
@@ -100,7 +120,66 @@ pub(super) fn validate(project: &Project) -> Result<Inputs> {
         data,
         source,
         data_hash: hex(&all_data.finalize()),
+        corrections: Corrections::default(),
+        revised_figures: BTreeSet::new(),
+        before_revisions: None,
     })
+}
+
+/// The corrections log as of `as_of`: every version of the daily series
+/// git keeps, then the one in the folder. A committed version this tool
+/// cannot read is left out of the log rather than failing the build: the
+/// history is told as far as it can be, the build is of today's files.
+fn corrections(project: &Project, crossings: &Crossings, as_of: Date) -> Corrections {
+    let path = std::path::Path::new("data/crossings.yaml");
+    let older: Vec<Crossings> = project
+        .history
+        .par_iter()
+        .filter_map(|version| {
+            let text = std::str::from_utf8(&version.bytes).ok()?;
+            parse_crossings(path, text).ok()
+        })
+        .collect();
+    let mut versions: Vec<&Crossings> = older.iter().collect();
+    versions.push(crossings);
+    Corrections::of(&versions, as_of)
+}
+
+/// The figures and the series as of `as_of` with the days `release`
+/// revised at their earlier counts.
+fn before_revisions(
+    project: &Project,
+    inputs: &Inputs,
+    release: &Release,
+    as_of: Date,
+) -> Option<(Figures, Series)> {
+    let mut days = inputs.crossings.series.days().to_vec();
+    for revised in &release.revised {
+        if let Ok(i) = days.binary_search_by_key(&revised.date, |d| d.date) {
+            (days[i].people, days[i].boats) = (revised.people.0, revised.boats.0);
+        }
+    }
+    let seen = Series::new(days)?.up_to(as_of);
+    let figures = compute(
+        &seen,
+        inputs.pilot.as_ref(),
+        inputs.source.clone(),
+        project.config.reference_years,
+    );
+    Some((figures, seen))
+}
+
+/// The top-level figures that differ between `now` and `before`.
+fn figures_moved(now: &Figures, before: &Figures) -> BTreeSet<String> {
+    let (Ok(serde_json::Value::Object(now)), Ok(serde_json::Value::Object(before))) =
+        (serde_json::to_value(now), serde_json::to_value(before))
+    else {
+        return BTreeSet::new();
+    };
+    now.iter()
+        .filter(|(name, value)| before.get(*name) != Some(value))
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// `data.<stem>` for templates: every data file but the daily series,

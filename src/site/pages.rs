@@ -15,6 +15,7 @@ use super::inputs::{Inputs, published_briefs, untyped_data};
 use super::plan::BuildPlan;
 use crate::brief::Brief;
 use crate::charts::{ChartFiles, ChartSet, PlacedChart};
+use crate::data::revisions::Release;
 use crate::error::{Error, Result};
 use crate::manifest::BriefEntry;
 use crate::model::{Figures, SourceInfo};
@@ -26,6 +27,7 @@ use crate::render::chart_fn::{
 };
 use crate::render::templates::{Engine, TemplateOrigin};
 use crate::render::{feed, markdown};
+use crate::text::long_date;
 
 /// How many briefs one template engine holds (see [`Render::brief_pages`]):
 /// enough that making the engine costs little beside rendering them, few
@@ -53,6 +55,34 @@ struct Provenance<'a> {
     data_hash: &'a str,
     data_hash_short: &'a str,
     version: &'static str,
+}
+
+/// The figures a revision can move, with the words a reader knows them by.
+const REVISABLE_FIGURES: [(&str, &str); 5] = [
+    ("ytd", "the figures so far this year"),
+    ("annual", "the annual totals"),
+    ("projection", "the year-end projection"),
+    ("backtest", "the projection’s track record"),
+    ("pilot", "the returns pilot’s figures"),
+];
+
+/// The "Updates" note under a brief's provenance line: the newest release
+/// revised earlier days, and these figures on the page moved.
+#[derive(Debug, Serialize)]
+struct Updates<'a> {
+    /// The release that revised them.
+    released: Date,
+    /// Its entry's anchor on the corrections page.
+    anchor: &'a str,
+    /// How many days it revised, the first and the last.
+    days: usize,
+    first_day: Date,
+    last_day: Date,
+    /// The net change in people over those days.
+    people_change: i64,
+    /// What on the page moved, in words: "the figures so far this year
+    /// and the charts".
+    shown: String,
 }
 
 /// A brief as its page template sees it.
@@ -111,9 +141,13 @@ impl<'a> Render<'a> {
         let (charts, placed) = (Arc::new(charts), Arc::new(PlacedCharts::default()));
         let mut engine = Engine::new();
         engine.add_site_templates(&project.templates)?;
+        let before = inputs
+            .before_revisions
+            .as_ref()
+            .map(|(figures, seen)| Arc::new(ChartSet::new(figures, seen, inputs.pilot.as_ref())));
         register_chart_function(
             &mut engine,
-            Arc::clone(&charts),
+            (Arc::clone(&charts), before),
             Arc::clone(&placed),
             chart_writer(&sink),
             figures,
@@ -239,22 +273,59 @@ impl<'a> Render<'a> {
         let body_html = body_to_html(brief, &self.texts, &body_markdown)?;
         let body = place_figures(&body_html, &self.placed);
         let mut entry = brief_entry(engine, name, brief, body.charts);
+        let updates = self.updates(&entry.figures, body.revised);
         let body_html = body.html.into_owned();
         entry.key = key.to_string();
         context.insert("body", &body_html);
+        context.insert("updates", &updates);
         let page = engine.render_sized("brief.html", &context, body_html.len())?;
         check_page_links(&page, "templates/brief.html", Some((brief, &body_html)))?;
         self.sink.put(&entry.page, page.as_bytes())?;
         Ok(entry)
     }
 
-    /// The site's own pages and files: the index, the feed, the sitemap,
-    /// the assets and `figures.json`.
+    /// The note on a brief's page when the newest release revised figures
+    /// it shows: some of the figures it `reads`, or the data of its
+    /// charts (`charts_revised`).
+    fn updates(&self, reads: &[String], charts_revised: bool) -> Option<Updates<'a>> {
+        let release = self.inputs.corrections.latest_revisions()?;
+        let mut shown: Vec<&str> = REVISABLE_FIGURES
+            .iter()
+            .filter(|(name, _)| {
+                reads.iter().any(|r| r == name) && self.inputs.revised_figures.contains(*name)
+            })
+            .map(|(_, words)| *words)
+            .collect();
+        if charts_revised {
+            shown.push("the charts");
+        }
+        if shown.is_empty() {
+            return None;
+        }
+        let shown = match shown.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        Some(Updates {
+            released: release.released,
+            anchor: &release.anchor,
+            days: release.revised.len(),
+            first_day: release.revised.first().map(|d| d.date)?,
+            last_day: release.revised.last().map(|d| d.date)?,
+            people_change: release.people_change,
+            shown,
+        })
+    }
+
+    /// The site's own pages and files: the index, the corrections log,
+    /// the feed, the sitemap, the assets and `figures.json`.
     fn site_pages(&self, briefs: &[Brief]) -> Result<()> {
         self.index(briefs)?;
-        let entries: Vec<feed::FeedEntry> = briefs
+        let mut entries: Vec<feed::FeedEntry> = briefs
             .iter()
             .map(|b| feed::FeedEntry {
+                id: b.slug.clone(),
                 path: format!("{}/", b.slug),
                 title: b.front.title.clone(),
                 summary: b.front.summary.clone(),
@@ -262,6 +333,13 @@ impl<'a> Render<'a> {
                 authors: b.front.authors.clone(),
             })
             .collect();
+        let mut pages = entries.clone();
+        if let Some(page) = self.corrections_page()? {
+            pages.push(page);
+            entries.extend(self.correction_entries());
+            // Newest first; a correction and a brief of one day by id.
+            entries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        }
         let c = &self.project.config;
         let atom = feed::atom(
             &c.title,
@@ -275,7 +353,7 @@ impl<'a> Render<'a> {
         sink.put("feed.xml", atom.as_bytes())?;
         sink.put(
             "sitemap.xml",
-            feed::sitemap(self.base_url, &entries).as_bytes(),
+            feed::sitemap(self.base_url, &pages).as_bytes(),
         )?;
         for (path, bytes) in &self.project.assets {
             sink.put(&format!("assets/{path}"), bytes)?;
@@ -284,6 +362,66 @@ impl<'a> Render<'a> {
             .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
         json.push('\n');
         sink.put("figures.json", json.as_bytes())
+    }
+
+    /// The corrections log, `corrections/index.html`, when the project has
+    /// its template (`templates/corrections.html`); its sitemap entry,
+    /// dated by the newest release.
+    fn corrections_page(&self) -> Result<Option<feed::FeedEntry>> {
+        const TEMPLATE: &str = "corrections.html";
+        let has_template = self
+            .project
+            .templates
+            .iter()
+            .any(|t| t.path.file_name().is_some_and(|n| n == TEMPLATE));
+        let corrections = &self.inputs.corrections;
+        let (true, Some(newest)) = (has_template, corrections.releases.first()) else {
+            return Ok(None);
+        };
+        let (engine, _) = self.engine_for(&[])?;
+        let mut context = self.base.clone();
+        context.insert("corrections", corrections);
+        context.insert("root", "../");
+        let canonical = match self.base_url {
+            Some(base) => format!("{base}corrections/"),
+            None => "./".into(),
+        };
+        context.insert("canonical", &canonical);
+        let page = engine.render(TEMPLATE, &context)?;
+        check_page_links(&page, "templates/corrections.html", None)?;
+        self.sink.put("corrections/index.html", page.as_bytes())?;
+        Ok(Some(feed::FeedEntry {
+            id: "corrections".into(),
+            path: "corrections/".into(),
+            title: "Corrections".into(),
+            summary: String::new(),
+            date: newest.released,
+            authors: Vec::new(),
+        }))
+    }
+
+    /// A feed entry for each release that revised earlier days.
+    fn correction_entries(&self) -> Vec<feed::FeedEntry> {
+        let publisher = &self.project.config.publisher;
+        self.inputs
+            .corrections
+            .releases
+            .iter()
+            .filter(|r| !r.revised.is_empty())
+            .map(|r| feed::FeedEntry {
+                id: format!("corrections/{}", r.anchor),
+                path: format!("corrections/#{}", r.anchor),
+                title: format!(
+                    "Corrections: the release of {} revised {} earlier day{}",
+                    long_date(r.released),
+                    r.revised.len(),
+                    if r.revised.len() == 1 { "" } else { "s" }
+                ),
+                summary: revisions_summary(r, &self.inputs.crossings.source.publisher),
+                date: r.released,
+                authors: vec![publisher.clone()],
+            })
+            .collect()
     }
 
     /// The index page, listing `briefs`.
@@ -298,6 +436,32 @@ impl<'a> Render<'a> {
         check_page_links(&page, "templates/index.html", None)?;
         self.sink.put("index.html", page.as_bytes())
     }
+}
+
+/// "People on 10 August 2026: 20 → 25; …", for a feed entry: the first
+/// five days a release revised, and how many more.
+fn revisions_summary(release: &Release, publisher: &str) -> String {
+    let n = |v: u64| crate::text::fmt_num(v as f64, 0);
+    let mut parts: Vec<String> = release
+        .revised
+        .iter()
+        .take(5)
+        .map(|d| {
+            let (date, (p0, p1), (b0, b1)) = (long_date(d.date), d.people, d.boats);
+            let mut part = format!("{date}: people {} → {}", n(p0), n(p1));
+            if b0 != b1 {
+                part.push_str(&format!(", boats {} → {}", n(b0), n(b1)));
+            }
+            part
+        })
+        .collect();
+    if release.revised.len() > 5 {
+        parts.push(format!("and {} more days", release.revised.len() - 5));
+    }
+    format!(
+        "{publisher} revised earlier days: {}. The briefs use the revised counts.",
+        parts.join("; ")
+    )
 }
 
 /// The context every page starts from: the figures (each also by its own

@@ -174,7 +174,8 @@ impl Reuse<'_> {
 }
 
 /// The part of every brief's key that all briefs share: SHA-256 over the
-/// tool version, the options, `site.yaml`, the templates and the data.
+/// tool version, the options, `site.yaml`, the templates, the data and the
+/// daily series' history in git.
 /// Hashed once per build, not once per brief.
 fn shared_key(project: &Project, plan: &BuildPlan) -> [u8; 32] {
     let mut hash = Sha256::new();
@@ -188,6 +189,10 @@ fn shared_key(project: &Project, plan: &BuildPlan) -> [u8; 32] {
             hash_part(&mut hash, path.as_bytes());
             hash_part(&mut hash, bytes);
         }
+    }
+    // The corrections note on a page reads the daily series' history too.
+    for version in &project.history {
+        hash_part(&mut hash, version.blob.as_bytes());
     }
     hash.finalize().into()
 }
