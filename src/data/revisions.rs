@@ -2,13 +2,11 @@
 //! release before it, and the corrections log of a site's releases, built
 //! from the versions of `data/crossings.yaml` that git keeps.
 
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::crossings::Crossings;
-use super::series::DailyArrivals;
+use super::crossings::{Crossings, parse_crossings};
+use super::series::{DailyArrivals, Series};
 
 /// A day whose counts changed between two releases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,29 +31,104 @@ pub struct DaysChange {
 }
 
 impl DaysChange {
-    /// Compares the days of an `old` release with those of a `new` one.
+    /// Compares the days of an `old` release with those of a `new` one,
+    /// each in date order (as a [`Series`] holds them), in one walk.
     pub fn between(old: &[DailyArrivals], new: &[DailyArrivals]) -> DaysChange {
-        let old_days: BTreeMap<Date, &DailyArrivals> = old.iter().map(|d| (d.date, d)).collect();
-        let new_days: BTreeMap<Date, &DailyArrivals> = new.iter().map(|d| (d.date, d)).collect();
-        let only_in = |a: &BTreeMap<Date, &DailyArrivals>, b: &BTreeMap<Date, &DailyArrivals>| {
-            a.keys().filter(|d| !b.contains_key(d)).copied().collect()
-        };
-        let revised = new_days
-            .iter()
-            .filter_map(|(date, n)| {
-                let o = old_days.get(date)?;
-                ((o.people, o.boats) != (n.people, n.boats)).then_some(RevisedDay {
-                    date: *date,
-                    people: (o.people, n.people),
-                    boats: (o.boats, n.boats),
+        let mut change = DaysChange::default();
+        let (mut o, mut n) = (old.iter().peekable(), new.iter().peekable());
+        loop {
+            match (o.peek(), n.peek()) {
+                (Some(a), Some(b)) if a.date < b.date => change.removed.push(a.date),
+                (Some(a), Some(b)) if a.date > b.date => {
+                    change.added.push(b.date);
+                    n.next();
+                    continue;
+                }
+                (Some(a), Some(b)) => {
+                    if (a.people, a.boats) != (b.people, b.boats) {
+                        change.revised.push(RevisedDay {
+                            date: a.date,
+                            people: (a.people, b.people),
+                            boats: (a.boats, b.boats),
+                        });
+                    }
+                    n.next();
+                }
+                (Some(a), None) => change.removed.push(a.date),
+                (None, Some(b)) => {
+                    change.added.push(b.date);
+                    n.next();
+                    continue;
+                }
+                (None, None) => return change,
+            }
+            o.next();
+        }
+    }
+}
+
+/// One version of the daily series, as the corrections log reads it: its
+/// release date and its days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// The day the publisher released it.
+    pub released: Date,
+    /// Its days.
+    pub series: Series,
+}
+
+impl Version {
+    /// The version of validated crossings data.
+    pub fn of(crossings: &Crossings) -> Version {
+        Version {
+            released: crossings.source.released,
+            series: crossings.series.clone(),
+        }
+    }
+
+    /// A committed version of `data/crossings.yaml`, or `None` when it is
+    /// not valid. A year of weekly releases is fifty versions to read on
+    /// every build, so the form the importer writes is read line by line,
+    /// and only a file in another form goes through the full check.
+    pub fn read(text: &str) -> Option<Version> {
+        Version::read_imported(text).or_else(|| {
+            parse_crossings(std::path::Path::new("data/crossings.yaml"), text)
+                .ok()
+                .map(|c| Version::of(&c))
+        })
+    }
+
+    /// A version in exactly the importer's form (see
+    /// [`super::crossings::to_yaml`]): its `released:` line, then after
+    /// `days:` nothing but one `{date, people, boats}` line per day.
+    fn read_imported(text: &str) -> Option<Version> {
+        let (source, days) = text.split_once("\ndays:\n")?;
+        let released = source
+            .lines()
+            .find_map(|l| l.strip_prefix("  released: "))?
+            .parse()
+            .ok()?;
+        let days = days
+            .lines()
+            .map(|line| {
+                // "  - {date: 2026-01-01, people: 3, boats: 1}", by prefix
+                // and comma: a substring search per line costs more here.
+                let fields = line.strip_prefix("  - {date: ")?.strip_suffix('}')?;
+                let (date, rest) = fields.split_at_checked(10)?;
+                let rest = rest.strip_prefix(", people: ")?;
+                let (people, rest) = rest.split_at(rest.find(',')?);
+                let boats = rest.strip_prefix(", boats: ")?;
+                Some(DailyArrivals {
+                    date: date.parse().ok()?,
+                    people: people.parse().ok()?,
+                    boats: boats.parse().ok()?,
                 })
             })
-            .collect();
-        DaysChange {
-            added: only_in(&new_days, &old_days),
-            removed: only_in(&old_days, &new_days),
-            revised,
-        }
+            .collect::<Option<Vec<_>>>()?;
+        Some(Version {
+            released,
+            series: Series::new(days)?,
+        })
     }
 }
 
@@ -94,14 +167,14 @@ impl Corrections {
     /// the site is built from last), as it stood on `as_of`: releases whose
     /// data ends after it are left out. Versions of the same release in a
     /// row (a re-import, a fix by hand) count as one, its last.
-    pub fn of(versions: &[&Crossings], as_of: Date) -> Corrections {
-        let mut kept: Vec<&Crossings> = Vec::new();
+    pub fn of(versions: &[Version], as_of: Date) -> Corrections {
+        let mut kept: Vec<&Version> = Vec::new();
         for version in versions {
             if version.series.last() > as_of {
                 continue;
             }
             match kept.last_mut() {
-                Some(last) if last.source.released == version.source.released => *last = version,
+                Some(last) if last.released == version.released => *last = version,
                 _ => kept.push(version),
             }
         }
@@ -113,13 +186,13 @@ impl Corrections {
                 }
                 None => DaysChange::default(),
             };
-            let mut anchor = format!("release-{}", version.source.released);
+            let mut anchor = format!("release-{}", version.released);
             // A release imported again after a later one keeps its own entry.
             if releases.iter().any(|r| r.anchor == anchor) {
                 anchor = format!("{anchor}-{}", i + 1);
             }
             releases.push(Release {
-                released: version.source.released,
+                released: version.released,
                 last_day: version.series.last(),
                 anchor,
                 first: i == 0,
@@ -146,9 +219,9 @@ impl Corrections {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::crossings::parse_crossings;
+    use crate::data::crossings::to_yaml;
 
-    fn release(released: &str, days: &[(&str, u64)]) -> Crossings {
+    fn release(released: &str, days: &[(&str, u64)]) -> Version {
         let mut text = format!(
             "source:\n  publisher: P\n  title: T\n  address: https://example.org/\n  licence: L\n  released: {released}\ndays:\n"
         );
@@ -157,7 +230,7 @@ mod tests {
                 "  - {{date: {date}, people: {people}, boats: 1}}\n"
             ));
         }
-        parse_crossings(std::path::Path::new("data/crossings.yaml"), &text).unwrap()
+        Version::of(&parse_crossings(std::path::Path::new("data/crossings.yaml"), &text).unwrap())
     }
 
     fn day(s: &str) -> Date {
@@ -180,7 +253,7 @@ mod tests {
                 ("2026-01-04", 1),
             ],
         );
-        let log = Corrections::of(&[&a, &b, &c], day("2026-01-04"));
+        let log = Corrections::of(&[a, b, c], day("2026-01-04"));
         let released: Vec<Date> = log.releases.iter().map(|r| r.released).collect();
         assert_eq!(
             released,
@@ -209,13 +282,51 @@ mod tests {
     }
 
     #[test]
+    fn a_version_in_the_importer_s_form_reads_as_the_full_check_reads_it() {
+        let path = std::path::Path::new("data/crossings.yaml");
+        let text = "# A comment\nsource:\n  publisher: P\n  title: T\n  address: https://example.org/\n  licence: L\n  released: 2026-01-04\ndays:\n  - {date: 2026-01-01, people: 3, boats: 1}\n  - {date: 2026-01-02, people: 0, boats: 0}\n";
+        let checked = parse_crossings(path, text).unwrap();
+        let written = to_yaml(&checked.source, checked.series.days());
+        let fast = Version::read_imported(&written).unwrap();
+        assert_eq!(fast, Version::of(&checked));
+        assert_eq!(Version::read(text), Some(Version::of(&checked)));
+        // Another form goes through the full check; a bad file is no version.
+        let by_hand = text.replace("people: 3, boats: 1", "boats: 1, people: 3");
+        assert_eq!(Version::read_imported(&by_hand), None);
+        assert_eq!(Version::read(&by_hand), Some(Version::of(&checked)));
+        assert_eq!(Version::read(&text.replace("people: 3", "people: x")), None);
+        assert_eq!(
+            Version::read_imported(&text.replace("2026-01-02", "2026-01-01")),
+            None
+        );
+    }
+
+    #[test]
+    fn two_releases_are_compared_day_by_day() {
+        let at = |d: i8, people: u64| DailyArrivals {
+            date: Date::new(2026, 1, d).unwrap(),
+            people,
+            boats: 0,
+        };
+        let old = [at(1, 1), at(2, 2), at(3, 3), at(4, 4)];
+        let new = [at(2, 2), at(3, 5), at(4, 4), at(5, 5), at(6, 6)];
+        let change = DaysChange::between(&old, &new);
+        assert_eq!(change.removed, [at(1, 0).date]);
+        assert_eq!(change.added, [at(5, 0).date, at(6, 0).date]);
+        assert_eq!(change.revised.len(), 1);
+        assert_eq!(change.revised[0].people, (3, 5));
+        let back = DaysChange::between(&new, &old);
+        assert_eq!((back.added, back.removed), (change.removed, change.added));
+    }
+
+    #[test]
     fn a_log_as_of_an_earlier_day_ends_with_the_release_of_that_day() {
         let a = release("2026-01-03", &[("2026-01-01", 10), ("2026-01-02", 20)]);
         let b = release(
             "2026-01-04",
             &[("2026-01-01", 11), ("2026-01-02", 20), ("2026-01-03", 5)],
         );
-        let log = Corrections::of(&[&a, &b], day("2026-01-02"));
+        let log = Corrections::of(&[a, b], day("2026-01-02"));
         assert_eq!(log.releases.len(), 1);
         assert!(log.latest_revisions().is_none());
     }
@@ -225,7 +336,7 @@ mod tests {
         let a = release("2026-01-03", &[("2026-01-01", 10)]);
         let a_fixed = release("2026-01-03", &[("2026-01-01", 12)]);
         let b = release("2026-01-04", &[("2026-01-01", 12), ("2026-01-02", 1)]);
-        let log = Corrections::of(&[&a, &a_fixed, &b, &a], day("2026-01-09"));
+        let log = Corrections::of(&[a.clone(), a_fixed, b, a], day("2026-01-09"));
         let anchors: Vec<&str> = log.releases.iter().map(|r| r.anchor.as_str()).collect();
         assert_eq!(
             anchors,

@@ -12,7 +12,7 @@ use super::plan::{BuildOptions, resolve_as_of};
 use crate::brief::{Brief, parse_brief};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
-use crate::data::revisions::{Corrections, Release};
+use crate::data::revisions::{Corrections, Release, Version};
 use crate::error::{Error, Result};
 use crate::hash::hex;
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
@@ -131,17 +131,12 @@ pub(super) fn validate(project: &Project) -> Result<Inputs> {
 /// cannot read is left out of the log rather than failing the build: the
 /// history is told as far as it can be, the build is of today's files.
 fn corrections(project: &Project, crossings: &Crossings, as_of: Date) -> Corrections {
-    let path = std::path::Path::new("data/crossings.yaml");
-    let older: Vec<Crossings> = project
+    let mut versions: Vec<Version> = project
         .history
         .par_iter()
-        .filter_map(|version| {
-            let text = std::str::from_utf8(&version.bytes).ok()?;
-            parse_crossings(path, text).ok()
-        })
+        .filter_map(|version| Version::read(std::str::from_utf8(&version.bytes).ok()?))
         .collect();
-    let mut versions: Vec<&Crossings> = older.iter().collect();
-    versions.push(crossings);
+    versions.push(Version::of(crossings));
     Corrections::of(&versions, as_of)
 }
 
