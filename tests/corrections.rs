@@ -277,3 +277,21 @@ fn an_import_not_yet_committed_is_the_newest_release_of_the_log() {
     p.build_ok(&[]);
     assert_eq!(p.snapshot("output"), first);
 }
+
+#[test]
+fn periods_the_quarterly_statistics_have_not_covered_are_marked_provisional() {
+    // Released 6 April 2023: the quarter before began on 1 January 2023.
+    let p = project();
+    p.build_ok(&[]);
+    let page = p.read("output/this-year/index.html");
+    assert!(page.contains("<th scope=\"row\">2023 [p]</th>"), "{page}");
+    assert!(page.contains("<th scope=\"row\">2022</th>"));
+    assert!(page.contains(
+        "<p class=\"table-note\">[p] Provisional: figures for days from 1 January 2023 on are not yet final and can still be revised.</p>"
+    ));
+    assert!(page.contains("days from 1 January 2023 on, counting a quarter as final"));
+    // A table of complete years alone has nothing provisional to mark.
+    let page = p.read("output/complete-years/index.html");
+    assert!(!page.contains(" [p]</"));
+    assert!(!page.contains("table-note"));
+}

@@ -347,6 +347,29 @@ fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// The first day whose figures are still provisional in the release of
+/// `released`, marked `[p]` in tables as GOV.UK statistics mark them.
+///
+/// The rule comes from the release's own notes. Note 1 of the Home Office's
+/// spreadsheet says: "These statistics are taken from provisional
+/// operational data and are subject to change. They may differ from
+/// figures published in the final official statistics on Illegal entry
+/// routes to the UK", which are quarterly. So a day is provisional until
+/// the quarterly statistics have covered its calendar quarter. Those are
+/// published within the quarter after (late February, May, August and
+/// November), so `brief` counts a quarter as final once the quarter after
+/// it has ended by the release date, and never earlier: in the release of
+/// 21 August 2026, every day from 1 April 2026 is provisional; in that of
+/// 20 February 2026, every day from 1 October 2025.
+pub fn provisional_from(released: Date) -> Date {
+    let quarter_start = (released.month() - 1) / 3 * 3 + 1;
+    let (year, month) = match quarter_start {
+        1 => (released.year() - 1, 10),
+        m => (released.year(), m - 3),
+    };
+    Date::new(year, month, 1).unwrap_or(released)
+}
+
 /// Writes the file in its reviewable form: a header, the source block, then
 /// one flow mapping per day. Strings are double-quoted JSON strings, which
 /// are valid YAML, so any title survives the round trip.
@@ -374,6 +397,22 @@ pub fn to_yaml(source: &SourceBlock, days: &[DailyArrivals]) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn provisional_figures_start_with_the_quarter_before_the_release_s() {
+        for (released, from) in [
+            ("2026-08-21", "2026-04-01"),
+            ("2026-02-20", "2025-10-01"),
+            ("2025-11-21", "2025-07-01"),
+            ("2026-01-01", "2025-10-01"),
+            ("2026-03-31", "2025-10-01"),
+            ("2026-04-01", "2026-01-01"),
+            ("2026-12-31", "2026-07-01"),
+        ] {
+            let released: Date = released.parse().unwrap();
+            assert_eq!(provisional_from(released).to_string(), from, "{released}");
+        }
+    }
 
     pub const HEADER: &str = "source:\n  publisher: Home Office\n  title: T\n  address: https://example.org\n  licence: OGL\n  released: 2020-01-05\ndays:\n";
 

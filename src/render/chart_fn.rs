@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::charts::{ChartFiles, ChartOption, ChartRequest, ChartSet, PlacedChart};
+use crate::data::crossings::provisional_from;
 use crate::model::Figures;
 use crate::render::figure::figure_html;
 use crate::render::templates::Engine;
@@ -34,6 +35,7 @@ pub fn register_chart_function(
         figures.source.title,
         crate::text::long_date(figures.source.released)
     );
+    let provisional_from = provisional_from(figures.source.released);
     engine
         .tera
         .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
@@ -49,7 +51,7 @@ pub fn register_chart_function(
                     .is_ok_and(|old| old.data.csv() != chart.data.csv())
             });
             let figure = Placed {
-                html: figure_html(&chart, &source, "../").into(),
+                html: figure_html(&chart, &source, "../", Some(provisional_from)).into(),
                 revised,
             };
             // Two threads may draw the same chart at once; the first to

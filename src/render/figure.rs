@@ -3,6 +3,8 @@
 //! the data as a table for anyone who cannot see the chart. Written without blank lines, so that Markdown
 //! keeps it as one HTML block.
 
+use jiff::civil::Date;
+
 use crate::charts::{ChartFiles, PlacedChart, Table, Theme};
 use crate::text::{escape, push_escaped};
 
@@ -13,10 +15,18 @@ use crate::text::{escape, push_escaped};
 /// than inline SVG keep a page small (a brief with three charts would
 /// carry six drawings), let a browser cache a chart shared by briefs, and
 /// let a build write each drawing once.
-pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
+///
+/// Rows of the table for periods from `provisional_from` on are marked
+/// `[p]`, with a note under the table saying what that means.
+pub fn figure_html(
+    placed: &PlacedChart,
+    source: &str,
+    root: &str,
+    provisional_from: Option<Date>,
+) -> String {
     let chart = placed;
     let (wide, narrow) = (Theme::default(), Theme::narrow());
-    let rows = chart.data.table_html(table_rows);
+    let rows = chart.data.table_html(|t| table_rows(t, provisional_from));
     let files = ChartFiles::new(&chart.name);
     // Written piece by piece: a large site places thousands of these.
     let mut out = String::with_capacity(rows.len() + 2048);
@@ -58,8 +68,36 @@ pub fn figure_html(placed: &PlacedChart, source: &str, root: &str) -> String {
         "</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n",
     );
     push_table(&mut out, rows, &chart.title);
+    if let Some(from) = provisional_from.filter(|_| rows.contains(PROVISIONAL)) {
+        out.push_str("\n<p class=\"table-note\">[p] Provisional: figures for days from ");
+        out.push_str(&crate::text::long_date(from));
+        out.push_str(" on are not yet final and can still be revised.</p>");
+    }
     out.push_str("\n</details>\n</figure>\n");
     out
+}
+
+/// What marks a provisional figure's period in a table, after it.
+const PROVISIONAL: &str = " [p]";
+
+/// The column that names each row's period: the first headed `year` or
+/// `date`, with the test of whether a cell of it is provisional from `from`
+/// on (a year that reaches that day, a day on or after it).
+fn period_column(table: &Table, from: Option<Date>) -> Option<(usize, impl Fn(&str) -> bool)> {
+    let from = from?;
+    let (column, header) = table
+        .header
+        .iter()
+        .enumerate()
+        .find(|(_, h)| *h == "year" || *h == "date")?;
+    let by_year = header == "year";
+    Some((column, move |cell: &str| {
+        if by_year {
+            cell.parse::<i16>().is_ok_and(|year| year >= from.year())
+        } else {
+            cell.parse::<Date>().is_ok_and(|day| day >= from)
+        }
+    }))
 }
 
 /// Screens that get the narrow drawing: the stylesheet's phone layout.
@@ -81,7 +119,7 @@ fn push_table(out: &mut String, rows: &str, caption: &str) {
 /// A chart's table's header and rows in HTML (numbers right-aligned):
 /// everything of the table but the caption, or nothing when it has no
 /// header. Charts of the same data share these; only their captions differ.
-pub fn table_rows(table: &Table) -> String {
+pub fn table_rows(table: &Table, provisional_from: Option<Date>) -> String {
     if table.is_empty() {
         return String::new();
     }
@@ -94,8 +132,12 @@ pub fn table_rows(table: &Table) -> String {
         out.push_str("</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
+    let period = period_column(table, provisional_from);
     for row in &table.rows {
         out.push_str("<tr>");
+        let provisional = period
+            .as_ref()
+            .and_then(|(column, test)| row.get(*column).filter(|c| test(c)).map(|_| *column));
         for (i, cell) in row.iter().enumerate() {
             let numeric = cell.parse::<f64>().is_ok();
             out.push_str(match (i, numeric) {
@@ -107,6 +149,9 @@ pub fn table_rows(table: &Table) -> String {
                 out.push_str(&pretty_number(cell));
             } else {
                 out.push_str(&escape(cell));
+            }
+            if provisional == Some(i) {
+                out.push_str(PROVISIONAL);
             }
             out.push_str(if i == 0 { "</th>" } else { "</td>" });
         }
@@ -175,8 +220,34 @@ mod tests {
     }
 
     #[test]
+    fn rows_of_provisional_periods_are_marked_and_the_mark_explained() {
+        let from = Date::new(2022, 4, 1).ok();
+        let html = figure_html(&chart(), "", "../", from);
+        assert!(html.contains("<th scope=\"row\">2018</th>"), "{html}");
+        assert!(html.contains("<th scope=\"row\">2022 [p]</th><td class=\"num\">45,755</td>"));
+        assert!(html.contains("<th scope=\"row\">a, b</th>"));
+        assert!(html.contains("<p class=\"table-note\">[p] Provisional: figures for days from 1 April 2022 on are not yet final and can still be revised.</p>\n</details>"));
+        // By day, in the first column headed "date", wherever it is.
+        let cells = |row: &[&str]| row.iter().map(|c| c.to_string()).collect();
+        let table = Table::new(
+            &["series", "date", "people"],
+            vec![
+                cells(&["so far", "2022-03-31", "2022"]),
+                cells(&["so far", "2022-04-01", "5"]),
+            ],
+        );
+        let rows = table_rows(&table, from);
+        assert!(rows.contains("<td>2022-03-31</td><td class=\"num\">2022</td>"));
+        assert!(rows.contains("<td>2022-04-01 [p]</td>"));
+        // Nothing provisional, no note.
+        let html = figure_html(&chart(), "", "../", Date::new(2023, 1, 1).ok());
+        assert!(!html.contains("[p]"));
+        assert!(!figure_html(&chart(), "", "../", None).contains("[p]"));
+    }
+
+    #[test]
     fn the_figure_has_no_blank_lines_and_escapes_text() {
-        let html = figure_html(&chart(), "Source: Home Office", "../");
+        let html = figure_html(&chart(), "Source: Home Office", "../", None);
         assert!(!html.contains("\n\n"));
         assert!(!html.contains("<svg"), "the drawings are files, not inline");
         assert!(html.contains("Arrivals &lt;by&gt; year"));
@@ -187,7 +258,7 @@ mod tests {
     fn the_image_is_the_wide_drawing_or_on_a_phone_the_narrow_one() {
         let mut placed = chart();
         placed.description = "Lines \"by\" year & <day>".into();
-        let html = figure_html(&placed, "", "../");
+        let html = figure_html(&placed, "", "../", None);
         assert!(html.contains(
             "<source media=\"screen and (max-width: 40rem)\" srcset=\"../charts/annual.narrow.svg\" width=\"360\" height=\"420\">"
         ));
@@ -205,13 +276,13 @@ mod tests {
 
     #[test]
     fn the_table_holds_the_csv_with_separators() {
-        let html = figure_html(&chart(), "", "../");
+        let html = figure_html(&chart(), "", "../", None);
         assert!(html.contains("<th scope=\"row\">2018</th><td class=\"num\">299</td>"));
         assert!(html.contains("<td class=\"num\">45,755</td>"));
         assert!(html.contains("<th scope=\"row\">a, b</th><td class=\"num\">1.5</td>"));
         // A cell a spreadsheet would run is kept from it in the CSV only.
         let table = Table::new(&["name", "n"], vec![vec!["=1+1".into(), "2".into()]]);
         assert!(table.to_csv().contains("'=1+1,2"));
-        assert!(table_rows(&table).contains("<th scope=\"row\">=1+1</th>"));
+        assert!(table_rows(&table, None).contains("<th scope=\"row\">=1+1</th>"));
     }
 }

@@ -15,6 +15,7 @@ use super::inputs::{Inputs, published_briefs, untyped_data};
 use super::plan::BuildPlan;
 use crate::brief::Brief;
 use crate::charts::{ChartFiles, ChartSet, PlacedChart};
+use crate::data::crossings::provisional_from;
 use crate::data::revisions::Release;
 use crate::error::{Error, Result};
 use crate::manifest::BriefEntry;
@@ -55,6 +56,8 @@ struct Provenance<'a> {
     data_hash: &'a str,
     data_hash_short: &'a str,
     version: &'static str,
+    /// The first day whose figures are still provisional (`[p]`).
+    provisional_from: Date,
 }
 
 /// The figures a revision can move, with the words a reader knows them by.
@@ -480,6 +483,7 @@ fn base_context(
         data_hash: &inputs.data_hash,
         data_hash_short: &inputs.data_hash[..12],
         version: VERSION,
+        provisional_from: provisional_from(figures.source.released),
     };
     let mut base = tera::Context::new();
     if let serde_json::Value::Object(map) = &figures_value {
