@@ -57,6 +57,20 @@ pub struct OutputEntry {
     pub size: u64,
 }
 
+/// One `{% if %}` … `{% endif %}` choice of a brief, as built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchTaken {
+    /// The line of its `if` in the brief's file.
+    pub line: usize,
+    /// The conditions of its `if` and `elif` arms, in order.
+    pub conditions: Vec<String>,
+    /// The arm taken, counting from 0 (the `else` is the last); `null`
+    /// when no condition held and there is no `else`.
+    pub arm: Option<usize>,
+    /// The figures its conditions read (`ytd.rank`).
+    pub figures: Vec<String>,
+}
+
 /// What one brief is made of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BriefEntry {
@@ -68,6 +82,11 @@ pub struct BriefEntry {
     pub charts: Vec<String>,
     /// The figures (top-level keys of `figures.json`) and data it reads.
     pub figures: Vec<String>,
+    /// Each `{% if %}` choice of its body, in order, and the arm the
+    /// figures took: what `brief diff` compares to find the sentences a
+    /// data change switched.
+    #[serde(default)]
+    pub branches: Vec<BranchTaken>,
     /// SHA-256 of everything the page depends on (tool version, options,
     /// site.yaml, templates, data and the brief); an incremental build
     /// reuses the page and its charts while this is unchanged.
@@ -241,6 +260,7 @@ mod tests {
                 page: "b/index.html".into(),
                 charts: vec!["charts/x.svg".into()],
                 figures: vec!["ytd".into()],
+                branches: Vec::new(),
                 key: "k".into(),
             },
         );

@@ -237,6 +237,27 @@ fn a_sentence_the_new_figures_switch_comes_first_with_its_file_and_line() {
     let at = report.find(flipped).unwrap();
     assert!(at < report.find("**Data.**").unwrap(), "{report}");
 
+    // Each build records the arm its figures took, and what they read.
+    let branches_built = |p: &Project| {
+        // Into a folder git does not track, which a stash leaves alone.
+        p.build_ok(&["--full", "-o", "built"]);
+        let manifest: serde_json::Value =
+            serde_json::from_str(&p.read("built/manifest.json")).unwrap();
+        manifest["briefs"]["rank"]["branches"].clone()
+    };
+    let choice = |arm: u64| {
+        serde_json::json!([{
+            "line": 9,
+            "conditions": ["ytd.rank == 1", "ytd.rank == 2"],
+            "arm": arm,
+            "figures": ["ytd.rank"],
+        }])
+    };
+    assert_eq!(branches_built(&p), choice(1));
+    git(p.root(), &["stash", "-q"]);
+    assert_eq!(branches_built(&p), choice(0));
+    git(p.root(), &["stash", "pop", "-q"]);
+
     let json = p.run(&["diff", "--base", "HEAD", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let brief = value["briefs"]

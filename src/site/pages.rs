@@ -18,7 +18,7 @@ use crate::charts::{ChartFiles, ChartSet, PlacedChart};
 use crate::data::crossings::provisional_from;
 use crate::data::revisions::Release;
 use crate::error::{Error, Result};
-use crate::manifest::BriefEntry;
+use crate::manifest::{BranchTaken, BriefEntry};
 use crate::model::{Figures, SourceInfo};
 use crate::output::{Sink, free_later};
 use crate::project::{Project, slash_path};
@@ -128,6 +128,9 @@ pub(super) struct Render<'a> {
     charts: Arc<ChartSet>,
     placed: Arc<PlacedCharts>,
     sink: Arc<dyn Sink>,
+    /// Conditions of the briefs' `{% if %}`s that read no brief's own
+    /// fields, each with whether it holds (see [`Render::holds`]).
+    conditions: std::sync::Mutex<BTreeMap<String, Option<bool>>>,
 }
 
 impl<'a> Render<'a> {
@@ -168,6 +171,7 @@ impl<'a> Render<'a> {
             charts,
             placed,
             sink,
+            conditions: Default::default(),
         })
     }
 
@@ -276,6 +280,7 @@ impl<'a> Render<'a> {
         let body_html = body_to_html(brief, &self.texts, &body_markdown)?;
         let body = place_figures(&body_html, &self.placed);
         let mut entry = brief_entry(engine, name, brief, body.charts);
+        entry.branches = self.branches_taken(engine, brief, &context);
         let updates = self.updates(&entry.figures, body.revised);
         let body_html = body.html.into_owned();
         entry.key = key.to_string();
@@ -285,6 +290,73 @@ impl<'a> Render<'a> {
         check_page_links(&page, "templates/brief.html", Some((brief, &body_html)))?;
         self.sink.put(&entry.page, page.as_bytes())?;
         Ok(entry)
+    }
+
+    /// The `{% if %}` choices of `brief`'s body and the arm each took with
+    /// `context`. A choice whose conditions cannot be told alone (they read a
+    /// loop's variable) is left out.
+    fn branches_taken(
+        &self,
+        engine: &Engine,
+        brief: &Brief,
+        context: &tera::Context,
+    ) -> Vec<BranchTaken> {
+        if !brief.body.contains("{%") {
+            return Vec::new();
+        }
+        branches::choices(&brief.body, brief.body_offset)
+            .into_iter()
+            .filter_map(|choice| {
+                let arm = match branches::taken(&choice, |c| self.holds(engine, c, context)) {
+                    Taken::Arm(i) => Some(i),
+                    Taken::Nothing => None,
+                    Taken::Unknown => return None,
+                };
+                let conditions: Vec<String> = choice
+                    .arms
+                    .iter()
+                    .filter_map(|a| a.condition.clone())
+                    .collect();
+                let mut figures: Vec<String> = conditions
+                    .iter()
+                    .flat_map(|c| branches::figures_read(c))
+                    .collect();
+                figures.sort();
+                figures.dedup();
+                Some(BranchTaken {
+                    line: choice.arms.first().map_or(0, |a| a.line),
+                    conditions,
+                    arm,
+                    figures,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether `condition` holds with `context`. Most conditions read
+    /// only the figures and data, the same for every brief of a build:
+    /// those are told once and remembered, for a site of a thousand briefs
+    /// asks the same few questions of each.
+    fn holds(&self, engine: &Engine, condition: &str, context: &tera::Context) -> Option<bool> {
+        let per_brief = branches::figures_read(condition)
+            .iter()
+            .any(|name| ["brief", "root"].contains(&name.split('.').next().unwrap_or_default()));
+        if per_brief {
+            return branches::holds(engine, condition, context);
+        }
+        let told = self.conditions_told();
+        if let Some(known) = told.get(condition) {
+            return *known;
+        }
+        drop(told);
+        let known = branches::holds(engine, condition, context);
+        self.conditions_told().insert(condition.to_string(), known);
+        known
+    }
+
+    fn conditions_told(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Option<bool>>> {
+        // Entries are inserted whole: a panic elsewhere leaves none half-made.
+        self.conditions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The note on a brief's page when the newest release revised figures
@@ -807,6 +879,7 @@ fn brief_entry(engine: &Engine, template: &str, brief: &Brief, charts: Vec<Strin
         page: format!("{}/index.html", brief.slug),
         charts,
         figures,
+        branches: Vec::new(),
         key: String::new(),
     }
 }
