@@ -86,6 +86,9 @@ fn every_step_runs_or_uses_a_pinned_action() {
             runs(job).contains("cargo run --locked --release -- build"),
             "{name}"
         );
+        // Every build sees the whole history: the corrections log reads it.
+        let checkout = uses(job, "actions/checkout").expect("a checkout");
+        assert_eq!(checkout["with"]["fetch-depth"], 0, "{name}");
     }
 }
 
