@@ -194,6 +194,32 @@ fn the_corrections_log_lists_every_release_with_the_days_it_revised() {
 }
 
 #[test]
+fn a_release_that_only_revises_says_it_added_no_days() {
+    let p = project_with_history();
+    let mut days = release_days(2);
+    days.iter_mut()
+        .find(|d| d.date == date(2023, 3, 21))
+        .unwrap()
+        .people += 3;
+    p.write(
+        "data/crossings.yaml",
+        crossings_yaml(&days, date(2023, 4, 13)),
+    );
+    git(p.root(), &["commit", "-qam", "Data: release of 2023-04-13"]);
+    p.build_ok(&[]);
+    let page = p.read("output/corrections/index.html");
+    let start = page
+        .find("<section class=\"release\" id=\"release-2023-04-13\"")
+        .expect("a section for the new release");
+    let section = &page[start..start + page[start..].find("</section>").unwrap()];
+    assert!(
+        section
+            .contains("with no new days. It revised one earlier day, a net change of +3 people."),
+        "{section}"
+    );
+}
+
+#[test]
 fn the_feed_carries_each_correction_and_the_sitemap_the_log() {
     let p = project_with_history();
     p.build_ok(&[]);

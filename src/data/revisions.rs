@@ -141,6 +141,10 @@ pub struct Release {
     pub last_day: Date,
     /// The page anchor of its entry (`release-2026-08-21`).
     pub anchor: String,
+    /// Whether the same release has an older entry in the log: it was
+    /// imported again after a later one, and its heading says so, so that
+    /// no two entries read alike.
+    pub again: bool,
     /// Whether it is the oldest release the history keeps: what it revised
     /// is then unknown, and it is listed as the start of the log.
     pub first: bool,
@@ -188,13 +192,15 @@ impl Corrections {
             };
             let mut anchor = format!("release-{}", version.released);
             // A release imported again after a later one keeps its own entry.
-            if releases.iter().any(|r| r.anchor == anchor) {
+            let again = releases.iter().any(|r| r.released == version.released);
+            if again {
                 anchor = format!("{anchor}-{}", i + 1);
             }
             releases.push(Release {
                 released: version.released,
                 last_day: version.series.last(),
                 anchor,
+                again,
                 first: i == 0,
                 days_added: change.added.len(),
                 days_removed: change.removed.len(),
@@ -346,6 +352,8 @@ mod tests {
                 "release-2026-01-03"
             ]
         );
+        let again: Vec<bool> = log.releases.iter().map(|r| r.again).collect();
+        assert_eq!(again, [true, false, false]);
         // The fix by hand is part of its release: the next one revised nothing.
         assert!(log.releases[1].revised.is_empty());
         assert_eq!(log.releases[0].days_removed, 1);
