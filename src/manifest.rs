@@ -78,8 +78,13 @@ pub struct BriefEntry {
     pub source: String,
     /// Its page under the output folder.
     pub page: String,
-    /// The chart files it places.
+    /// The charts it places, by name (`cumulative-1a2b3c4d`): their
+    /// drawings are in its page.
     pub charts: Vec<String>,
+    /// The data files its charts link to (`charts/cumulative-2018-2026.csv`),
+    /// shared with every other chart of the same data.
+    #[serde(default)]
+    pub chart_data: Vec<String>,
     /// The figures (top-level keys of `figures.json`) and data it reads.
     pub figures: Vec<String>,
     /// Each `{% if %}` choice of its body, in order, and the arm the
@@ -258,7 +263,8 @@ mod tests {
             BriefEntry {
                 source: "briefs/b.md".into(),
                 page: "b/index.html".into(),
-                charts: vec!["charts/x.svg".into()],
+                charts: vec!["x".into()],
+                chart_data: vec!["charts/x.csv".into()],
                 figures: vec!["ytd".into()],
                 branches: Vec::new(),
                 key: "k".into(),

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Day, LAST, PILOT_STARTS, PILOT_YAML, Project, brief_text, line_of};
+use common::{Day, LAST, PILOT_STARTS, PILOT_YAML, Project, brief_text, line_of, page_charts};
 use jiff::civil::{Date, date};
 use serde_json::Value;
 
@@ -293,8 +293,6 @@ fn build_writes_index_brief_pages_charts_figures_and_assets() {
         "oldest/index.html",
         "figures.json",
         "assets/style.css",
-        "charts/cumulative.svg",
-        "charts/cumulative.csv",
     ] {
         assert!(
             files.contains_key(name),
@@ -310,20 +308,24 @@ fn build_writes_index_brief_pages_charts_figures_and_assets() {
         files["assets/style.css"], style,
         "the stylesheet is copied as is"
     );
-    // Only the charts a brief placed are written.
-    assert!(!files.contains_key("charts/annual-arrivals.svg"));
-    let narrow = files.keys().filter(|k| k.ends_with(".narrow.svg")).count();
-    let wide = files.keys().filter(|k| k.ends_with(".svg")).count() - narrow;
-    let csvs = files.keys().filter(|k| k.ends_with(".csv")).count();
-    assert!(
-        wide >= 1 && wide == csvs && wide == narrow,
-        "{wide} wide svg, {narrow} narrow, {csvs} csv"
-    );
-    for (name, bytes) in &files {
-        if name.starts_with("charts/") && name.ends_with(".svg") {
-            let text = String::from_utf8_lossy(bytes);
-            assert!(text.contains("<svg"), "{name} is not an SVG");
-        }
+    // Only the data of the charts a brief placed is written, once for
+    // each chart of the same data; the drawings are in the page.
+    let data: Vec<&String> = files.keys().filter(|k| k.starts_with("charts/")).collect();
+    let placed: Vec<String> = ["so-far", "older", "oldest"]
+        .iter()
+        .flat_map(|slug| page_charts(&p.read(&format!("output/{slug}/index.html"))))
+        .map(|c| c.csv)
+        .collect();
+    assert!(!placed.is_empty(), "a brief places a chart");
+    for path in &data {
+        assert!(path.ends_with(".csv"), "{path} is not a data file");
+        assert!(
+            placed.contains(path),
+            "{path} is written but no chart links it"
+        );
+    }
+    for path in &placed {
+        assert!(files.contains_key(path), "{path} is linked but not written");
     }
 }
 
@@ -359,20 +361,27 @@ fn brief_page_shows_rendered_numbers_and_a_chart() {
         common::thousands(pilot.arrivals)
     );
     assert!(page.contains(&want), "{want:?} not in the page");
-    // Each chart an image of its drawing, with a narrow one for phones,
-    // and both files written.
-    let img = text_between(&page, "<img src=\"../", "\"");
-    assert!(img.ends_with(".svg"), "no chart image: {img}");
-    assert!(
-        p.path(&format!("output/{img}")).is_file(),
-        "{img} was not written"
-    );
-    let narrow = text_between(&page, "srcset=\"../", "\"");
-    assert_eq!(narrow, img.replace(".svg", ".narrow.svg"));
-    assert!(
-        p.path(&format!("output/{narrow}")).is_file(),
-        "{narrow} was not written"
-    );
+    // Each chart drawn in the page, wide and narrow for phones, with its
+    // data file written.
+    let charts = page_charts(&page);
+    assert!(!charts.is_empty(), "no chart");
+    for chart in &charts {
+        assert!(
+            chart.wide.contains("viewBox=\"0 0 800 450\""),
+            "{}",
+            chart.name
+        );
+        assert!(
+            chart.narrow.contains("viewBox=\"0 0 360 420\""),
+            "{}",
+            chart.name
+        );
+        assert!(
+            p.path(&format!("output/{}", chart.csv)).is_file(),
+            "{} was not written",
+            chart.csv
+        );
+    }
     assert!(!page.contains("{{"), "an expression was left unrendered");
 }
 
@@ -893,32 +902,31 @@ fn the_same_chart_with_other_options_is_another_file() {
         ),
     );
     p.build_ok(&[]);
-    let files = p.snapshot("output/charts");
-    let svgs: Vec<&String> = files
-        .keys()
-        .filter(|k| k.ends_with(".svg") && !k.ends_with(".narrow.svg"))
-        .collect();
-    assert_eq!(svgs.len(), 2, "{svgs:?}");
-    assert!(files.contains_key("cumulative.svg"));
-    assert!(files.contains_key("cumulative.narrow.svg"));
-    let other = svgs
-        .iter()
-        .find(|k| k.as_str() != "cumulative.svg")
-        .unwrap();
-    assert!(other.starts_with("cumulative-"), "{other}");
-    let svg = String::from_utf8(files[other.as_str()].clone()).unwrap();
-    assert!(svg.contains(">Twenty-two</title>"), "{svg}");
+    let page = p.read("output/charts/index.html");
+    let charts = page_charts(&page);
+    let names: Vec<&str> = charts.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!((names[0], names[2]), ("cumulative", "cumulative"));
+    let other = &charts[1];
+    assert!(other.name.starts_with("cumulative-"), "{}", other.name);
+    assert!(other.wide.contains(">Twenty-two</title>"));
     assert!(
-        !svg.contains(">2019<") && !svg.contains(">\n2019\n<"),
+        !other.wide.contains(">2019<") && !other.wide.contains(">\n2019\n<"),
         "2019 left out"
     );
-    let csv = String::from_utf8(files[&other.replace(".svg", ".csv")].clone()).unwrap();
+    assert_eq!(other.csv, "charts/cumulative-2021-2023.csv");
+    let csv = p.read(&format!("output/{}", other.csv));
     assert!(
         csv.lines()
             .skip(1)
             .all(|l| !l.starts_with("2019") && !l.starts_with("2020")),
         "{csv}"
     );
+    // The chart of every year has a data file of its own.
+    assert_ne!(charts[0].csv, other.csv);
+    let files = p.snapshot("output/charts");
+    let data: Vec<&String> = files.keys().filter(|k| k.ends_with(".csv")).collect();
+    assert_eq!(data.len(), 2, "{data:?}");
     let page = p.read("output/charts/index.html");
     assert!(page.contains("<span class=\"chart-title\">Twenty-two</span>"));
 }
@@ -1034,29 +1042,17 @@ fn text_from_briefs_is_escaped_in_the_feed_sitemap_and_charts() {
     assert!(feed.contains("&lt;script&gt;alert("), "{feed}");
     roxmltree::Document::parse(&feed).expect("the feed is well-formed XML");
     roxmltree::Document::parse(&p.read("output/sitemap.xml")).expect("the sitemap is XML");
-    let charts = p.snapshot("output/charts");
-    let (name, svg) = charts
-        .iter()
-        .find(|(k, _)| k.starts_with("cumulative-") && k.ends_with(".svg"))
-        .expect("the titled chart");
-    let svg = String::from_utf8(svg.clone()).unwrap();
-    assert!(!svg.contains("<script>"), "{name}");
-    roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
     let page = p.read("output/escaped/index.html");
+    let charts = page_charts(&page);
+    let chart = charts.first().expect("the titled chart");
+    for svg in [&chart.wide, &chart.narrow, &chart.download] {
+        assert!(!svg.contains("<script>"), "{}", chart.name);
+        roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+    }
     assert!(
         !page.contains("<script>alert"),
         "the page escapes the chart title"
     );
-}
-
-/// The text between the first `start` in `page` and the next `end`.
-fn text_between(page: &str, start: &str, end: &str) -> String {
-    let at = page
-        .find(start)
-        .map(|i| i + start.len())
-        .unwrap_or(page.len());
-    let rest = &page[at..];
-    rest[..rest.find(end).unwrap_or(0)].to_string()
 }
 
 #[test]
@@ -1093,20 +1089,13 @@ fn a_site_of_many_template_batches_renders_every_brief_once() {
     }
     for i in [100, 550] {
         let page = p.read(&format!("output/b{i:03}/index.html"));
-        assert!(
-            page.contains("charts/annual-arrivals-"),
-            "b{i:03} has no chart"
-        );
+        assert_eq!(page_charts(&page).len(), 1, "b{i:03} has no chart");
     }
     let manifest: serde_json::Value =
         serde_json::from_str(&p.read("output/manifest.json")).unwrap();
     assert_eq!(manifest["briefs"].as_object().unwrap().len(), 600);
     let charts = p.snapshot("output/charts");
-    assert_eq!(
-        charts.len(),
-        3,
-        "one chart, wide, narrow and CSV: {charts:?}"
-    );
+    assert_eq!(charts.len(), 1, "one chart's data file: {charts:?}");
 }
 
 #[test]

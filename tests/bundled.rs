@@ -106,7 +106,8 @@ fn the_day_before_the_pilot_the_brief_says_it_had_not_started() {
     }
     let page = read(out.join("record-crossings/index.html"));
     assert!(page.contains("had not started by 5 August 2025"));
-    assert!(!out.join("charts/pilot-returns.svg").exists());
+    assert!(!page.contains("id=\"figure-pilot-returns\""));
+    assert!(!out.join("charts/pilot-returns.csv").exists());
 }
 
 #[test]
@@ -167,9 +168,18 @@ fn the_bundled_site_has_three_briefs_newest_first_with_their_charts() {
         "backtest",
         "pilot-returns",
     ] {
-        let svg = read(out.join(format!("charts/{chart}.svg")));
-        assert!(svg.contains("role=\"img\""), "{chart}");
-        assert!(out.join(format!("charts/{chart}.csv")).exists(), "{chart}");
+        let placed: Vec<common::PageChart> = [
+            "record-crossings",
+            "how-many-will-cross",
+            "arrivals-since-2018",
+        ]
+        .iter()
+        .flat_map(|page| common::page_charts(&read(out.join(format!("{page}/index.html")))))
+        .filter(|c| c.name == chart)
+        .collect();
+        assert!(!placed.is_empty(), "{chart} is placed");
+        assert!(placed[0].wide.contains("role=\"img\""), "{chart}");
+        assert!(out.join(&placed[0].csv).is_file(), "{chart}");
     }
     // Every page links relatively, so the site works from any sub-path.
     for page in ["index.html", "record-crossings/index.html"] {
@@ -205,52 +215,77 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
     let out = dir.path().join("site");
     let (ok, _, stderr) = build_bundled(None, &out);
     assert!(ok, "{stderr}");
-    let mut seen = 0;
-    for entry in std::fs::read_dir(out.join("charts")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("svg") {
-            continue;
+    let mut seen = std::collections::BTreeSet::new();
+    for page in [
+        "record-crossings",
+        "how-many-will-cross",
+        "arrivals-since-2018",
+    ] {
+        let html = read(out.join(format!("{page}/index.html")));
+        for chart in common::page_charts(&html) {
+            seen.insert(chart.name.clone());
+            let drawings = [
+                ("wide", chart.wide.as_str(), "chart-wide"),
+                ("narrow", chart.narrow.as_str(), "chart-narrow"),
+                ("download", chart.download.as_str(), ""),
+            ];
+            for (which, svg, class) in drawings {
+                let what = format!("{page}: {} ({which})", chart.name);
+                let doc = roxmltree::Document::parse(svg)
+                    .unwrap_or_else(|e| panic!("{what} is not well-formed XML: {e}"));
+                let root = doc.root_element();
+                assert_eq!(root.tag_name().name(), "svg");
+                assert_eq!(root.attribute("role"), Some("img"), "{what}");
+                assert_eq!(root.attribute("class").unwrap_or(""), class, "{what}");
+                let child = |name: &str| {
+                    root.children()
+                        .find(|n| n.tag_name().name() == name)
+                        .and_then(|n| n.text())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                assert!(!child("title").is_empty(), "{what} has no title");
+                assert!(!child("desc").is_empty(), "{what} has no desc");
+            }
+            // The download is the wide drawing, as a file of its own.
+            let download = chart.download.trim_end();
+            assert!(
+                chart.wide == download.replacen("<svg ", "<svg class=\"chart-wide\" ", 1),
+                "{page}: {}: the download differs from the wide drawing",
+                chart.name
+            );
+            assert!(
+                out.join(&chart.csv).is_file(),
+                "{page}: {} has no CSV",
+                chart.name
+            );
         }
-        seen += 1;
-        let text = read(&path);
-        let doc = roxmltree::Document::parse(&text)
-            .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
-        let root = doc.root_element();
-        assert_eq!(root.tag_name().name(), "svg");
-        assert_eq!(root.attribute("role"), Some("img"), "{}", path.display());
-        let child = |name: &str| {
-            root.children()
-                .find(|n| n.tag_name().name() == name)
-                .and_then(|n| n.text())
-                .unwrap_or_default()
-                .to_string()
-        };
-        assert!(
-            !child("title").is_empty(),
-            "{} has no title",
-            path.display()
-        );
-        assert!(!child("desc").is_empty(), "{} has no desc", path.display());
-        let name = path.file_name().unwrap().to_str().unwrap();
-        let stem = name.strip_suffix(".svg").unwrap();
-        let stem = stem.strip_suffix(".narrow").unwrap_or(stem);
-        assert!(
-            out.join(format!("charts/{stem}.csv")).exists(),
-            "{} has no CSV",
-            path.display()
-        );
     }
-    assert_eq!(seen, 16, "8 charts, each drawn wide and narrow");
-    // The description and the table are written from the data.
-    let annual = read(out.join("charts/annual-arrivals.svg"));
+    assert_eq!(seen.len(), 8, "8 charts: {seen:?}");
+    // No drawing is a file of its own: a brief is its page.
+    let files: Vec<String> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().all(|f| f.ends_with(".csv")), "{files:?}");
+    // The description, the CSV and the table are written from the same data.
+    let page = read(out.join("arrivals-since-2018/index.html"));
+    let charts = common::page_charts(&page);
+    let annual = charts
+        .iter()
+        .find(|c| c.name == "annual-arrivals")
+        .expect("the annual chart");
     let people_2022 = people_between("2022-01-01", "2022-12-31");
     assert_eq!(people_2022, 45_755);
     assert!(
-        annual.contains("45,755 in 2022"),
+        annual.wide.contains("45,755 in 2022") && annual.narrow.contains("45,755 in 2022"),
         "the description names the peak"
     );
-    let csv = read(out.join("charts/annual-arrivals.csv"));
+    let csv = read(out.join(&annual.csv));
     assert!(csv.lines().any(|l| l == "2022,45755"), "{csv}");
-    let page = read(out.join("arrivals-since-2018/index.html"));
-    assert!(page.contains("<th scope=\"row\">2022</th><td class=\"num\">45,755</td>"));
+    assert!(
+        annual
+            .figure
+            .contains("<th scope=\"row\">2022</th><td class=\"num\">45,755</td>")
+    );
 }

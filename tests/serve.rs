@@ -235,11 +235,11 @@ fn serves_the_site_from_memory_with_the_reload_script() {
     assert_eq!(css.status, 200);
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     assert!(!css.body.contains("brief-serve"));
-    let end = page.body.find(".svg\"").expect("the page places a chart") + 4;
+    let end = page.body.find(".csv\"").expect("the page places a chart") + 4;
     let start = page.body[..end].rfind("charts/").unwrap();
-    let chart = serve.get(&format!("/{}", &page.body[start..end]));
-    assert_eq!(chart.status, 200, "{}", &page.body[start..end]);
-    assert_eq!(chart.header("content-type"), Some("image/svg+xml"));
+    let data = serve.get(&format!("/{}", &page.body[start..end]));
+    assert_eq!(data.status, 200, "{}", &page.body[start..end]);
+    assert_eq!(data.header("content-type"), Some("text/csv; charset=utf-8"));
     let figures = serve.get("/figures.json");
     assert_eq!(figures.header("content-type"), Some("application/json"));
 

@@ -154,46 +154,6 @@ impl ChartKind {
     }
 }
 
-/// The files a chart is written as, under the output folder: the wide
-/// drawing, the narrow one and the data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChartFiles {
-    /// `charts/<stem>.svg`
-    pub wide: String,
-    /// `charts/<stem>.narrow.svg`
-    pub narrow: String,
-    /// `charts/<stem>.csv`
-    pub csv: String,
-}
-
-impl ChartFiles {
-    /// The files of the chart with file stem `stem`.
-    pub fn new(stem: &str) -> ChartFiles {
-        ChartFiles {
-            wide: format!("charts/{stem}.svg"),
-            narrow: format!("charts/{stem}.narrow.svg"),
-            csv: format!("charts/{stem}.csv"),
-        }
-    }
-
-    /// The files of the chart whose wide drawing is at `wide` (as the
-    /// manifest lists a brief's charts), or `None` if `wide` is not one.
-    pub fn of_wide(wide: &str) -> Option<ChartFiles> {
-        let stem = wide.strip_prefix("charts/")?.strip_suffix(".svg")?;
-        Some(ChartFiles::new(stem))
-    }
-
-    /// Whether `path` is a chart's data file.
-    pub fn is_data(path: &str) -> bool {
-        path.starts_with("charts/") && path.ends_with(".csv")
-    }
-
-    /// The three files, wide drawing first.
-    pub fn all(self) -> [String; 3] {
-        [self.wide, self.narrow, self.csv]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,17 +192,5 @@ mod tests {
             e,
             "chart “projection” takes no option “highlight”; its options are: title"
         );
-    }
-
-    #[test]
-    fn a_charts_files_are_found_from_its_wide_drawing() {
-        let files = ChartFiles::new("cumulative-1a2b3c4d");
-        assert_eq!(files.narrow, "charts/cumulative-1a2b3c4d.narrow.svg");
-        assert_eq!(ChartFiles::of_wide(&files.wide), Some(files.clone()));
-        assert!(ChartFiles::is_data(&files.csv));
-        assert!(!ChartFiles::is_data(&files.wide));
-        for not_wide in ["charts/a.csv", "a.svg", "charts/a.svg.txt"] {
-            assert_eq!(ChartFiles::of_wide(not_wide), None, "{not_wide}");
-        }
     }
 }

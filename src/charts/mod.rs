@@ -98,10 +98,10 @@ pub use annual::AnnualBars;
 pub use backtest::BacktestErrors;
 pub use cumulative::{Cumulative, YearLine};
 pub use draw::PolylineCache;
-pub use kinds::{CHART_KINDS, ChartFiles, ChartKind, ChartOption};
+pub use kinds::{CHART_KINDS, ChartKind, ChartOption};
 pub use pilot::{PILOT_SCALE_NOTE, PilotReturns};
 pub use projection::ProjectionRange;
-pub use set::{ChartData, ChartRequest, ChartSet, PlacedChart};
+pub use set::{ChartData, ChartRequest, ChartSet, PlacedChart, data_file};
 pub use style::Theme;
 pub use table::Table;
 

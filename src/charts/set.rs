@@ -51,6 +51,9 @@ pub struct PlacedChart {
 /// their titles and highlights, so a set keeps each once.
 #[derive(Debug)]
 pub struct ChartData {
+    /// Its CSV file under the output folder, named by the data's kind and
+    /// years (see [`data_file`]): every chart of the same data links it.
+    file: String,
     csv: String,
     csv_sha256: String,
     table: Table,
@@ -61,16 +64,18 @@ pub struct ChartData {
 impl PartialEq for ChartData {
     fn eq(&self, other: &ChartData) -> bool {
         // The HTML is made from the table, whenever a page first needs it.
-        (&self.csv, &self.csv_sha256, &self.table) == (&other.csv, &other.csv_sha256, &other.table)
+        (&self.file, &self.csv, &self.table) == (&other.file, &other.csv, &other.table)
     }
 }
 
 impl Eq for ChartData {}
 
 impl ChartData {
-    /// The data of a chart whose CSV file is `csv` and page table `table`.
-    pub fn new(csv: String, table: Table) -> ChartData {
+    /// The data of a chart whose CSV file, at `file`, is `csv` and page
+    /// table `table`.
+    pub fn new(file: String, csv: String, table: Table) -> ChartData {
         ChartData {
+            file,
             csv_sha256: sha256_hex(csv.as_bytes()),
             csv,
             table,
@@ -83,6 +88,12 @@ impl ChartData {
     /// for the others.
     pub fn table_html(&self, render: impl FnOnce(&Table) -> String) -> &str {
         self.table_html.get_or_init(|| render(&self.table))
+    }
+
+    /// Where its CSV file goes under the output folder
+    /// (`charts/cumulative-2018-2026.csv`).
+    pub fn file(&self) -> &str {
+        &self.file
     }
 
     /// The CSV file.
@@ -105,6 +116,29 @@ impl ChartData {
 /// Which data a chart draws: its kind and the years it shows (none for
 /// the kinds without years).
 type DataKey = (String, Vec<i16>);
+
+/// The CSV file of the data `key` names: the kind, then its years as runs
+/// (`charts/annual-arrivals-2018-2022.csv`, `charts/cumulative-2019_2021-2023.csv`),
+/// or the kind alone (`charts/projection.csv`). Every chart of that data,
+/// whatever its title or highlight, links the one file.
+pub fn data_file((kind, years): &DataKey) -> String {
+    let mut name = format!("charts/{kind}");
+    let mut rest = years.as_slice();
+    let mut first = true;
+    while let Some(&start) = rest.first() {
+        let run = rest.windows(2).take_while(|w| w[1] == w[0] + 1).count();
+        name.push(if first { '-' } else { '_' });
+        first = false;
+        name.push_str(&start.to_string());
+        if run > 0 {
+            name.push('-');
+            name.push_str(&rest[run].to_string());
+        }
+        rest = &rest[run + 1..];
+    }
+    name.push_str(".csv");
+    name
+}
 
 /// What a brief asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -253,7 +287,7 @@ impl ChartSet {
         let kept = self.kept_data().get(&key).cloned();
         let data = kept.unwrap_or_else(|| {
             let (csv, table) = data();
-            let data = Arc::new(ChartData::new(csv, table));
+            let data = Arc::new(ChartData::new(data_file(&key), csv, table));
             let mut kept = self.kept_data();
             if kept.len() < Self::MAX_DATA {
                 kept.entry(key).or_insert_with(|| Arc::clone(&data));
@@ -687,6 +721,21 @@ mod tests {
             year,
             (1..=days).map(|d| (d, per_day * u64::from(d))).collect(),
         )
+    }
+
+    #[test]
+    fn a_data_file_is_named_by_its_kind_and_runs_of_years() {
+        let file = |kind: &str, years: &[i16]| data_file(&(kind.into(), years.to_vec()));
+        assert_eq!(file("projection", &[]), "charts/projection.csv");
+        assert_eq!(file("backtest", &[2024]), "charts/backtest-2024.csv");
+        assert_eq!(
+            file("annual-arrivals", &[2018, 2019, 2020, 2021, 2022]),
+            "charts/annual-arrivals-2018-2022.csv"
+        );
+        assert_eq!(
+            file("cumulative", &[2019, 2021, 2022, 2023, 2025]),
+            "charts/cumulative-2019_2021-2023_2025.csv"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::charts::{ChartFiles, ChartOption, ChartRequest, ChartSet, PlacedChart};
+use crate::charts::{ChartOption, ChartRequest, ChartSet, PlacedChart};
 use crate::data::crossings::provisional_from;
 use crate::model::Figures;
 use crate::render::figure::figure_html;
@@ -52,6 +52,7 @@ pub fn register_chart_function(
             });
             let figure = Placed {
                 html: figure_html(&chart, &source, "../", Some(provisional_from)).into(),
+                data_file: chart.data.file().into(),
                 revised,
             };
             // Two threads may draw the same chart at once; the first to
@@ -63,8 +64,8 @@ pub fn register_chart_function(
         });
 }
 
-/// What puts a chart's files (see [`ChartFiles`]) where the site goes, the
-/// first time a brief places the chart; the error says why it could not.
+/// What puts a chart's data file where the site goes, the first time a
+/// brief places the chart; the error says why it could not.
 pub type WriteChart = Arc<dyn Fn(&PlacedChart) -> Result<(), String> + Send + Sync>;
 
 /// `chart()` as a stand-in that places nothing: `diff` reads the briefs'
@@ -99,9 +100,11 @@ const FIGURE_MARKER_END: &str = "\"></figure>\n";
 pub struct BodyWithFigures<'h> {
     /// The body's HTML, each figure stand-in replaced by its chart's figure.
     pub html: std::borrow::Cow<'h, str>,
-    /// The wide drawing of each chart placed (see [`ChartFiles`]), sorted,
-    /// each once: what the manifest lists as the brief's charts.
+    /// The name of each chart placed (`cumulative-1a2b3c4d`), sorted, each
+    /// once: what the manifest lists as the brief's charts.
     pub charts: Vec<String>,
+    /// The data files its charts link to, sorted, each once.
+    pub data_files: Vec<String>,
     /// Whether the newest release's revisions of earlier days moved the
     /// data of any chart placed.
     pub revised: bool,
@@ -114,11 +117,13 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
         return BodyWithFigures {
             html: html.into(),
             charts: Vec::new(),
+            data_files: Vec::new(),
             revised: false,
         };
     }
     let mut out = String::with_capacity(html.len() + 16 * 1024);
     let mut charts = Vec::new();
+    let mut data_files = Vec::new();
     let mut revised = false;
     let mut rest = html;
     while let Some(i) = rest.find(FIGURE_MARKER) {
@@ -134,7 +139,8 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
             Some((stem, figure, tail)) => {
                 out.push_str(&figure.html);
                 revised |= figure.revised;
-                charts.push(ChartFiles::new(stem).wide);
+                charts.push(stem.to_string());
+                data_files.push(figure.data_file.to_string());
                 rest = tail;
             }
             None => {
@@ -146,9 +152,12 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
     out.push_str(rest);
     charts.sort();
     charts.dedup();
+    data_files.sort();
+    data_files.dedup();
     BodyWithFigures {
         html: out.into(),
         charts,
+        data_files,
         revised,
     }
 }
@@ -158,6 +167,8 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
 #[derive(Debug, Clone)]
 pub struct Placed {
     html: Arc<str>,
+    /// The chart's data file, which the page links.
+    data_file: Arc<str>,
     revised: bool,
 }
 
@@ -254,6 +265,7 @@ mod tests {
         fn unrevised(html: &str) -> Placed {
             Placed {
                 html: html.into(),
+                data_file: "charts/a.csv".into(),
                 revised: false,
             }
         }
@@ -281,7 +293,8 @@ mod tests {
             let html = markdown::to_html(&marked).unwrap();
             let after = place_figures(&html, &placed);
             assert_eq!(after.html, before, "{body:?}");
-            assert_eq!(after.charts, ["charts/a.svg"], "{body:?}");
+            assert_eq!(after.charts, ["a"], "{body:?}");
+            assert_eq!(after.data_files, ["charts/a.csv"], "{body:?}");
         }
         // A stand-in for a chart not placed is left as it is.
         let unknown = figure_marker("b");
@@ -304,6 +317,7 @@ mod tests {
                 stem,
                 Placed {
                     html: html.into(),
+                    data_file: "charts/shared.csv".into(),
                     revised,
                 },
             );
@@ -312,7 +326,8 @@ mod tests {
         assert!(place_figures(&body, &placed).revised);
         assert!(!place_figures(&figure_marker("b-1"), &placed).revised);
         let placed = place_figures(&body, &placed);
-        assert_eq!(placed.charts, ["charts/a.svg", "charts/b-1.svg"]);
+        assert_eq!(placed.charts, ["a", "b-1"]);
+        assert_eq!(placed.data_files, ["charts/shared.csv"]);
         assert!(placed.html.ends_with(&figure_marker("unknown")));
         assert_eq!(placed.html.matches("<figure id=\"b-1\">").count(), 2);
     }

@@ -1,20 +1,25 @@
-//! A chart placed in a page: a `<figure>` with its caption, the chart as an
-//! image (wide, or narrow on a phone), the source and a CSV download, and
-//! the data as a table for anyone who cannot see the chart. Written without blank lines, so that Markdown
+//! A chart placed in a page: a `<figure>` with its caption, the chart drawn
+//! in the page (wide, or narrow on a phone), the source, a CSV download and
+//! the chart as a file to save, and the data as a table for anyone who
+//! cannot see the chart. Written without blank lines, so that Markdown
 //! keeps it as one HTML block.
 
 use jiff::civil::Date;
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::charts::{ChartFiles, PlacedChart, Table, Theme};
+use crate::charts::{PlacedChart, Table};
 use crate::text::{escape, push_escaped};
 
 /// The figure markup for `placed`, with links relative to `root` (`../`
-/// from a brief's page). The chart is an image of its SVG file: the wide
-/// drawing, or on a phone-sized screen the narrow one (`<picture>`), with
-/// the chart's text description as its alternative text. Images rather
-/// than inline SVG keep a page small (a brief with three charts would
-/// carry six drawings), let a browser cache a chart shared by briefs, and
-/// let a build write each drawing once.
+/// from a brief's page). Both drawings are in the page, as inline SVG: the
+/// stylesheet shows the narrow one on a phone-sized screen and the wide one
+/// elsewhere and on paper; each is an image to assistive technology,
+/// named by the chart's title and described by its text description. In
+/// the page rather than files beside it, a brief is one file however many
+/// charts it has, which a disk writes and a static host serves fastest
+/// (see the README's "Performance"). The wide drawing is also the "chart
+/// (SVG)" link, a `data:` address saved as a file of the chart's name; the
+/// CSV is a file shared by every chart of the same data.
 ///
 /// Rows of the table for periods from `provisional_from` on are marked
 /// `[p]`, with a note under the table saying what that means.
@@ -25,44 +30,29 @@ pub fn figure_html(
     provisional_from: Option<Date>,
 ) -> String {
     let chart = placed;
-    let (wide, narrow) = (Theme::default(), Theme::narrow());
     let rows = chart.data.table_html(|t| table_rows(t, provisional_from));
-    let files = ChartFiles::new(&chart.name);
     // Written piece by piece: a large site places thousands of these.
-    let mut out = String::with_capacity(rows.len() + 2048);
+    let mut out = String::with_capacity(rows.len() + 3 * chart.svg.len() + 2048);
     let name = |out: &mut String| push_escaped(out, &chart.name);
-    let number = |out: &mut String, n: u32| out.push_str(itoa::Buffer::new().format(n));
     out.push_str("<figure class=\"chart\" id=\"figure-");
     name(&mut out);
     out.push_str("\">\n<figcaption><span class=\"chart-title\">");
     push_escaped(&mut out, &chart.title);
     out.push_str("</span> <span class=\"chart-subtitle\">");
     push_escaped(&mut out, &placed.subtitle);
-    out.push_str("</span></figcaption>\n<picture class=\"chart-image\">\n<source media=\"");
-    out.push_str(NARROW_MEDIA);
-    out.push_str("\" srcset=\"");
+    out.push_str("</span></figcaption>\n<div class=\"chart-image\">\n");
+    push_inline_svg(&mut out, &chart.svg, "chart-wide");
+    push_inline_svg(&mut out, &chart.narrow_svg, "chart-narrow");
+    out.push_str("</div>\n<p class=\"chart-source\"><a href=\"");
     out.push_str(root);
-    push_escaped(&mut out, &files.narrow);
-    out.push_str("\" width=\"");
-    number(&mut out, narrow.width);
-    out.push_str("\" height=\"");
-    number(&mut out, narrow.height);
-    out.push_str("\">\n<img src=\"");
-    out.push_str(root);
-    push_escaped(&mut out, &files.wide);
-    out.push_str("\" width=\"");
-    number(&mut out, wide.width);
-    out.push_str("\" height=\"");
-    number(&mut out, wide.height);
-    out.push_str("\" alt=\"");
-    push_escaped(&mut out, &chart.description);
-    out.push_str("\">\n</picture>\n<p class=\"chart-source\"><a href=\"");
-    out.push_str(root);
-    push_escaped(&mut out, &files.csv);
-    out.push_str("\" download>Download the data (CSV)</a> · <a href=\"");
-    out.push_str(root);
-    push_escaped(&mut out, &files.wide);
-    out.push_str("\">the chart (SVG)</a><span class=\"visually-hidden\"> ");
+    push_escaped(&mut out, chart.data.file());
+    out.push_str(
+        "\" download>Download the data (CSV)</a> · <a href=\"data:image/svg+xml;charset=utf-8,",
+    );
+    out.extend(utf8_percent_encode(&chart.svg, DATA_URI));
+    out.push_str("\" download=\"");
+    name(&mut out);
+    out.push_str(".svg\">the chart (SVG)</a><span class=\"visually-hidden\"> ");
     push_escaped(&mut out, source);
     out.push_str(
         "</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n",
@@ -75,6 +65,49 @@ pub fn figure_html(
     }
     out.push_str("\n</details>\n</figure>\n");
     out
+}
+
+/// What a chart's SVG must have percent-encoded to stand in a `data:`
+/// address inside an attribute: controls, the space, quotes, `#` and `%`,
+/// what HTML reads as markup (`<`, `>`, `&`) and the characters a URL may
+/// not hold as they stand. Everything else (letters, digits, `=`, `/`,
+/// `:`, `,`, `.`) is kept, so that the address compresses as the drawing
+/// beside it does; non-ASCII is always encoded.
+const DATA_URI: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'<')
+    .add(b'>')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Appends `svg` as an element of the page, its root given `class`, with
+/// any XML declaration and blank lines left out (a blank line would end
+/// Markdown's HTML block).
+fn push_inline_svg(out: &mut String, svg: &str, class: &str) {
+    let svg = match svg.find("<svg") {
+        Some(at) => &svg[at..],
+        None => svg,
+    };
+    let (open, rest) = svg.split_at(svg.len().min(4));
+    out.push_str(open);
+    out.push_str(" class=\"");
+    out.push_str(class);
+    out.push('"');
+    for line in rest.lines().filter(|l| !l.trim().is_empty()) {
+        out.push_str(line);
+        out.push('\n');
+    }
 }
 
 /// What marks a provisional figure's period in a table, after it.
@@ -99,10 +132,6 @@ fn period_column(table: &Table, from: Option<Date>) -> Option<(usize, impl Fn(&s
         }
     }))
 }
-
-/// Screens that get the narrow drawing: the stylesheet's phone layout.
-/// Paper always gets the wide one.
-pub const NARROW_MEDIA: &str = "screen and (max-width: 40rem)";
 
 /// Appends a table made by [`table_rows`], with its caption.
 fn push_table(out: &mut String, rows: &str, caption: &str) {
@@ -196,7 +225,11 @@ mod tests {
             svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
             narrow_svg: "<svg id=\"n\">\n\n</svg>".into(),
             subtitle: "People".into(),
-            data: std::sync::Arc::new(crate::charts::ChartData::new(table.to_csv(), table)),
+            data: std::sync::Arc::new(crate::charts::ChartData::new(
+                "charts/annual-2018-2022.csv".into(),
+                table.to_csv(),
+                table,
+            )),
         }
     }
 
@@ -248,23 +281,34 @@ mod tests {
     #[test]
     fn the_figure_has_no_blank_lines_and_escapes_text() {
         let html = figure_html(&chart(), "Source: Home Office", "../", None);
-        assert!(!html.contains("\n\n"));
-        assert!(!html.contains("<svg"), "the drawings are files, not inline");
+        assert!(!html.contains("\n\n"), "{html}");
+        assert!(!html.contains("<?xml"));
         assert!(html.contains("Arrivals &lt;by&gt; year"));
-        assert!(html.contains("href=\"../charts/annual.csv\""));
+        assert!(html.contains("href=\"../charts/annual-2018-2022.csv\" download>"));
     }
 
     #[test]
-    fn the_image_is_the_wide_drawing_or_on_a_phone_the_narrow_one() {
-        let mut placed = chart();
-        placed.description = "Lines \"by\" year & <day>".into();
-        let html = figure_html(&placed, "", "../", None);
+    fn both_drawings_are_in_the_page_and_the_wide_one_is_the_download() {
+        let html = figure_html(&chart(), "", "../", None);
         assert!(html.contains(
-            "<source media=\"screen and (max-width: 40rem)\" srcset=\"../charts/annual.narrow.svg\" width=\"360\" height=\"420\">"
-        ));
-        assert!(html.contains(
-            "<img src=\"../charts/annual.svg\" width=\"800\" height=\"450\" alt=\"Lines &quot;by&quot; year &amp; &lt;day&gt;\">"
-        ));
+            "<div class=\"chart-image\">\n<svg class=\"chart-wide\">\n<rect/>\n</svg>\n<svg class=\"chart-narrow\" id=\"n\">\n</svg>\n</div>"
+        ), "{html}");
+        // The link's address decodes to the wide drawing, byte for byte.
+        let start = html
+            .find("href=\"data:image/svg+xml;charset=utf-8,")
+            .unwrap();
+        let address = &html[start + 6..];
+        let address = &address[..address.find('"').unwrap()];
+        assert!(
+            !address.contains(['<', '>', '&', ' ', '\n', '#']),
+            "{address}"
+        );
+        let data = address.split_once(',').unwrap().1;
+        let decoded = percent_encoding::percent_decode_str(data)
+            .decode_utf8()
+            .unwrap();
+        assert_eq!(decoded, chart().svg);
+        assert!(html[start..].contains("download=\"annual.svg\">the chart (SVG)</a>"));
     }
 
     #[test]

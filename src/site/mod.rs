@@ -16,7 +16,7 @@ mod reuse;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::charts::{ChartFiles, ChartSet};
+use crate::charts::ChartSet;
 use crate::error::{Error, Result};
 use crate::manifest::{BriefEntry, BuildRecord, MANIFEST_PATH, Manifest};
 use crate::model::Figures;
@@ -190,10 +190,11 @@ fn write_manifest(
 ) -> Result<(usize, usize)> {
     let build = BuildRecord::from(&plan.asked);
     let outputs = sink.take_outputs();
-    let charts = outputs
-        .iter()
-        .filter(|o| ChartFiles::is_data(&o.path))
-        .count();
+    let charts = records
+        .values()
+        .flat_map(|entry| &entry.charts)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let manifest = Manifest::new(&project.inputs, outputs, records, build, VERSION);
     sink.put(MANIFEST_PATH, manifest.to_json().as_bytes())?;
     let files = manifest.outputs.len() + 1;

@@ -14,7 +14,7 @@ use super::VERSION;
 use super::inputs::{Inputs, published_briefs, untyped_data};
 use super::plan::BuildPlan;
 use crate::brief::Brief;
-use crate::charts::{ChartFiles, ChartSet, PlacedChart};
+use crate::charts::{ChartSet, PlacedChart};
 use crate::data::crossings::provisional_from;
 use crate::data::revisions::Release;
 use crate::error::{Error, Result};
@@ -35,15 +35,13 @@ use crate::text::long_date;
 /// enough that the batches keep every thread busy.
 const BRIEFS_PER_ENGINE: usize = 16;
 
-/// Puts a chart's three files into `sink`: its drawings and its data.
+/// Puts a chart's data file into `sink` (its drawings are in the page);
+/// charts of the same data share the file, which the sink keeps once.
 fn chart_writer(sink: &Arc<dyn Sink>) -> WriteChart {
     let sink = Arc::clone(sink);
     Arc::new(move |chart: &PlacedChart| {
-        let files = ChartFiles::new(&chart.name);
         let data = &chart.data;
-        sink.put(&files.wide, chart.svg.as_bytes())
-            .and_then(|()| sink.put(&files.narrow, chart.narrow_svg.as_bytes()))
-            .and_then(|()| sink.put_hashed(&files.csv, data.csv().as_bytes(), data.csv_sha256()))
+        sink.put_hashed(data.file(), data.csv().as_bytes(), data.csv_sha256())
             .map_err(|e| e.to_string())
     })
 }
@@ -279,7 +277,7 @@ impl<'a> Render<'a> {
             .map_err(|e| explain_null_figures(e, self.figures))?;
         let body_html = body_to_html(brief, &self.texts, &body_markdown)?;
         let body = place_figures(&body_html, &self.placed);
-        let mut entry = brief_entry(engine, name, brief, body.charts);
+        let mut entry = brief_entry(engine, name, brief, body.charts, body.data_files);
         entry.branches = self.branches_taken(engine, brief, &context);
         let updates = self.updates(&entry.figures, body.revised);
         let body_html = body.html.into_owned();
@@ -852,7 +850,13 @@ fn html_to_text(html: &str) -> String {
 
 /// The manifest's record of a brief: its source, page, the charts its body
 /// places and the figures it reads.
-fn brief_entry(engine: &Engine, template: &str, brief: &Brief, charts: Vec<String>) -> BriefEntry {
+fn brief_entry(
+    engine: &Engine,
+    template: &str,
+    brief: &Brief,
+    charts: Vec<String>,
+    chart_data: Vec<String>,
+) -> BriefEntry {
     const FIGURES: [&str; 8] = [
         "as_of",
         "source",
@@ -878,6 +882,7 @@ fn brief_entry(engine: &Engine, template: &str, brief: &Brief, charts: Vec<Strin
         source: slash_path(&brief.path),
         page: format!("{}/index.html", brief.slug),
         charts,
+        chart_data,
         figures,
         branches: Vec::new(),
         key: String::new(),

@@ -10,7 +10,6 @@ use sha2::{Digest, Sha256};
 use super::plan::BuildPlan;
 use super::{Site, VERSION};
 use crate::brief::Brief;
-use crate::charts::ChartFiles;
 use crate::error::{Error, Result};
 use crate::hash::hex;
 use crate::manifest::{BriefEntry, MANIFEST_PATH, Manifest, OutputEntry};
@@ -113,11 +112,8 @@ impl PreviousBuild {
             return None;
         }
         let mut files = vec![(entry.page.clone(), self.file(&entry.page)?)];
-        for wide in &entry.charts {
-            for path in ChartFiles::of_wide(wide)?.all() {
-                let file = self.file(&path)?;
-                files.push((path, file));
-            }
+        for path in &entry.chart_data {
+            files.push((path.clone(), self.file(path)?));
         }
         Some((entry.clone(), files))
     }

@@ -324,8 +324,10 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// Asserts that no page, feed or drawing under `dir` has a `javascript:` or
-/// `vbscript:` address, a `data:` address (brief makes none), or a NUL:
-/// every build a test makes with [`Project::build_ok`] is checked.
+/// `vbscript:` address, a `data:` address other than a chart's download
+/// link (whose drawing, decoded, is checked too and must hold nothing but
+/// drawing), a script or a NUL: every build a test makes with
+/// [`Project::build_ok`] is checked.
 pub fn assert_no_live_links(dir: &Path) {
     for (path, bytes) in snapshot(dir) {
         let kind = path.rsplit('.').next().unwrap_or("");
@@ -333,17 +335,61 @@ pub fn assert_no_live_links(dir: &Path) {
             continue;
         }
         assert!(!bytes.contains(&0), "{path} has a NUL");
-        let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
-        // Where an attribute's value or a CSS url() begins (text that only
-        // mentions a scheme is text).
-        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        for scheme in ["javascript:", "vbscript:", "data:"] {
-            for start in ["=\"", "='", "=", "url(", "url(\"", "url('"] {
-                let link = format!("{start}{scheme}");
-                assert!(!squeezed.contains(&link), "{path} has a {scheme} address");
+        let text = String::from_utf8_lossy(&bytes);
+        let mut drawings = Vec::new();
+        let mut rest = text.as_ref();
+        while let Some(at) = rest.find(CHART_DOWNLOAD) {
+            let after = &rest[at + CHART_DOWNLOAD.len()..];
+            let end = after.find('"').expect("the download link's address ends");
+            let svg = percent_encoding::percent_decode_str(&after[..end]).decode_utf8_lossy();
+            drawings.push(svg.into_owned());
+            rest = &after[end..];
+        }
+        let without_downloads = text.replace(CHART_DOWNLOAD, "href=\"chart-download:");
+        assert_not_live(&path, &without_downloads);
+        for svg in &drawings {
+            let what = format!("{path} (a chart's download)");
+            assert_not_live(&what, svg);
+            // Read as a browser reads the saved file: an SVG document of
+            // drawing elements only, none with an event handler.
+            let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(doc.root_element().tag_name().name(), "svg", "{what}");
+            for node in doc.descendants().filter(|n| n.is_element()) {
+                let name = node.tag_name().name();
+                assert!(
+                    !["script", "foreignObject", "iframe"].contains(&name),
+                    "{what} has <{name}>"
+                );
+                for attribute in node.attributes() {
+                    assert!(
+                        !attribute.name().starts_with("on"),
+                        "{what} has {}",
+                        attribute.name()
+                    );
+                }
             }
         }
     }
+}
+
+/// How a chart's "the chart (SVG)" link begins: its drawing as a `data:`
+/// address, the one `data:` address brief writes.
+const CHART_DOWNLOAD: &str = "href=\"data:image/svg+xml;charset=utf-8,";
+
+/// Asserts that `text` (of `what`) has no `javascript:`, `vbscript:` or
+/// `data:` address and no script.
+fn assert_not_live(what: &str, text: &str) {
+    let text = text.to_ascii_lowercase();
+    // Where an attribute's value or a CSS url() begins (text that only
+    // mentions a scheme is text).
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for scheme in ["javascript:", "vbscript:", "data:"] {
+        for start in ["=\"", "='", "=", "url(", "url(\"", "url('"] {
+            let link = format!("{start}{scheme}");
+            assert!(!squeezed.contains(&link), "{what} has a {scheme} address");
+        }
+    }
+    assert!(!text.contains("<script"), "{what} has a script");
 }
 
 /// What the server answers at one path: status, body, pause before it.
@@ -418,4 +464,62 @@ pub fn git(dir: &Path, args: &[&str]) {
         "git {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A chart as a page places it: its name, both drawings in the page, the
+/// data file its CSV link names (under the output folder) and the drawing
+/// its "the chart (SVG)" link saves.
+#[allow(dead_code)]
+#[derive(Debug)]
+pub struct PageChart {
+    /// The chart's name (`cumulative-1a2b3c4d`).
+    pub name: String,
+    /// The wide drawing, `<svg …>…</svg>`.
+    pub wide: String,
+    /// The narrow drawing, for phones.
+    pub narrow: String,
+    /// The CSV link's target under the output folder (`charts/….csv`).
+    pub csv: String,
+    /// The drawing the download link saves, decoded.
+    pub download: String,
+    /// The figure's markup, whole.
+    pub figure: String,
+}
+
+/// The charts `page` (a brief's page) places, in order.
+#[allow(dead_code)]
+pub fn page_charts(page: &str) -> Vec<PageChart> {
+    const START: &str = "<figure class=\"chart\" id=\"figure-";
+    let between = |text: &str, start: &str, end: &str| -> String {
+        let at = text
+            .find(start)
+            .unwrap_or_else(|| panic!("no {start:?} in {text}"))
+            + start.len();
+        let rest = &text[at..];
+        rest[..rest.find(end).expect("its end")].to_string()
+    };
+    page.match_indices(START)
+        .map(|(at, _)| {
+            let figure = &page[at..];
+            let figure = &figure[..figure.find("</figure>").expect("the figure ends") + 9];
+            let svg = |class: &str| {
+                format!(
+                    "<svg class=\"{class}\"{}</svg>",
+                    between(figure, &format!("<svg class=\"{class}\""), "</svg>")
+                )
+            };
+            let address = between(figure, "href=\"data:image/svg+xml;charset=utf-8,", "\"");
+            PageChart {
+                name: between(figure, START, "\""),
+                wide: svg("chart-wide"),
+                narrow: svg("chart-narrow"),
+                csv: between(figure, "<a href=\"../", "\" download>"),
+                download: percent_encoding::percent_decode_str(&address)
+                    .decode_utf8()
+                    .expect("the download is UTF-8")
+                    .into_owned(),
+                figure: figure.to_string(),
+            }
+        })
+        .collect()
 }
