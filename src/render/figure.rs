@@ -104,6 +104,13 @@ fn push_inline_svg(out: &mut String, svg: &str, class: &str) {
     out.push_str(" class=\"");
     out.push_str(class);
     out.push('"');
+    // Our SVG backend writes no blank line: copied whole, with a newline.
+    let whole = rest.strip_suffix('\n').unwrap_or(rest);
+    if !whole.contains("\n\n") && !whole.ends_with(['\n', ' ']) {
+        out.push_str(whole);
+        out.push('\n');
+        return;
+    }
     for line in rest.lines().filter(|l| !l.trim().is_empty()) {
         out.push_str(line);
         out.push('\n');
