@@ -1,7 +1,7 @@
 //! The template function `chart()`, which places a chart in a brief.
 //!
-//! A chart is drawn the first time a brief places it, and its files go to
-//! the sink then. What `chart()` writes into the brief's body is a short
+//! A chart is drawn for each brief that places it (the chart set keeps what
+//! drawings share), and its data file goes to the sink then. What `chart()` writes into the brief's body is a short
 //! stand-in; [`place_figures`] puts the figure in its place once Markdown
 //! has made the body's HTML, so that Markdown never reads a chart's table.
 
@@ -18,8 +18,8 @@ use crate::render::templates::Engine;
 /// title="…") }}` (or `from=2022, to=2026`) places a chart in a brief; see
 /// [`crate::charts::CHART_KINDS`] for each kind's options. Unknown names
 /// and options are errors at the brief's line. A chart is drawn and handed
-/// to `write` (which puts its files where the site goes) the first time a
-/// brief places it; later placements reuse its figure markup. With
+/// to `write` (which puts its data file where the site goes) the first time
+/// a brief places it; the brief's later placements reuse its markup. With
 /// `before`, the charts as they were before the newest release revised
 /// earlier days, each chart is also told apart as revised or not.
 pub fn register_chart_function(
@@ -38,10 +38,11 @@ pub fn register_chart_function(
     let provisional_from = provisional_from(figures.source.released);
     engine
         .tera
-        .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
+        .register_function("chart", move |kwargs: tera::Kwargs, state: &tera::State| {
             let request = chart_request(&kwargs)?;
             let stem = request.file_stem();
-            if placed.get(&stem).is_some() {
+            let key = (page_of(state), stem.clone());
+            if placed.contains(&key) {
                 return Ok(tera::Value::safe_string(&figure_marker(&stem)));
             }
             let chart = charts.draw(&request, &stem).map_err(tera::Error::message)?;
@@ -55,13 +56,24 @@ pub fn register_chart_function(
                 data_file: chart.data.file().into(),
                 revised,
             };
-            // Two threads may draw the same chart at once; the first to
-            // finish writes it, and both place the same markup.
-            if placed.insert(&stem, figure) {
-                write(&chart).map_err(tera::Error::message)?;
-            }
+            // Each page draws its own charts (the set keeps what they share);
+            // the sink writes a data file once however many link it.
+            placed.insert(key, figure);
+            write(&chart).map_err(tera::Error::message)?;
             Ok(tera::Value::safe_string(&figure_marker(&stem)))
         });
+}
+
+/// The page whose body is being rendered: its brief's name, or nothing
+/// outside a brief.
+fn page_of(state: &tera::State) -> String {
+    let brief = state.get::<tera::Value>("brief").ok().flatten();
+    brief
+        .as_ref()
+        .and_then(|b| b.as_map())
+        .and_then(|map| map.iter().find(|(k, _)| k.as_str() == Some("slug")))
+        .and_then(|(_, slug)| slug.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// What puts a chart's data file where the site goes, the first time a
@@ -110,9 +122,10 @@ pub struct BodyWithFigures<'h> {
     pub revised: bool,
 }
 
-/// `html` with each figure stand-in replaced by its chart's figure, and
-/// the charts so placed.
-pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigures<'h> {
+/// `html`, the body of brief `page`, with each figure stand-in replaced by
+/// its chart's figure, and the charts so placed. The page's figures are
+/// taken out of `placed`: a large site's drawings are never held at once.
+pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts, page: &str) -> BodyWithFigures<'h> {
     if !html.contains(FIGURE_MARKER) {
         return BodyWithFigures {
             html: html.into(),
@@ -121,7 +134,8 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
             revised: false,
         };
     }
-    let mut out = String::with_capacity(html.len() + 16 * 1024);
+    let figures = placed.take_page(page);
+    let mut out = String::with_capacity(html.len() + 64 * 1024);
     let mut charts = Vec::new();
     let mut data_files = Vec::new();
     let mut revised = false;
@@ -131,10 +145,7 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts) -> BodyWithFigure
         let after = &rest[i + FIGURE_MARKER.len()..];
         let figure = after
             .split_once(FIGURE_MARKER_END)
-            .and_then(|(stem, tail)| {
-                let figure = placed.get(stem)?;
-                Some((stem, figure, tail))
-            });
+            .and_then(|(stem, tail)| Some((stem, figures.get(stem)?, tail)));
         match figure {
             Some((stem, figure, tail)) => {
                 out.push_str(&figure.html);
@@ -172,29 +183,38 @@ pub struct Placed {
     revised: bool,
 }
 
-/// The figure markup of every chart placed so far, by file stem: all a
-/// second placement needs, small beside the drawings (already written).
+/// The figure markup of the charts placed by pages being rendered, by page
+/// and file stem, from `chart()` until [`place_figures`] puts them in.
 #[derive(Default)]
-pub struct PlacedCharts(std::sync::Mutex<BTreeMap<String, Placed>>);
+pub struct PlacedCharts(std::sync::Mutex<BTreeMap<(String, String), Placed>>);
 
 impl PlacedCharts {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Placed>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<(String, String), Placed>> {
         // A panic while rendering cannot leave the map half-written.
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get(&self, stem: &str) -> Option<Placed> {
-        self.lock().get(stem).cloned()
+    fn contains(&self, key: &(String, String)) -> bool {
+        self.lock().contains_key(key)
     }
 
-    /// Records a chart's markup; false when it was already there.
-    fn insert(&self, stem: &str, figure: Placed) -> bool {
+    /// Records a chart's markup for its page.
+    fn insert(&self, key: (String, String), figure: Placed) {
+        self.lock().insert(key, figure);
+    }
+
+    /// Takes out the figures of `page`, by file stem.
+    fn take_page(&self, page: &str) -> BTreeMap<String, Placed> {
         let mut map = self.lock();
-        if map.contains_key(stem) {
-            return false;
-        }
-        map.insert(stem.to_string(), figure);
-        true
+        let stems: Vec<(String, String)> = map
+            .range((page.to_string(), String::new())..)
+            .take_while(|((p, _), _)| p == page)
+            .map(|(k, _)| k.clone())
+            .collect();
+        stems
+            .into_iter()
+            .filter_map(|key| map.remove(&key).map(|figure| (key.1, figure)))
+            .collect()
     }
 }
 
@@ -277,7 +297,6 @@ mod tests {
         // newline, with text Markdown would change if it read it.
         let figure = "<figure class=\"chart\" id=\"figure-a\">\n<figcaption>\"Quoted\" -- *not* emphasis</figcaption>\n<table>\n<tr><td class=\"num\">1,000</td></tr>\n</table>\n</figure>\n";
         let placed = PlacedCharts::default();
-        placed.insert("a", Placed::unrevised(figure));
         for body in [
             "Intro.\n\nCHART\n## Next\n",
             "Intro.\n\nCHART\nText right after.\n",
@@ -291,41 +310,54 @@ mod tests {
                 .replace("CHART\n", &figure_marker("a"))
                 .replace("CHART", &figure_marker("a"));
             let html = markdown::to_html(&marked).unwrap();
-            let after = place_figures(&html, &placed);
+            placed.insert(("p".into(), "a".into()), Placed::unrevised(figure));
+            let after = place_figures(&html, &placed, "p");
             assert_eq!(after.html, before, "{body:?}");
             assert_eq!(after.charts, ["a"], "{body:?}");
             assert_eq!(after.data_files, ["charts/a.csv"], "{body:?}");
         }
-        // A stand-in for a chart not placed is left as it is.
+        // The page's figures were taken out.
+        assert!(!placed.contains(&("p".into(), "a".into())));
+        // A stand-in for a chart not placed is left as it is; so is one
+        // placed by another page.
+        placed.insert(("q".into(), "b".into()), Placed::unrevised(figure));
         let unknown = figure_marker("b");
-        let body = place_figures(&unknown, &placed);
+        let body = place_figures(&unknown, &placed, "p");
         assert_eq!(
             (body.html.as_ref(), body.charts.len()),
             (unknown.as_str(), 0)
         );
         let text = format!("x {FIGURE_MARKER} y");
-        assert_eq!(place_figures(&text, &placed).html, text);
+        assert_eq!(place_figures(&text, &placed, "p").html, text);
+        assert!(placed.contains(&("q".into(), "b".into())));
     }
 
     #[test]
     fn the_charts_placed_are_listed_sorted_each_once() {
         let placed = PlacedCharts::default();
-        for stem in ["b-1", "a"] {
-            let html = format!("<figure id=\"{stem}\"></figure>\n");
-            let revised = stem == "a";
-            placed.insert(
-                stem,
-                Placed {
-                    html: html.into(),
-                    data_file: "charts/shared.csv".into(),
-                    revised,
-                },
-            );
-        }
+        let place = |body: &str| -> BodyWithFigures<'static> {
+            for stem in ["b-1", "a"] {
+                let html = format!("<figure id=\"{stem}\"></figure>\n");
+                let revised = stem == "a";
+                placed.insert(
+                    ("p".into(), stem.into()),
+                    Placed {
+                        html: html.into(),
+                        data_file: "charts/shared.csv".into(),
+                        revised,
+                    },
+                );
+            }
+            let placed = place_figures(body, &placed, "p");
+            BodyWithFigures {
+                html: placed.html.into_owned().into(),
+                ..placed
+            }
+        };
         let body = ["b-1", "a", "b-1", "unknown"].map(figure_marker).concat();
-        assert!(place_figures(&body, &placed).revised);
-        assert!(!place_figures(&figure_marker("b-1"), &placed).revised);
-        let placed = place_figures(&body, &placed);
+        assert!(place(&body).revised);
+        assert!(!place(&figure_marker("b-1")).revised);
+        let placed = place(&body);
         assert_eq!(placed.charts, ["a", "b-1"]);
         assert_eq!(placed.data_files, ["charts/shared.csv"]);
         assert!(placed.html.ends_with(&figure_marker("unknown")));

@@ -276,7 +276,7 @@ impl<'a> Render<'a> {
             .render_body(name, &context)
             .map_err(|e| explain_null_figures(e, self.figures))?;
         let body_html = body_to_html(brief, &self.texts, &body_markdown)?;
-        let body = place_figures(&body_html, &self.placed);
+        let body = place_figures(&body_html, &self.placed, &brief.slug);
         let mut entry = brief_entry(engine, name, brief, body.charts, body.data_files);
         entry.branches = self.branches_taken(engine, brief, &context);
         let updates = self.updates(&entry.figures, body.revised);
