@@ -5,7 +5,6 @@
 //! keeps it as one HTML block.
 
 use jiff::civil::Date;
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::charts::{PlacedChart, Table};
 use crate::text::{escape, push_escaped};
@@ -49,7 +48,7 @@ pub fn figure_html(
     out.push_str(
         "\" download>Download the data (CSV)</a> · <a href=\"data:image/svg+xml;charset=utf-8,",
     );
-    out.extend(utf8_percent_encode(&chart.svg, DATA_URI));
+    push_data_uri_text(&mut out, &chart.svg);
     out.push_str("\" download=\"");
     name(&mut out);
     out.push_str(".svg\">the chart (SVG)</a><span class=\"visually-hidden\"> ");
@@ -67,29 +66,62 @@ pub fn figure_html(
     out
 }
 
-/// What a chart's SVG must have percent-encoded to stand in a `data:`
-/// address inside an attribute: controls, the space, quotes, `#` and `%`,
-/// what HTML reads as markup (`<`, `>`, `&`) and the characters a URL may
-/// not hold as they stand. Everything else (letters, digits, `=`, `/`,
-/// `:`, `,`, `.`) is kept, so that the address compresses as the drawing
-/// beside it does; non-ASCII is always encoded.
-const DATA_URI: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'\'')
-    .add(b'#')
-    .add(b'%')
-    .add(b'&')
-    .add(b'<')
-    .add(b'>')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
+/// Whether byte `b` of a chart's SVG stands as it is in a `data:` address
+/// inside an attribute. Percent-encoded are controls, the space, quotes,
+/// `#` and `%`, what HTML reads as markup (`<`, `>`, `&`), the characters
+/// a URL may not hold as they stand, and every byte of non-ASCII text.
+/// Everything else (letters, digits, `=`, `/`, `:`, `,`, `.`) is kept, so
+/// that the address compresses as the drawing beside it does.
+const KEPT_IN_DATA_URI: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        kept[b] = !matches!(
+            b as u8,
+            b'"' | b'\''
+                | b'#'
+                | b'%'
+                | b'&'
+                | b'<'
+                | b'>'
+                | b'['
+                | b'\\'
+                | b']'
+                | b'^'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
+        );
+        b += 1;
+    }
+    kept
+};
+
+/// Appends `text` percent-encoded for a `data:` address (see
+/// [`KEPT_IN_DATA_URI`]): runs of kept bytes are copied whole, since a
+/// large site encodes a hundred megabytes of drawings.
+fn push_data_uri_text(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if KEPT_IN_DATA_URI[usize::from(b)] {
+            continue;
+        }
+        // Kept bytes are ASCII, so a run of them starts and ends on
+        // character boundaries (between two bytes of one character the run
+        // is empty, and not sliced).
+        if start < i {
+            out.push_str(&text[start..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+}
 
 /// Appends `svg` as an element of the page, its root given `class`, with
 /// any XML declaration and blank lines left out (a blank line would end
@@ -316,6 +348,25 @@ mod tests {
             .unwrap();
         assert_eq!(decoded, chart().svg);
         assert!(html[start..].contains("download=\"annual.svg\">the chart (SVG)</a>"));
+    }
+
+    #[test]
+    fn data_addresses_decode_to_the_text_they_carry() {
+        for text in [
+            "",
+            "plain",
+            "<svg a=\"b c\">’25 & #1 100%</svg>\n",
+            "é{}|\\^`[]'",
+        ] {
+            let mut address = String::new();
+            push_data_uri_text(&mut address, text);
+            let kept = |c: char| c.is_ascii_graphic() && !"\"'#%&<>[\\]^`{|}".contains(c);
+            assert!(address.chars().all(|c| kept(c) || c == '%'), "{address}");
+            let decoded = percent_encoding::percent_decode_str(&address)
+                .decode_utf8()
+                .unwrap();
+            assert_eq!(decoded, text);
+        }
     }
 
     #[test]
