@@ -14,6 +14,8 @@ pub fn synthetic_brief(i: usize) -> String {
     let highlight = 2023 + (i % 4);
     let annual_from = 2018 + (i % 5);
     let annual_to = 2022 + (i % 4);
+    // Projections made from 2021 on have a track record to chart.
+    let backtest_from = 2021 + (i % 3);
     let month = 1 + i % 12;
     let day = 1 + (i * 7) % 28;
     format!(
@@ -43,7 +45,7 @@ Exactly {{{{ ytd.people | thousands }}}} people arrived in {{{{ ytd.boats | thou
 
 {{% if backtest.mean_abs_error_pct is not none %}}Past projections made the same way were off by {{{{ backtest.mean_abs_error_pct | pct }}}} on average, against {{{{ backtest.straight_line_mean_abs_error_pct | pct }}}} for straight-line pace.{{% endif %}} {{% if pilot and pilot.started %}}The returns pilot planned {{{{ pilot.planned_returns | thousands }}}} returns, {{{{ pilot.planned_share_pct | pct }}}} of arrivals since it began.{{% endif %}}
 
-{{{{ chart(name="backtest", title="Brief {i}: how far off past projections were") }}}}
+{{{{ chart(name="backtest", from={backtest_from}, title="Brief {i}: how far off projections were, {backtest_from} on") }}}}
 
 A closing paragraph with a few more words, so that the page is about as long as a short real brief: the figures above come from the data, and the next release changes them all.
 "#
@@ -125,6 +127,22 @@ mod tests {
         assert_eq!(charts(&a).len(), 3);
         for (x, y) in charts(&a).iter().zip(charts(&b).iter()) {
             assert_ne!(x, y, "each chart differs from brief to brief");
+        }
+        // They differ in the data they draw, not only in their titles:
+        // each kind is drawn over several choices of years and highlights.
+        let options = |line: &str| -> String {
+            let call = &line[line.find("chart(").unwrap()..];
+            call[..call.find(", title=").unwrap()].to_string()
+        };
+        for (n, (kind, at_least)) in [("cumulative", 12), ("annual-arrivals", 5), ("backtest", 3)]
+            .into_iter()
+            .enumerate()
+        {
+            let distinct: std::collections::BTreeSet<String> = (0..100)
+                .map(|i| options(&charts(&synthetic_brief(i))[n]))
+                .collect();
+            assert!(distinct.len() >= at_least, "{kind}: {distinct:?}");
+            assert!(distinct.iter().all(|o| o.contains(kind)));
         }
     }
 }
