@@ -78,7 +78,7 @@ pub struct BriefEntry {
     pub source: String,
     /// Its page under the output folder.
     pub page: String,
-    /// The charts it places, by name (`cumulative-1a2b3c4d`): their
+    /// The charts it places, by name (`cumulative-1a2b3c4d5e6f7081`): their
     /// drawings are in its page.
     pub charts: Vec<String>,
     /// The data files its charts link to (`charts/cumulative-2018-2026.csv`),

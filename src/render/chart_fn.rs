@@ -112,7 +112,7 @@ const FIGURE_MARKER_END: &str = "\"></figure>\n";
 pub struct BodyWithFigures<'h> {
     /// The body's HTML, each figure stand-in replaced by its chart's figure.
     pub html: std::borrow::Cow<'h, str>,
-    /// The name of each chart placed (`cumulative-1a2b3c4d`), sorted, each
+    /// The name of each chart placed (`cumulative-1a2b3c4d5e6f7081`), sorted, each
     /// once: what the manifest lists as the brief's charts.
     pub charts: Vec<String>,
     /// The data files its charts link to, sorted, each once.

@@ -472,7 +472,7 @@ pub fn git(dir: &Path, args: &[&str]) {
 #[allow(dead_code)]
 #[derive(Debug)]
 pub struct PageChart {
-    /// The chart's name (`cumulative-1a2b3c4d`).
+    /// The chart's name (`cumulative-1a2b3c4d5e6f7081`).
     pub name: String,
     /// The wide drawing, `<svg …>…</svg>`.
     pub wide: String,
