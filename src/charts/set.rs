@@ -19,6 +19,7 @@ use super::cumulative::{data_of_rows, push_data_rows};
 use super::draw::PolylineCache;
 use super::kinds::ChartKind;
 use super::labels::SourceLine;
+use super::svg::{drawing_of, retitled};
 use super::table::Table;
 use super::{
     AnnualBars, BacktestErrors, Chart, ChartInput, Cumulative, PILOT_SCALE_NOTE, PilotReturns,
@@ -201,6 +202,30 @@ pub struct ChartSet {
     /// Each chart's data by kind and years, kept for the next chart of
     /// that data.
     data: Mutex<BTreeMap<DataKey, Arc<ChartData>>>,
+    /// Each chart's drawings by data and highlight, kept for the next
+    /// chart that draws the same (under another title).
+    drawings: Mutex<BTreeMap<DrawKey, Arc<Drawn>>>,
+}
+
+/// Which drawing a chart is: its data, and the year it picks out.
+type DrawKey = (DataKey, Option<i16>);
+
+/// A chart's two drawings and their description, as first drawn.
+#[derive(Debug, PartialEq)]
+struct Drawn {
+    description: String,
+    wide: String,
+    narrow: String,
+}
+
+impl Drawn {
+    /// Whether these are the same drawings as `other`, whatever the names
+    /// and titles they were drawn under.
+    fn same_drawing(&self, other: &Drawn) -> bool {
+        self.description == other.description
+            && drawing_of(&self.wide) == drawing_of(&other.wide)
+            && drawing_of(&self.narrow) == drawing_of(&other.narrow)
+    }
 }
 
 impl ChartSet {
@@ -224,6 +249,7 @@ impl ChartSet {
             year_rows: OnceLock::new(),
             drawn_lines: PolylineCache::default(),
             data: Mutex::default(),
+            drawings: Mutex::default(),
         }
     }
 
@@ -280,11 +306,14 @@ impl ChartSet {
     fn place(
         &self,
         key: DataKey,
+        highlight: Option<i16>,
         subtitle: String,
         input: &impl ChartInput,
         data: impl FnOnce() -> (String, Table),
     ) -> PlacedChart {
-        let wide = Chart::drawing(input, &Theme::default(), &self.drawn_lines);
+        let drawn = self.drawn(&key, highlight, input);
+        let (wide, narrow) = (Theme::default(), Theme::narrow());
+        let (name, title, description) = (input.name(), input.title(), &drawn.description);
         let kept = self.kept_data().get(&key).cloned();
         let data = kept.unwrap_or_else(|| {
             let (csv, table) = data();
@@ -296,14 +325,49 @@ impl ChartSet {
             data
         });
         PlacedChart {
-            name: wide.name,
-            title: wide.title,
-            description: wide.description,
-            svg: wide.svg,
-            narrow_svg: Chart::drawing(input, &Theme::narrow(), &self.drawn_lines).svg,
+            name: name.to_string(),
+            title: title.to_string(),
+            description: description.clone(),
+            svg: retitled(&drawn.wide, &wide, name, title, description),
+            narrow_svg: retitled(&drawn.narrow, &narrow, name, title, description),
             subtitle,
             data,
         }
+    }
+
+    /// The wide and narrow drawings of `input`, the chart of data `key`
+    /// with `highlight` picked out, kept from an earlier chart of the same
+    /// data and highlight (whatever its title) or else drawn. Only the
+    /// title and name differ between such charts, and
+    /// [`retitled`] puts those in.
+    fn drawn(&self, key: &DataKey, highlight: Option<i16>, input: &impl ChartInput) -> Arc<Drawn> {
+        let draw_key = (key.clone(), highlight);
+        let draw = || {
+            let wide = Chart::drawing(input, &Theme::default(), &self.drawn_lines);
+            let narrow = Chart::drawing(input, &Theme::narrow(), &self.drawn_lines);
+            Drawn {
+                description: wide.description,
+                wide: wide.svg,
+                narrow: narrow.svg,
+            }
+        };
+        if let Some(kept) = self.kept_drawings().get(&draw_key).cloned() {
+            // What is drawn must not depend on the title: tests draw every
+            // chart again and compare.
+            debug_assert!(kept.same_drawing(&draw()), "{draw_key:?}");
+            return kept;
+        }
+        let drawn = Arc::new(draw());
+        let mut kept = self.kept_drawings();
+        if kept.len() < Self::MAX_DATA {
+            kept.entry(draw_key).or_insert_with(|| Arc::clone(&drawn));
+        }
+        drawn
+    }
+
+    fn kept_drawings(&self) -> MutexGuard<'_, BTreeMap<DrawKey, Arc<Drawn>>> {
+        // Entries are inserted whole: a panic elsewhere leaves none half-made.
+        self.drawings.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn kept_data(&self) -> MutexGuard<'_, BTreeMap<DataKey, Arc<ChartData>>> {
@@ -427,7 +491,7 @@ impl ChartSet {
             decimals,
         };
         let key = (request.name.clone(), years);
-        Ok(self.place(key, subtitle, &input, || input.data()))
+        Ok(self.place(key, None, subtitle, &input, || input.data()))
     }
 
     pub(super) fn cumulative(
@@ -483,7 +547,9 @@ impl ChartSet {
             highlight,
         };
         let key = ("cumulative".into(), years);
-        Ok(self.place(key, subtitle, &input, || data_of_rows(&input, &rows)))
+        Ok(self.place(key, Some(highlight), subtitle, &input, || {
+            data_of_rows(&input, &rows)
+        }))
     }
 
     pub(super) fn projection(
@@ -538,7 +604,7 @@ impl ChartSet {
                 .collect(),
         };
         let key = ("projection".into(), Vec::new());
-        Ok(self.place(key, subtitle, &input, || input.data()))
+        Ok(self.place(key, None, subtitle, &input, || input.data()))
     }
 
     pub(super) fn backtest(
@@ -582,7 +648,7 @@ impl ChartSet {
             rows,
         };
         let key = ("backtest".into(), years);
-        Ok(self.place(key, subtitle, &input, || input.data()))
+        Ok(self.place(key, None, subtitle, &input, || input.data()))
     }
 
     pub(super) fn pilot_chart(
@@ -643,7 +709,7 @@ impl ChartSet {
             reported,
         };
         let key = (request.name.clone(), Vec::new());
-        Ok(self.place(key, subtitle, &input, || input.data()))
+        Ok(self.place(key, None, subtitle, &input, || input.data()))
     }
 }
 

@@ -38,39 +38,10 @@ impl<'a> SvgWriter<'a> {
     /// the root element, then the title and the description, which screen
     /// readers announce.
     pub fn new(out: &'a mut String, theme: &Theme, name: &str, title: &str, desc: &str) -> Self {
-        let id = id_prefix(&format!("{name}{}", theme.id_suffix));
-        let (w, h) = (theme.width, theme.height);
-        out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
-        push_int(out, w as i64);
-        out.push(' ');
-        push_int(out, h as i64);
-        out.push_str("\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"");
-        out.push_str(&id);
-        out.push_str("-title ");
-        out.push_str(&id);
-        out.push_str("-desc\" id=\"");
-        out.push_str(&id);
-        out.push_str("\" style=\"max-width:");
-        push_int(out, w as i64);
-        out.push_str("px;height:auto\" font-family=\"");
-        out.push_str(FONT_FAMILY_ATTRIBUTE);
-        out.push_str("\" font-size=\"");
-        push_int(out, i64::from(theme.tick_size));
-        out.push_str("\" fill=\"");
-        let text_fill = (theme.muted_text.0, theme.muted_text.1, theme.muted_text.2);
-        push_hex_color(out, text_fill);
-        out.push_str("\">\n<title id=\"");
-        out.push_str(&id);
-        out.push_str("-title\">");
-        push_xml_escaped(out, title);
-        out.push_str("</title>\n<desc id=\"");
-        out.push_str(&id);
-        out.push_str("-desc\">");
-        push_xml_escaped(out, desc);
-        out.push_str("</desc>\n");
+        let text_fill = push_root(out, theme, name, title, desc);
         SvgWriter {
             out,
-            size: (w, h),
+            size: (theme.width, theme.height),
             closed: false,
             text_size: theme.tick_size,
             text_fill,
@@ -166,6 +137,64 @@ impl<'a> SvgWriter<'a> {
             self.int_attr(" stroke-width=\"", i64::from(style.stroke_width()));
         }
     }
+}
+
+/// Writes a chart's root element for chart `name` drawn with `theme`, then
+/// its title and description, and gives the colour the root sets for text.
+fn push_root(out: &mut String, theme: &Theme, name: &str, title: &str, desc: &str) -> (u8, u8, u8) {
+    let id = id_prefix(&format!("{name}{}", theme.id_suffix));
+    let (w, h) = (theme.width, theme.height);
+    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
+    push_int(out, w as i64);
+    out.push(' ');
+    push_int(out, h as i64);
+    out.push_str(
+        "\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"",
+    );
+    out.push_str(&id);
+    out.push_str("-title ");
+    out.push_str(&id);
+    out.push_str("-desc\" id=\"");
+    out.push_str(&id);
+    out.push_str("\" style=\"max-width:");
+    push_int(out, w as i64);
+    out.push_str("px;height:auto\" font-family=\"");
+    out.push_str(FONT_FAMILY_ATTRIBUTE);
+    out.push_str("\" font-size=\"");
+    push_int(out, i64::from(theme.tick_size));
+    out.push_str("\" fill=\"");
+    let text_fill = (theme.muted_text.0, theme.muted_text.1, theme.muted_text.2);
+    push_hex_color(out, text_fill);
+    out.push_str("\">\n<title id=\"");
+    out.push_str(&id);
+    out.push_str("-title\">");
+    push_xml_escaped(out, title);
+    out.push_str("</title>\n<desc id=\"");
+    out.push_str(&id);
+    out.push_str("-desc\">");
+    push_xml_escaped(out, desc);
+    out.push_str("</desc>\n");
+    text_fill
+}
+
+/// `svg`, a drawing [`SvgWriter`] wrote, as chart `name` titled `title`
+/// and described by `desc`: the same drawing under another root, title and
+/// description. Charts of the same data and options but other titles are
+/// drawn once and retitled, since what is drawn depends on the data alone.
+pub fn retitled(svg: &str, theme: &Theme, name: &str, title: &str, desc: &str) -> String {
+    let drawn = drawing_of(svg);
+    let mut out = String::with_capacity(svg.len() + title.len() + 64);
+    push_root(&mut out, theme, name, title, desc);
+    out.push_str(drawn);
+    out
+}
+
+/// What `svg`, a drawing [`SvgWriter`] wrote, draws: all that follows its
+/// root element, title and description.
+pub fn drawing_of(svg: &str) -> &str {
+    // The description is escaped, so the first `</desc>` closes it.
+    const END: &str = "</desc>\n";
+    svg.find(END).map_or(svg, |i| &svg[i + END.len()..])
 }
 
 impl DrawingBackend for SvgWriter<'_> {
