@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use super::labels::{LabelWant, SourceLine, place_labels};
 use super::scale::{Plot, Scale};
 use super::style::{Anchor, Dash, PAPER, Theme, text_width};
-use super::svg::{DashedPath, PointsText, SvgWriter, push_points};
+use super::svg::{DashedPath, PointsText, SvgWriter, push_path_data};
 use crate::text::{MONTHS, month_starts};
 
 /// The area every chart draws on.
@@ -99,7 +99,7 @@ pub fn line(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32) {
     let _ = area.draw(&PathElement::new(pts, color.stroke_width(width)));
 }
 
-/// Polylines' points, written once as text by what they draw. A site's
+/// Lines' path data (see `svg::push_path_data`), written once by what they draw. A site's
 /// cumulative charts draw the same year's line at the same scale again and
 /// again: the scale depends only on the years shown and the drawing's
 /// width, not on the brief, so a thousand charts may share a few dozen
@@ -125,7 +125,7 @@ impl PolylineCache {
     /// site, and a bound on memory whatever the charts ask for.
     const MAX_LINES: usize = 4096;
 
-    /// The points text of the line of `series` (a number the caller keeps
+    /// The path data of the line of `series` (a number the caller keeps
     /// for the same data points, such as a year) mapped by `xs` and `ys`:
     /// kept from an earlier drawing, else `points` mapped, simplified as
     /// [`line`] does and written. Empty when fewer than two points remain.
@@ -143,7 +143,7 @@ impl PolylineCache {
         let pts = simplify(&points());
         let mut text = String::with_capacity(pts.len() * 8);
         if pts.len() >= 2 {
-            push_points(&mut text, pts);
+            push_path_data(&mut text, pts);
         }
         let text: Arc<str> = text.into();
         let mut lines = self.lock();
@@ -160,7 +160,7 @@ impl PolylineCache {
     }
 }
 
-/// Draws a solid polyline from points text that [`PolylineCache`] wrote;
+/// Draws a solid line from the path data that [`PolylineCache`] wrote;
 /// the same element as [`line`] draws from the points.
 pub fn line_text(area: &Area, points: &str, color: RGBColor, width: u32) {
     if points.is_empty() {
@@ -203,7 +203,7 @@ fn on_the_way(a: (i32, i32), b: (i32, i32), c: (i32, i32)) -> bool {
     dx1 * dy2 == dy1 * dx2 && dx1 * dx2 + dy1 * dy2 > 0
 }
 
-/// Draws a dashed polyline (one SVG element with `stroke-dasharray`).
+/// Draws a dashed line (one SVG path with `stroke-dasharray`).
 pub fn dashed(area: &Area, pts: &[(i32, i32)], color: RGBColor, width: u32, dash: Dash) {
     let points = simplify(pts);
     if points.len() < 2 {
@@ -236,27 +236,29 @@ pub fn polygon(area: &Area, pts: &[(i32, i32)], color: RGBColor, opacity: f64) {
 }
 
 /// Light horizontal gridlines with y tick labels at the left of the plot.
+/// The lines come first and the labels after, so that the writer joins
+/// the lines into one path.
 pub fn y_grid(area: &Area, theme: &Theme, plot: Plot, ys: &Scale, ticks: &[(f64, String)]) {
-    for (v, label) in ticks {
-        let y = ys.px(*v);
-        if y < plot.top - 1 || y > plot.bottom + 1 {
-            continue;
-        }
+    let shown: Vec<(i32, &str)> = ticks
+        .iter()
+        .map(|(v, label)| (ys.px(*v), label.as_str()))
+        .filter(|&(y, _)| y >= plot.top - 1 && y <= plot.bottom + 1)
+        .collect();
+    for &(y, _) in &shown {
         line(area, &[(plot.left, y), (plot.right, y)], theme.grid, 1);
-        text(
-            area,
-            label,
-            (plot.left - 8, y),
-            &theme.font(theme.tick_size, theme.muted_text, Anchor::End, false),
-        );
+    }
+    let font = theme.font(theme.tick_size, theme.muted_text, Anchor::End, false);
+    for &(y, label) in &shown {
+        text(area, label, (plot.left - 8, y), &font);
     }
 }
 
-/// X tick labels under the plot with short tick marks, at pixel positions.
+/// X tick labels under the plot with short tick marks, at pixel positions:
+/// the marks first, then the labels (as [`y_grid`]).
 pub fn x_labels(area: &Area, theme: &Theme, plot: Plot, ticks: &[(i32, String)], marks: bool) {
     let y = plot.bottom + 6 + theme.tick_size as i32 / 2 + 2;
-    for (x, label) in ticks {
-        if marks {
+    if marks {
+        for (x, _) in ticks {
             line(
                 area,
                 &[(*x, plot.bottom), (*x, plot.bottom + 5)],
@@ -264,12 +266,10 @@ pub fn x_labels(area: &Area, theme: &Theme, plot: Plot, ticks: &[(i32, String)],
                 1,
             );
         }
-        text(
-            area,
-            label,
-            (*x, y),
-            &theme.font(theme.tick_size, theme.muted_text, Anchor::Middle, false),
-        );
+    }
+    let font = theme.font(theme.tick_size, theme.muted_text, Anchor::Middle, false);
+    for (x, label) in ticks {
+        text(area, label, (*x, y), &font);
     }
 }
 
@@ -508,12 +508,59 @@ mod tests {
                 Dash::Long,
             );
             dashed(a, &[(0, 0), (100, 0)], theme.muted, 1, Dash::Short);
+            // Dashed lines of one style stay apart: a pattern restarts.
+            dashed(a, &[(0, 9), (100, 9)], theme.muted, 1, Dash::Short);
         });
-        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("<path").count(), 3);
+        assert!(svg.contains(" d=\"M0,0h100l100,50\"/>"));
         assert!(svg.contains(" stroke-dasharray=\"6 4\""));
         assert!(!svg.contains("opacity="), "dashed lines are opaque");
         assert!(svg.contains("stroke-dasharray=\"3 3\""));
         assert!(!svg.contains("0.999"));
+    }
+
+    #[test]
+    fn solid_lines_of_one_style_in_a_row_are_one_path() {
+        let theme = Theme::default();
+        let svg = render(&theme, "g", "T", "D", |a| {
+            for y in [10, 20, 30] {
+                line(a, &[(0, y), (50, y)], theme.grid, 1);
+            }
+            // Another style starts another path, and so does any other
+            // element in between: the drawing order is kept.
+            line(a, &[(0, 40), (50, 40)], theme.grid, 2);
+            text(
+                a,
+                "x",
+                (0, 0),
+                &theme.font(12, theme.muted_text, Anchor::Start, false),
+            );
+            line(a, &[(0, 50), (50, 50)], theme.grid, 2);
+            // Translucent lines stay apart: one path's overlaps blend once.
+            for y in [60, 70] {
+                let _ = a.draw(&PathElement::new(
+                    vec![(0, y), (50, y)],
+                    theme.grid.mix(0.5).stroke_width(1),
+                ));
+            }
+        });
+        let paths: Vec<&str> = svg.lines().filter(|l| l.starts_with("<path")).collect();
+        assert_eq!(
+            paths,
+            [
+                "<path fill=\"none\" stroke=\"#DDDDDD\" d=\"M0,10h50M0,20h50M0,30h50\"/>",
+                "<path fill=\"none\" stroke=\"#DDDDDD\" stroke-width=\"2\" d=\"M0,40h50\"/>",
+                "<path fill=\"none\" stroke=\"#DDDDDD\" stroke-width=\"2\" d=\"M0,50h50\"/>",
+                "<path fill=\"none\" opacity=\"0.5\" stroke=\"#DDDDDD\" d=\"M0,60h50\"/>",
+                "<path fill=\"none\" opacity=\"0.5\" stroke=\"#DDDDDD\" d=\"M0,70h50\"/>",
+            ]
+        );
+        let text_at = svg.find("<text").unwrap();
+        assert!(svg.find("M0,40h50").unwrap() < text_at && text_at < svg.find("M0,50h50").unwrap());
+        assert!(
+            svg.trim_end().ends_with("</svg>"),
+            "the last path is written before the end"
+        );
     }
 
     #[test]
