@@ -81,10 +81,11 @@ pub struct BriefEntry {
     /// The charts it places, by name (`cumulative-1a2b3c4d5e6f7081`): their
     /// drawings are in its page.
     pub charts: Vec<String>,
-    /// The data files its charts link to (`charts/cumulative-2018-2026.csv`),
-    /// shared with every other chart of the same data.
+    /// The files its charts link to, shared with every other chart of the
+    /// same data: the data (`charts/cumulative-2018-2026.csv`) and the
+    /// drawing (`charts/cumulative-2018-2026-highlight-2026.svg`).
     #[serde(default)]
-    pub chart_data: Vec<String>,
+    pub chart_files: Vec<String>,
     /// The figures (top-level keys of `figures.json`) and data it reads.
     pub figures: Vec<String>,
     /// Each `{% if %}` choice of its body, in order, and the arm the
@@ -264,7 +265,7 @@ mod tests {
                 source: "briefs/b.md".into(),
                 page: "b/index.html".into(),
                 charts: vec!["x".into()],
-                chart_data: vec!["charts/x.csv".into()],
+                chart_files: vec!["charts/x.csv".into(), "charts/x.svg".into()],
                 figures: vec!["ytd".into()],
                 branches: Vec::new(),
                 key: "k".into(),

@@ -308,17 +308,20 @@ fn build_writes_index_brief_pages_charts_figures_and_assets() {
         files["assets/style.css"], style,
         "the stylesheet is copied as is"
     );
-    // Only the data of the charts a brief placed is written, once for
-    // each chart of the same data; the drawings are in the page.
-    let data: Vec<&String> = files.keys().filter(|k| k.starts_with("charts/")).collect();
+    // Only the data and drawings of the charts a brief placed are written,
+    // once for each chart of the same data (and highlight, for drawings).
+    let written: Vec<&String> = files.keys().filter(|k| k.starts_with("charts/")).collect();
     let placed: Vec<String> = ["so-far", "older", "oldest"]
         .iter()
         .flat_map(|slug| page_charts(&p.read(&format!("output/{slug}/index.html"))))
-        .map(|c| c.csv)
+        .flat_map(|c| [c.csv, c.drawing])
         .collect();
     assert!(!placed.is_empty(), "a brief places a chart");
-    for path in &data {
-        assert!(path.ends_with(".csv"), "{path} is not a data file");
+    for path in &written {
+        assert!(
+            path.ends_with(".csv") || path.ends_with(".svg"),
+            "{path} is neither data nor drawing"
+        );
         assert!(
             placed.contains(path),
             "{path} is written but no chart links it"
@@ -1045,7 +1048,8 @@ fn text_from_briefs_is_escaped_in_the_feed_sitemap_and_charts() {
     let page = p.read("output/escaped/index.html");
     let charts = page_charts(&page);
     let chart = charts.first().expect("the titled chart");
-    for svg in [&chart.wide, &chart.narrow, &chart.download] {
+    let file = p.read(&format!("output/{}", chart.drawing));
+    for svg in [&chart.wide, &chart.narrow, &file] {
         assert!(!svg.contains("<script>"), "{}", chart.name);
         roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
     }
@@ -1095,7 +1099,7 @@ fn a_site_of_many_template_batches_renders_every_brief_once() {
         serde_json::from_str(&p.read("output/manifest.json")).unwrap();
     assert_eq!(manifest["briefs"].as_object().unwrap().len(), 600);
     let charts = p.snapshot("output/charts");
-    assert_eq!(charts.len(), 1, "one chart's data file: {charts:?}");
+    assert_eq!(charts.len(), 2, "one chart's data and drawing: {charts:?}");
 }
 
 #[test]

@@ -216,6 +216,7 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
     let (ok, _, stderr) = build_bundled(None, &out);
     assert!(ok, "{stderr}");
     let mut seen = std::collections::BTreeSet::new();
+    let mut drawings_linked = std::collections::BTreeSet::new();
     for page in [
         "record-crossings",
         "how-many-will-cross",
@@ -224,10 +225,11 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
         let html = read(out.join(format!("{page}/index.html")));
         for chart in common::page_charts(&html) {
             seen.insert(chart.name.clone());
+            let file = read(out.join(&chart.drawing));
             let drawings = [
                 ("wide", chart.wide.as_str(), "chart-wide"),
                 ("narrow", chart.narrow.as_str(), "chart-narrow"),
-                ("download", chart.download.as_str(), ""),
+                ("file", file.as_str(), ""),
             ];
             for (which, svg, class) in drawings {
                 let what = format!("{page}: {} ({which})", chart.name);
@@ -247,11 +249,23 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
                 assert!(!child("title").is_empty(), "{what} has no title");
                 assert!(!child("desc").is_empty(), "{what} has no desc");
             }
-            // The download is the wide drawing, as a file of its own.
-            let download = chart.download.trim_end();
+            // The file is the wide drawing, with the same title and
+            // description (the bundled briefs title no chart of their own).
+            let after_root = |svg: &str| svg[svg.find("<title").unwrap()..].trim_end().to_string();
+            let unnamed = |svg: &str| {
+                let name = svg
+                    .split_once(" id=\"")
+                    .unwrap()
+                    .1
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                after_root(svg).replace(&name, "NAME")
+            };
             assert!(
-                chart.wide == download.replacen("<svg ", "<svg class=\"chart-wide\" ", 1),
-                "{page}: {}: the download differs from the wide drawing",
+                unnamed(&chart.wide) == unnamed(&file),
+                "{page}: {}: the drawing file differs from the wide drawing",
                 chart.name
             );
             assert!(
@@ -259,15 +273,34 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
                 "{page}: {} has no CSV",
                 chart.name
             );
+            drawings_linked.insert(chart.drawing.clone());
         }
     }
     assert_eq!(seen.len(), 8, "8 charts: {seen:?}");
-    // No drawing is a file of its own: a brief is its page.
-    let files: Vec<String> = std::fs::read_dir(out.join("charts"))
+    // A drawing is a file once however many charts link it: the charts
+    // directory holds each data file and each drawing file linked, nothing
+    // else.
+    let files: std::collections::BTreeSet<String> = std::fs::read_dir(out.join("charts"))
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|e| format!("charts/{}", e.unwrap().file_name().to_string_lossy()))
         .collect();
-    assert!(files.iter().all(|f| f.ends_with(".csv")), "{files:?}");
+    let svgs: std::collections::BTreeSet<String> = files
+        .iter()
+        .filter(|f| f.ends_with(".svg"))
+        .cloned()
+        .collect();
+    assert_eq!(svgs, drawings_linked);
+    assert!(
+        files
+            .iter()
+            .all(|f| f.ends_with(".svg") || f.ends_with(".csv")),
+        "{files:?}"
+    );
+    assert_eq!(
+        svgs.len(),
+        8,
+        "two cumulative charts of other years, so eight drawings: {svgs:?}"
+    );
     // The description, the CSV and the table are written from the same data.
     let page = read(out.join("arrivals-since-2018/index.html"));
     let charts = common::page_charts(&page);

@@ -101,7 +101,9 @@ pub use draw::PolylineCache;
 pub use kinds::{CHART_KINDS, ChartKind, ChartOption};
 pub use pilot::{PILOT_SCALE_NOTE, PilotReturns};
 pub use projection::ProjectionRange;
-pub use set::{ChartData, ChartRequest, ChartSet, PlacedChart, data_file};
+pub use set::{
+    ChartData, ChartRequest, ChartSet, DrawingFile, PlacedChart, data_file, drawing_file,
+};
 pub use style::Theme;
 pub use table::Table;
 

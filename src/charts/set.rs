@@ -45,6 +45,46 @@ pub struct PlacedChart {
     pub subtitle: String,
     /// The data drawn: the same for every chart of its kind and years.
     pub data: Arc<ChartData>,
+    /// The wide drawing as a file of its own, to save or embed: the same
+    /// for every chart of the same data and highlight.
+    pub drawing: Arc<DrawingFile>,
+}
+
+/// A chart's wide drawing as a file: titled by its finding rather than by
+/// a brief's own title, since every chart that draws the same data with
+/// the same year picked out links the one file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DrawingFile {
+    file: String,
+    svg: String,
+    sha256: String,
+}
+
+impl DrawingFile {
+    /// The drawing `svg`, as the file at `file` under the output folder.
+    pub fn new(file: String, svg: String) -> DrawingFile {
+        DrawingFile {
+            sha256: sha256_hex(svg.as_bytes()),
+            svg,
+            file,
+        }
+    }
+
+    /// Where the file goes under the output folder
+    /// (`charts/cumulative-2018-2026-highlight-2026.svg`).
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The SVG document.
+    pub fn svg(&self) -> &str {
+        &self.svg
+    }
+
+    /// The SHA-256 of the file, in hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
 }
 
 /// A chart's data, as its CSV file and its page table (see [`Chart`]).
@@ -141,6 +181,19 @@ pub fn data_file((kind, years): &DataKey) -> String {
     name
 }
 
+/// The drawing file of the chart of data `key` with `highlight` picked
+/// out: the data file's name with the year picked out, if any
+/// (`charts/cumulative-2018-2026-highlight-2026.svg`,
+/// `charts/annual-arrivals-2018-2022.svg`).
+pub fn drawing_file(key: &DataKey, highlight: Option<i16>) -> String {
+    let data = data_file(key);
+    let stem = data.strip_suffix(".csv").unwrap_or(&data);
+    match highlight {
+        Some(year) => format!("{stem}-highlight-{year}.svg"),
+        None => format!("{stem}.svg"),
+    }
+}
+
 /// What a brief asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChartRequest {
@@ -210,19 +263,22 @@ pub struct ChartSet {
 /// Which drawing a chart is: its data, and the year it picks out.
 type DrawKey = (DataKey, Option<i16>);
 
-/// A chart's two drawings and their description, as first drawn.
+/// A chart's two drawings and their description, as first drawn, and the
+/// wide one as a file.
 #[derive(Debug, PartialEq)]
 struct Drawn {
     description: String,
     wide: String,
     narrow: String,
+    file: Arc<DrawingFile>,
 }
 
 impl Drawn {
     /// Whether these are the same drawings as `other`, whatever the names
     /// and titles they were drawn under.
     fn same_drawing(&self, other: &Drawn) -> bool {
-        self.description == other.description
+        self.file == other.file
+            && self.description == other.description
             && drawing_of(&self.wide) == drawing_of(&other.wide)
             && drawing_of(&self.narrow) == drawing_of(&other.narrow)
     }
@@ -307,11 +363,12 @@ impl ChartSet {
         &self,
         key: DataKey,
         highlight: Option<i16>,
+        finding: &str,
         subtitle: String,
         input: &impl ChartInput,
         data: impl FnOnce() -> (String, Table),
     ) -> PlacedChart {
-        let drawn = self.drawn(&key, highlight, input);
+        let drawn = self.drawn(&key, highlight, finding, input);
         let (wide, narrow) = (Theme::default(), Theme::narrow());
         let (name, title, description) = (input.name(), input.title(), &drawn.description);
         let kept = self.kept_data().get(&key).cloned();
@@ -332,20 +389,40 @@ impl ChartSet {
             narrow_svg: retitled(&drawn.narrow, &narrow, name, title, description),
             subtitle,
             data,
+            drawing: Arc::clone(&drawn.file),
         }
     }
 
     /// The wide and narrow drawings of `input`, the chart of data `key`
     /// with `highlight` picked out, kept from an earlier chart of the same
-    /// data and highlight (whatever its title) or else drawn. Only the
-    /// title and name differ between such charts, and
-    /// [`retitled`] puts those in.
-    fn drawn(&self, key: &DataKey, highlight: Option<i16>, input: &impl ChartInput) -> Arc<Drawn> {
+    /// data and highlight (whatever its title) or else drawn, with the wide
+    /// one as a file titled `finding`. Only the title and name differ
+    /// between such charts, and [`retitled`] puts those in.
+    fn drawn(
+        &self,
+        key: &DataKey,
+        highlight: Option<i16>,
+        finding: &str,
+        input: &impl ChartInput,
+    ) -> Arc<Drawn> {
         let draw_key = (key.clone(), highlight);
         let draw = || {
             let wide = Chart::drawing(input, &Theme::default(), &self.drawn_lines);
             let narrow = Chart::drawing(input, &Theme::narrow(), &self.drawn_lines);
+            let file = drawing_file(key, highlight);
+            let name = file
+                .strip_prefix("charts/")
+                .and_then(|f| f.strip_suffix(".svg"))
+                .unwrap_or(&file);
+            let svg = retitled(
+                &wide.svg,
+                &Theme::default(),
+                name,
+                finding,
+                &wide.description,
+            );
             Drawn {
+                file: Arc::new(DrawingFile::new(file, svg)),
                 description: wide.description,
                 wide: wide.svg,
                 narrow: narrow.svg,
@@ -483,7 +560,7 @@ impl ChartSet {
         };
         let input = AnnualBars {
             name: stem.into(),
-            title: request.title.clone().unwrap_or(title),
+            title: request.title.clone().unwrap_or_else(|| title.clone()),
             subtitle: subtitle.clone(),
             source: self.source.clone(),
             value_label: value_label.into(),
@@ -491,7 +568,7 @@ impl ChartSet {
             decimals,
         };
         let key = (request.name.clone(), years);
-        Ok(self.place(key, None, subtitle, &input, || input.data()))
+        Ok(self.place(key, None, &title, subtitle, &input, || input.data()))
     }
 
     pub(super) fn cumulative(
@@ -540,16 +617,18 @@ impl ChartSet {
         );
         let input = Cumulative {
             name: stem.into(),
-            title: request.title.clone().unwrap_or(title),
+            title: request.title.clone().unwrap_or_else(|| title.clone()),
             subtitle: subtitle.clone(),
             source: self.source.clone(),
             lines,
             highlight,
         };
         let key = ("cumulative".into(), years);
-        Ok(self.place(key, Some(highlight), subtitle, &input, || {
-            data_of_rows(&input, &rows)
-        }))
+        Ok(
+            self.place(key, Some(highlight), &title, subtitle, &input, || {
+                data_of_rows(&input, &rows)
+            }),
+        )
     }
 
     pub(super) fn projection(
@@ -588,7 +667,7 @@ impl ChartSet {
         );
         let input = ProjectionRange {
             name: stem.into(),
-            title: request.title.clone().unwrap_or(title),
+            title: request.title.clone().unwrap_or_else(|| title.clone()),
             subtitle: subtitle.clone(),
             source: self.source.clone(),
             year: p.year,
@@ -604,7 +683,7 @@ impl ChartSet {
                 .collect(),
         };
         let key = ("projection".into(), Vec::new());
-        Ok(self.place(key, None, subtitle, &input, || input.data()))
+        Ok(self.place(key, None, &title, subtitle, &input, || input.data()))
     }
 
     pub(super) fn backtest(
@@ -642,13 +721,13 @@ impl ChartSet {
             format!("Error of each month-end projection against the year’s outcome, %, {span}");
         let input = BacktestErrors {
             name: stem.into(),
-            title: request.title.clone().unwrap_or(title),
+            title: request.title.clone().unwrap_or_else(|| title.clone()),
             subtitle: subtitle.clone(),
             source: self.source.clone(),
             rows,
         };
         let key = ("backtest".into(), years);
-        Ok(self.place(key, None, subtitle, &input, || input.data()))
+        Ok(self.place(key, None, &title, subtitle, &input, || input.data()))
     }
 
     pub(super) fn pilot_chart(
@@ -701,7 +780,7 @@ impl ChartSet {
         );
         let input = PilotReturns {
             name: stem.into(),
-            title: request.title.clone().unwrap_or(title),
+            title: request.title.clone().unwrap_or_else(|| title.clone()),
             subtitle: subtitle.clone(),
             source: self.pilot_source.clone(),
             arrivals,
@@ -709,7 +788,7 @@ impl ChartSet {
             reported,
         };
         let key = (request.name.clone(), Vec::new());
-        Ok(self.place(key, None, subtitle, &input, || input.data()))
+        Ok(self.place(key, None, &title, subtitle, &input, || input.data()))
     }
 }
 

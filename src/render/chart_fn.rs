@@ -1,8 +1,8 @@
 //! The template function `chart()`, which places a chart in a brief.
 //!
 //! A chart is drawn for each brief that places it (the chart set keeps what
-//! drawings share), and its data file goes to the sink then. What `chart()` writes into the brief's body is a short
-//! stand-in; [`place_figures`] puts the figure in its place once Markdown
+//! drawings share), and its data file and drawing file go to the sink
+//! then. What `chart()` writes into the brief's body is a short stand-in; [`place_figures`] puts the figure in its place once Markdown
 //! has made the body's HTML, so that Markdown never reads a chart's table.
 
 use std::collections::BTreeMap;
@@ -18,8 +18,9 @@ use crate::render::templates::Engine;
 /// title="…") }}` (or `from=2022, to=2026`) places a chart in a brief; see
 /// [`crate::charts::CHART_KINDS`] for each kind's options. Unknown names
 /// and options are errors at the brief's line. A chart is drawn and handed
-/// to `write` (which puts its data file where the site goes) the first time
-/// a brief places it; the brief's later placements reuse its markup. With
+/// to `write` (which puts its data and drawing files where the site goes)
+/// the first time a brief places it; the brief's later placements reuse its
+/// markup. With
 /// `before`, the charts as they were before the newest release revised
 /// earlier days, each chart is also told apart as revised or not.
 pub fn register_chart_function(
@@ -53,11 +54,11 @@ pub fn register_chart_function(
             });
             let figure = Placed {
                 html: figure_html(&chart, &source, "../", Some(provisional_from)).into(),
-                data_file: chart.data.file().into(),
+                files: [chart.data.file().into(), chart.drawing.file().into()],
                 revised,
             };
             // Each page draws its own charts (the set keeps what they share);
-            // the sink writes a data file once however many link it.
+            // the sink writes a data or drawing file once however many link it.
             placed.insert(key, figure);
             write(&chart).map_err(tera::Error::message)?;
             Ok(tera::Value::safe_string(&figure_marker(&stem)))
@@ -76,8 +77,8 @@ fn page_of(state: &tera::State) -> String {
         .unwrap_or_default()
 }
 
-/// What puts a chart's data file where the site goes, the first time a
-/// brief places the chart; the error says why it could not.
+/// What puts a chart's data and drawing files where the site goes, the
+/// first time a brief places the chart; the error says why it could not.
 pub type WriteChart = Arc<dyn Fn(&PlacedChart) -> Result<(), String> + Send + Sync>;
 
 /// `chart()` as a stand-in that places nothing: `diff` reads the briefs'
@@ -115,8 +116,8 @@ pub struct BodyWithFigures<'h> {
     /// The name of each chart placed (`cumulative-1a2b3c4d5e6f7081`), sorted, each
     /// once: what the manifest lists as the brief's charts.
     pub charts: Vec<String>,
-    /// The data files its charts link to, sorted, each once.
-    pub data_files: Vec<String>,
+    /// The files its charts link to (data and drawings), sorted, each once.
+    pub chart_files: Vec<String>,
     /// Whether the newest release's revisions of earlier days moved the
     /// data of any chart placed.
     pub revised: bool,
@@ -130,14 +131,14 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts, page: &str) -> Bo
         return BodyWithFigures {
             html: html.into(),
             charts: Vec::new(),
-            data_files: Vec::new(),
+            chart_files: Vec::new(),
             revised: false,
         };
     }
     let figures = placed.take_page(page);
     let mut out = String::with_capacity(html.len() + 64 * 1024);
     let mut charts = Vec::new();
-    let mut data_files = Vec::new();
+    let mut chart_files = Vec::new();
     let mut revised = false;
     let mut rest = html;
     while let Some(i) = rest.find(FIGURE_MARKER) {
@@ -151,7 +152,7 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts, page: &str) -> Bo
                 out.push_str(&figure.html);
                 revised |= figure.revised;
                 charts.push(stem.to_string());
-                data_files.push(figure.data_file.to_string());
+                chart_files.extend(figure.files.iter().map(|f| f.to_string()));
                 rest = tail;
             }
             None => {
@@ -163,12 +164,12 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts, page: &str) -> Bo
     out.push_str(rest);
     charts.sort();
     charts.dedup();
-    data_files.sort();
-    data_files.dedup();
+    chart_files.sort();
+    chart_files.dedup();
     BodyWithFigures {
         html: out.into(),
         charts,
-        data_files,
+        chart_files,
         revised,
     }
 }
@@ -178,8 +179,8 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts, page: &str) -> Bo
 #[derive(Debug, Clone)]
 pub struct Placed {
     html: Arc<str>,
-    /// The chart's data file, which the page links.
-    data_file: Arc<str>,
+    /// The chart's data file and drawing file, which the page links.
+    files: [Arc<str>; 2],
     revised: bool,
 }
 
@@ -285,7 +286,7 @@ mod tests {
         fn unrevised(html: &str) -> Placed {
             Placed {
                 html: html.into(),
-                data_file: "charts/a.csv".into(),
+                files: ["charts/a.csv".into(), "charts/a.svg".into()],
                 revised: false,
             }
         }
@@ -314,7 +315,11 @@ mod tests {
             let after = place_figures(&html, &placed, "p");
             assert_eq!(after.html, before, "{body:?}");
             assert_eq!(after.charts, ["a"], "{body:?}");
-            assert_eq!(after.data_files, ["charts/a.csv"], "{body:?}");
+            assert_eq!(
+                after.chart_files,
+                ["charts/a.csv", "charts/a.svg"],
+                "{body:?}"
+            );
         }
         // The page's figures were taken out.
         assert!(!placed.contains(&("p".into(), "a".into())));
@@ -343,7 +348,10 @@ mod tests {
                     ("p".into(), stem.into()),
                     Placed {
                         html: html.into(),
-                        data_file: "charts/shared.csv".into(),
+                        files: [
+                            "charts/shared.csv".into(),
+                            format!("charts/{stem}.svg").into(),
+                        ],
                         revised,
                     },
                 );
@@ -359,7 +367,10 @@ mod tests {
         assert!(!place(&figure_marker("b-1")).revised);
         let placed = place(&body);
         assert_eq!(placed.charts, ["a", "b-1"]);
-        assert_eq!(placed.data_files, ["charts/shared.csv"]);
+        assert_eq!(
+            placed.chart_files,
+            ["charts/a.svg", "charts/b-1.svg", "charts/shared.csv"]
+        );
         assert!(placed.html.ends_with(&figure_marker("unknown")));
         assert_eq!(placed.html.matches("<figure id=\"b-1\">").count(), 2);
     }

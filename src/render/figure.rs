@@ -16,9 +16,9 @@ use crate::text::{escape, push_escaped};
 /// named by the chart's title and described by its text description. In
 /// the page rather than files beside it, a brief is one file however many
 /// charts it has, which a disk writes and a static host serves fastest
-/// (see the README's "Performance"). The wide drawing is also the "chart
-/// (SVG)" link, a `data:` address saved as a file of the chart's name; the
-/// CSV is a file shared by every chart of the same data.
+/// (see the README's "Performance"). The "chart (SVG)" link is the wide
+/// drawing as a file, shared by every chart of the same data and highlight,
+/// and the CSV a file shared by every chart of the same data.
 ///
 /// Rows of the table for periods from `provisional_from` on are marked
 /// `[p]`, with a note under the table saying what that means.
@@ -31,7 +31,7 @@ pub fn figure_html(
     let chart = placed;
     let rows = chart.data.table_html(|t| table_rows(t, provisional_from));
     // Written piece by piece: a large site places thousands of these.
-    let mut out = String::with_capacity(rows.len() + 3 * chart.svg.len() + 2048);
+    let mut out = String::with_capacity(rows.len() + 2 * chart.svg.len() + 2048);
     let name = |out: &mut String| push_escaped(out, &chart.name);
     out.push_str("<figure class=\"chart\" id=\"figure-");
     name(&mut out);
@@ -45,13 +45,10 @@ pub fn figure_html(
     out.push_str("</div>\n<p class=\"chart-source\"><a href=\"");
     out.push_str(root);
     push_escaped(&mut out, chart.data.file());
-    out.push_str(
-        "\" download>Download the data (CSV)</a> · <a href=\"data:image/svg+xml;charset=utf-8,",
-    );
-    push_data_uri_text(&mut out, &chart.svg);
-    out.push_str("\" download=\"");
-    name(&mut out);
-    out.push_str(".svg\">the chart (SVG)</a><span class=\"visually-hidden\"> ");
+    out.push_str("\" download>Download the data (CSV)</a> · <a href=\"");
+    out.push_str(root);
+    push_escaped(&mut out, chart.drawing.file());
+    out.push_str("\" download>the chart (SVG)</a><span class=\"visually-hidden\"> ");
     push_escaped(&mut out, source);
     out.push_str(
         "</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n",
@@ -64,63 +61,6 @@ pub fn figure_html(
     }
     out.push_str("\n</details>\n</figure>\n");
     out
-}
-
-/// Whether byte `b` of a chart's SVG stands as it is in a `data:` address
-/// inside an attribute. Percent-encoded are controls, the space, quotes,
-/// `#` and `%`, what HTML reads as markup (`<`, `>`, `&`), the characters
-/// a URL may not hold as they stand, and every byte of non-ASCII text.
-/// Everything else (letters, digits, `=`, `/`, `:`, `,`, `.`) is kept, so
-/// that the address compresses as the drawing beside it does.
-const KEPT_IN_DATA_URI: [bool; 256] = {
-    let mut kept = [false; 256];
-    let mut b = 0x21;
-    while b < 0x7f {
-        kept[b] = !matches!(
-            b as u8,
-            b'"' | b'\''
-                | b'#'
-                | b'%'
-                | b'&'
-                | b'<'
-                | b'>'
-                | b'['
-                | b'\\'
-                | b']'
-                | b'^'
-                | b'`'
-                | b'{'
-                | b'|'
-                | b'}'
-        );
-        b += 1;
-    }
-    kept
-};
-
-/// Appends `text` percent-encoded for a `data:` address (see
-/// [`KEPT_IN_DATA_URI`]): runs of kept bytes are copied whole, since a
-/// large site encodes a hundred megabytes of drawings.
-fn push_data_uri_text(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if KEPT_IN_DATA_URI[usize::from(b)] {
-            continue;
-        }
-        // Kept bytes are ASCII, so a run of them starts and ends on
-        // character boundaries (between two bytes of one character the run
-        // is empty, and not sliced).
-        if start < i {
-            out.push_str(&text[start..i]);
-        }
-        out.push('%');
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
-        start = i + 1;
-    }
-    out.push_str(&text[start..]);
 }
 
 /// Appends `svg` as an element of the page, its root given `class`, with
@@ -269,6 +209,10 @@ mod tests {
                 table.to_csv(),
                 table,
             )),
+            drawing: std::sync::Arc::new(crate::charts::DrawingFile::new(
+                "charts/annual-2018-2022.svg".into(),
+                "<svg/>".into(),
+            )),
         }
     }
 
@@ -327,46 +271,17 @@ mod tests {
     }
 
     #[test]
-    fn both_drawings_are_in_the_page_and_the_wide_one_is_the_download() {
+    fn both_drawings_are_in_the_page_and_the_wide_one_is_a_file_too() {
         let html = figure_html(&chart(), "", "../", None);
         assert!(html.contains(
             "<div class=\"chart-image\">\n<svg class=\"chart-wide\">\n<rect/>\n</svg>\n<svg class=\"chart-narrow\" id=\"n\">\n</svg>\n</div>"
         ), "{html}");
-        // The link's address decodes to the wide drawing, byte for byte.
-        let start = html
-            .find("href=\"data:image/svg+xml;charset=utf-8,")
-            .unwrap();
-        let address = &html[start + 6..];
-        let address = &address[..address.find('"').unwrap()];
+        // The drawing's file, beside the data's.
         assert!(
-            !address.contains(['<', '>', '&', ' ', '\n', '#']),
-            "{address}"
+            html.contains(
+                "<a href=\"../charts/annual-2018-2022.svg\" download>the chart (SVG)</a>"
+            )
         );
-        let data = address.split_once(',').unwrap().1;
-        let decoded = percent_encoding::percent_decode_str(data)
-            .decode_utf8()
-            .unwrap();
-        assert_eq!(decoded, chart().svg);
-        assert!(html[start..].contains("download=\"annual.svg\">the chart (SVG)</a>"));
-    }
-
-    #[test]
-    fn data_addresses_decode_to_the_text_they_carry() {
-        for text in [
-            "",
-            "plain",
-            "<svg a=\"b c\">’25 & #1 100%</svg>\n",
-            "é{}|\\^`[]'",
-        ] {
-            let mut address = String::new();
-            push_data_uri_text(&mut address, text);
-            let kept = |c: char| c.is_ascii_graphic() && !"\"'#%&<>[\\]^`{|}".contains(c);
-            assert!(address.chars().all(|c| kept(c) || c == '%'), "{address}");
-            let decoded = percent_encoding::percent_decode_str(&address)
-                .decode_utf8()
-                .unwrap();
-            assert_eq!(decoded, text);
-        }
     }
 
     #[test]

@@ -35,13 +35,17 @@ use crate::text::long_date;
 /// enough that the batches keep every thread busy.
 const BRIEFS_PER_ENGINE: usize = 16;
 
-/// Puts a chart's data file into `sink` (its drawings are in the page);
-/// charts of the same data share the file, which the sink keeps once.
+/// Puts a chart's data file and drawing file into `sink` (its drawings
+/// are in the page too); charts of the same data share the data file, and
+/// of the same data and highlight the drawing, which the sink keeps once.
 fn chart_writer(sink: &Arc<dyn Sink>) -> WriteChart {
     let sink = Arc::clone(sink);
     Arc::new(move |chart: &PlacedChart| {
-        let data = &chart.data;
+        let (data, drawing) = (&chart.data, &chart.drawing);
         sink.put_hashed(data.file(), data.csv().as_bytes(), data.csv_sha256())
+            .and_then(|()| {
+                sink.put_hashed(drawing.file(), drawing.svg().as_bytes(), drawing.sha256())
+            })
             .map_err(|e| e.to_string())
     })
 }
@@ -277,7 +281,7 @@ impl<'a> Render<'a> {
             .map_err(|e| explain_null_figures(e, self.figures))?;
         let body_html = body_to_html(brief, &self.texts, &body_markdown)?;
         let body = place_figures(&body_html, &self.placed, &brief.slug);
-        let mut entry = brief_entry(engine, name, brief, body.charts, body.data_files);
+        let mut entry = brief_entry(engine, name, brief, body.charts, body.chart_files);
         entry.branches = self.branches_taken(engine, brief, &context);
         let updates = self.updates(&entry.figures, body.revised);
         let body_html = body.html.into_owned();
@@ -855,7 +859,7 @@ fn brief_entry(
     template: &str,
     brief: &Brief,
     charts: Vec<String>,
-    chart_data: Vec<String>,
+    chart_files: Vec<String>,
 ) -> BriefEntry {
     const FIGURES: [&str; 8] = [
         "as_of",
@@ -882,7 +886,7 @@ fn brief_entry(
         source: slash_path(&brief.path),
         page: format!("{}/index.html", brief.slug),
         charts,
-        chart_data,
+        chart_files,
         figures,
         branches: Vec::new(),
         key: String::new(),

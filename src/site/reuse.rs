@@ -112,7 +112,7 @@ impl PreviousBuild {
             return None;
         }
         let mut files = vec![(entry.page.clone(), self.file(&entry.page)?)];
-        for path in &entry.chart_data {
+        for path in &entry.chart_files {
             files.push((path.clone(), self.file(path)?));
         }
         Some((entry.clone(), files))

@@ -323,10 +323,9 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Asserts that no page, feed or drawing under `dir` has a `javascript:` or
-/// `vbscript:` address, a `data:` address other than a chart's download
-/// link (whose drawing, decoded, is checked too and must hold nothing but
-/// drawing), a script or a NUL: every build a test makes with
+/// Asserts that no page, feed or drawing under `dir` has a `javascript:`,
+/// `vbscript:` or `data:` address, a script or a NUL, and that every
+/// drawing file holds nothing but drawing: every build a test makes with
 /// [`Project::build_ok`] is checked.
 pub fn assert_no_live_links(dir: &Path) {
     for (path, bytes) in snapshot(dir) {
@@ -336,45 +335,34 @@ pub fn assert_no_live_links(dir: &Path) {
         }
         assert!(!bytes.contains(&0), "{path} has a NUL");
         let text = String::from_utf8_lossy(&bytes);
-        let mut drawings = Vec::new();
-        let mut rest = text.as_ref();
-        while let Some(at) = rest.find(CHART_DOWNLOAD) {
-            let after = &rest[at + CHART_DOWNLOAD.len()..];
-            let end = after.find('"').expect("the download link's address ends");
-            let svg = percent_encoding::percent_decode_str(&after[..end]).decode_utf8_lossy();
-            drawings.push(svg.into_owned());
-            rest = &after[end..];
-        }
-        let without_downloads = text.replace(CHART_DOWNLOAD, "href=\"chart-download:");
-        assert_not_live(&path, &without_downloads);
-        for svg in &drawings {
-            let what = format!("{path} (a chart's download)");
-            assert_not_live(&what, svg);
-            // Read as a browser reads the saved file: an SVG document of
-            // drawing elements only, none with an event handler.
-            let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{what}: {e}"));
-            assert_eq!(doc.root_element().tag_name().name(), "svg", "{what}");
-            for node in doc.descendants().filter(|n| n.is_element()) {
-                let name = node.tag_name().name();
-                assert!(
-                    !["script", "foreignObject", "iframe"].contains(&name),
-                    "{what} has <{name}>"
-                );
-                for attribute in node.attributes() {
-                    assert!(
-                        !attribute.name().starts_with("on"),
-                        "{what} has {}",
-                        attribute.name()
-                    );
-                }
-            }
+        assert_not_live(&path, &text);
+        if kind == "svg" {
+            assert_only_drawing(&path, &text);
         }
     }
 }
 
-/// How a chart's "the chart (SVG)" link begins: its drawing as a `data:`
-/// address, the one `data:` address brief writes.
-const CHART_DOWNLOAD: &str = "href=\"data:image/svg+xml;charset=utf-8,";
+/// Asserts that `svg` (the file `what`) is read, as a browser reads a saved
+/// file, as an SVG document of drawing elements only, none with an event
+/// handler.
+fn assert_only_drawing(what: &str, svg: &str) {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(doc.root_element().tag_name().name(), "svg", "{what}");
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        assert!(
+            !["script", "foreignObject", "iframe"].contains(&name),
+            "{what} has <{name}>"
+        );
+        for attribute in node.attributes() {
+            assert!(
+                !attribute.name().starts_with("on"),
+                "{what} has {}",
+                attribute.name()
+            );
+        }
+    }
+}
 
 /// Asserts that `text` (of `what`) has no `javascript:`, `vbscript:` or
 /// `data:` address and no script.
@@ -466,9 +454,8 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-/// A chart as a page places it: its name, both drawings in the page, the
-/// data file its CSV link names (under the output folder) and the drawing
-/// its "the chart (SVG)" link saves.
+/// A chart as a page places it: its name, both drawings in the page, and
+/// the data file and drawing file its links name (under the output folder).
 #[allow(dead_code)]
 #[derive(Debug)]
 pub struct PageChart {
@@ -480,8 +467,9 @@ pub struct PageChart {
     pub narrow: String,
     /// The CSV link's target under the output folder (`charts/….csv`).
     pub csv: String,
-    /// The drawing the download link saves, decoded.
-    pub download: String,
+    /// The "chart (SVG)" link's target under the output folder
+    /// (`charts/….svg`): the wide drawing as a file.
+    pub drawing: String,
     /// The figure's markup, whole.
     pub figure: String,
 }
@@ -508,16 +496,24 @@ pub fn page_charts(page: &str) -> Vec<PageChart> {
                     between(figure, &format!("<svg class=\"{class}\""), "</svg>")
                 )
             };
-            let address = between(figure, "href=\"data:image/svg+xml;charset=utf-8,", "\"");
+            let links: Vec<String> = figure
+                .match_indices("<a href=\"../")
+                .map(|(at, start)| between(&figure[at..], start, "\" download>"))
+                .collect();
             PageChart {
                 name: between(figure, START, "\""),
                 wide: svg("chart-wide"),
                 narrow: svg("chart-narrow"),
-                csv: between(figure, "<a href=\"../", "\" download>"),
-                download: percent_encoding::percent_decode_str(&address)
-                    .decode_utf8()
-                    .expect("the download is UTF-8")
-                    .into_owned(),
+                csv: links
+                    .iter()
+                    .find(|l| l.ends_with(".csv"))
+                    .expect("a CSV link")
+                    .clone(),
+                drawing: links
+                    .iter()
+                    .find(|l| l.ends_with(".svg"))
+                    .expect("an SVG link")
+                    .clone(),
                 figure: figure.to_string(),
             }
         })
