@@ -313,8 +313,13 @@ fn build_writes_index_brief_pages_charts_figures_and_assets() {
     let written: Vec<&String> = files.keys().filter(|k| k.starts_with("charts/")).collect();
     let placed: Vec<String> = ["so-far", "older", "oldest"]
         .iter()
-        .flat_map(|slug| page_charts(&p.read(&format!("output/{slug}/index.html"))))
-        .flat_map(|c| [c.csv, c.drawing])
+        .flat_map(|slug| {
+            page_charts(
+                &p.path("output"),
+                &p.read(&format!("output/{slug}/index.html")),
+            )
+        })
+        .flat_map(|c| [c.csv, c.wide_file, c.narrow_file, c.drawing])
         .collect();
     assert!(!placed.is_empty(), "a brief places a chart");
     for path in &written {
@@ -366,7 +371,7 @@ fn brief_page_shows_rendered_numbers_and_a_chart() {
     assert!(page.contains(&want), "{want:?} not in the page");
     // Each chart drawn in the page, wide and narrow for phones, with its
     // data file written.
-    let charts = page_charts(&page);
+    let charts = page_charts(&p.path("output"), &page);
     assert!(!charts.is_empty(), "no chart");
     for chart in &charts {
         assert!(
@@ -906,13 +911,21 @@ fn the_same_chart_with_other_options_is_another_file() {
     );
     p.build_ok(&[]);
     let page = p.read("output/charts/index.html");
-    let charts = page_charts(&page);
+    let charts = page_charts(&p.path("output"), &page);
     let names: Vec<&str> = charts.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names.len(), 3, "{names:?}");
     assert_eq!((names[0], names[2]), ("cumulative", "cumulative"));
     let other = &charts[1];
     assert!(other.name.starts_with("cumulative-"), "{}", other.name);
-    assert!(other.wide.contains(">Twenty-two</title>"));
+    // The brief's own title is the figure's caption; the drawing, shared by
+    // every chart of its data and highlight, states the finding.
+    assert!(
+        other
+            .figure
+            .contains("<span class=\"chart-title\">Twenty-two</span>")
+    );
+    assert!(other.wide.contains(">2022 is "), "{}", other.wide);
+    assert!(!other.wide.contains("Twenty-two"));
     assert!(
         !other.wide.contains(">2019<") && !other.wide.contains(">\n2019\n<"),
         "2019 left out"
@@ -1046,10 +1059,9 @@ fn text_from_briefs_is_escaped_in_the_feed_sitemap_and_charts() {
     roxmltree::Document::parse(&feed).expect("the feed is well-formed XML");
     roxmltree::Document::parse(&p.read("output/sitemap.xml")).expect("the sitemap is XML");
     let page = p.read("output/escaped/index.html");
-    let charts = page_charts(&page);
+    let charts = page_charts(&p.path("output"), &page);
     let chart = charts.first().expect("the titled chart");
-    let file = p.read(&format!("output/{}", chart.drawing));
-    for svg in [&chart.wide, &chart.narrow, &file] {
+    for svg in [&chart.wide, &chart.narrow] {
         assert!(!svg.contains("<script>"), "{}", chart.name);
         roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
     }
@@ -1093,13 +1105,21 @@ fn a_site_of_many_template_batches_renders_every_brief_once() {
     }
     for i in [100, 550] {
         let page = p.read(&format!("output/b{i:03}/index.html"));
-        assert_eq!(page_charts(&page).len(), 1, "b{i:03} has no chart");
+        assert_eq!(
+            page_charts(&p.path("output"), &page).len(),
+            1,
+            "b{i:03} has no chart"
+        );
     }
     let manifest: serde_json::Value =
         serde_json::from_str(&p.read("output/manifest.json")).unwrap();
     assert_eq!(manifest["briefs"].as_object().unwrap().len(), 600);
     let charts = p.snapshot("output/charts");
-    assert_eq!(charts.len(), 2, "one chart's data and drawing: {charts:?}");
+    assert_eq!(
+        charts.len(),
+        3,
+        "one chart's data and its two drawings: {charts:?}"
+    );
 }
 
 #[test]

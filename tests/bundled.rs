@@ -31,6 +31,16 @@ fn read(path: impl AsRef<Path>) -> String {
 }
 
 /// The text of the first paragraph of a brief's body, tags removed.
+/// The title a figure's caption gives its chart, unescaped.
+fn chart_title(figure: &str) -> String {
+    let start = "<span class=\"chart-title\">";
+    let at = figure.find(start).expect("a chart title") + start.len();
+    let title = &figure[at..];
+    title[..title.find("</span>").expect("its end")]
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
 fn opening(page: &str) -> String {
     let body = &page[page.find("<div class=\"brief-body\">").expect("body")..];
     let start = body.find("<p>").expect("a paragraph") + 3;
@@ -174,7 +184,7 @@ fn the_bundled_site_has_three_briefs_newest_first_with_their_charts() {
             "arrivals-since-2018",
         ]
         .iter()
-        .flat_map(|page| common::page_charts(&read(out.join(format!("{page}/index.html")))))
+        .flat_map(|page| common::page_charts(&out, &read(out.join(format!("{page}/index.html")))))
         .filter(|c| c.name == chart)
         .collect();
         assert!(!placed.is_empty(), "{chart} is placed");
@@ -223,22 +233,19 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
         "arrivals-since-2018",
     ] {
         let html = read(out.join(format!("{page}/index.html")));
-        for chart in common::page_charts(&html) {
+        for chart in common::page_charts(&out, &html) {
             seen.insert(chart.name.clone());
-            let file = read(out.join(&chart.drawing));
             let drawings = [
-                ("wide", chart.wide.as_str(), "chart-wide"),
-                ("narrow", chart.narrow.as_str(), "chart-narrow"),
-                ("file", file.as_str(), ""),
+                ("wide", chart.wide.as_str(), &chart.wide_file),
+                ("narrow", chart.narrow.as_str(), &chart.narrow_file),
             ];
-            for (which, svg, class) in drawings {
-                let what = format!("{page}: {} ({which})", chart.name);
+            for (which, svg, file) in drawings {
+                let what = format!("{page}: {} ({which}, {file})", chart.name);
                 let doc = roxmltree::Document::parse(svg)
                     .unwrap_or_else(|e| panic!("{what} is not well-formed XML: {e}"));
                 let root = doc.root_element();
                 assert_eq!(root.tag_name().name(), "svg");
                 assert_eq!(root.attribute("role"), Some("img"), "{what}");
-                assert_eq!(root.attribute("class").unwrap_or(""), class, "{what}");
                 let child = |name: &str| {
                     root.children()
                         .find(|n| n.tag_name().name() == name)
@@ -246,34 +253,24 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
                         .unwrap_or_default()
                         .to_string()
                 };
-                assert!(!child("title").is_empty(), "{what} has no title");
-                assert!(!child("desc").is_empty(), "{what} has no desc");
+                // The bundled briefs title no chart of their own, so the
+                // drawing's title is the figure's.
+                assert_eq!(child("title"), chart_title(&chart.figure), "{what}");
+                assert_eq!(
+                    child("desc"),
+                    chart.alt,
+                    "{what}: the description is the image's text"
+                );
             }
-            // The file is the wide drawing, with the same title and
-            // description (the bundled briefs title no chart of their own).
-            let after_root = |svg: &str| svg[svg.find("<title").unwrap()..].trim_end().to_string();
-            let unnamed = |svg: &str| {
-                let name = svg
-                    .split_once(" id=\"")
-                    .unwrap()
-                    .1
-                    .split('"')
-                    .next()
-                    .unwrap()
-                    .to_string();
-                after_root(svg).replace(&name, "NAME")
-            };
-            assert!(
-                unnamed(&chart.wide) == unnamed(&file),
-                "{page}: {}: the drawing file differs from the wide drawing",
-                chart.name
-            );
+            // The "chart (SVG)" link saves the wide drawing.
+            assert_eq!(chart.drawing, chart.wide_file, "{page}: {}", chart.name);
             assert!(
                 out.join(&chart.csv).is_file(),
                 "{page}: {} has no CSV",
                 chart.name
             );
-            drawings_linked.insert(chart.drawing.clone());
+            drawings_linked.insert(chart.wide_file.clone());
+            drawings_linked.insert(chart.narrow_file.clone());
         }
     }
     assert_eq!(seen.len(), 8, "8 charts: {seen:?}");
@@ -298,12 +295,12 @@ fn every_chart_is_well_formed_accessible_svg_with_its_data() {
     );
     assert_eq!(
         svgs.len(),
-        8,
-        "two cumulative charts of other years, so eight drawings: {svgs:?}"
+        16,
+        "two cumulative charts of other years, so eight drawings, each wide and narrow: {svgs:?}"
     );
     // The description, the CSV and the table are written from the same data.
     let page = read(out.join("arrivals-since-2018/index.html"));
-    let charts = common::page_charts(&page);
+    let charts = common::page_charts(&out, &page);
     let annual = charts
         .iter()
         .find(|c| c.name == "annual-arrivals")

@@ -1,6 +1,6 @@
 //! A chart set keeps what its charts share: each chart's data, by kind and
-//! years, each year's drawn line, and each drawing, by data and highlight,
-//! for the next chart of another title. Whatever a set drew before, a chart
+//! years, each year's drawn line, and each chart's drawings, by data and
+//! highlight, for the next chart of another title. Whatever a set drew before, a chart
 //! is exactly the chart a fresh set draws.
 
 use std::path::Path;
@@ -102,29 +102,35 @@ fn charts_of_the_same_data_share_it_and_others_do_not() {
     let c = draw("cumulative", Some(2022), "C");
     let d = draw("annual-arrivals", Some(2021), "D");
     assert!(Arc::ptr_eq(&a.data, &b.data));
-    assert_ne!(a.svg, b.svg, "the titles differ");
-    // The same drawing under each chart's own title and ids.
-    let drawing = |svg: &str| svg.split_once("</desc>\n").unwrap().1.to_string();
-    assert_eq!(drawing(&a.svg), drawing(&b.svg));
-    assert_eq!(drawing(&a.narrow_svg), drawing(&b.narrow_svg));
-    for (placed, title) in [(&a, "A"), (&b, "B")] {
-        let id = format!("chart-{}", placed.name);
-        assert!(
-            placed
-                .svg
-                .contains(&format!("<title id=\"{id}-title\">{title}</title>"))
-        );
-        assert!(
-            placed
-                .narrow_svg
-                .contains(&format!("<title id=\"{id}-narrow-title\">{title}</title>"))
-        );
-        assert!(
-            placed
-                .svg
-                .contains(&format!("aria-labelledby=\"{id}-title {id}-desc\""))
-        );
-    }
+    // One drawing, one file, titled by its finding: each chart's own title
+    // is its caption.
+    assert!(Arc::ptr_eq(&a.wide, &b.wide) && Arc::ptr_eq(&a.narrow, &b.narrow));
+    assert_eq!((a.title.as_str(), b.title.as_str()), ("A", "B"));
+    assert_eq!(
+        a.wide.file(),
+        "charts/cumulative-2021-2026-highlight-2026.svg"
+    );
+    assert_eq!(
+        a.narrow.file(),
+        "charts/cumulative-2021-2026-highlight-2026-narrow.svg"
+    );
+    let id = "chart-cumulative-2021-2026-highlight-2026";
+    assert!(
+        a.wide
+            .svg()
+            .contains(&format!("aria-labelledby=\"{id}-title {id}-desc\""))
+    );
+    assert!(
+        a.narrow
+            .svg()
+            .contains(&format!("<title id=\"{id}-narrow-title\">"))
+    );
+    assert!(!a.wide.svg().contains(">A</title>"));
+    assert!(
+        a.wide
+            .svg()
+            .contains(&format!("<desc id=\"{id}-desc\">{}</desc>", a.description))
+    );
     let highlighted = |year: i16| {
         let request = ChartRequest {
             name: "cumulative".into(),
@@ -136,11 +142,8 @@ fn charts_of_the_same_data_share_it_and_others_do_not() {
     };
     let (h23, h24) = (highlighted(2023), highlighted(2024));
     assert!(Arc::ptr_eq(&h23.data, &h24.data), "the same data");
-    assert_ne!(
-        drawing(&h23.svg),
-        drawing(&h24.svg),
-        "another year picked out"
-    );
+    assert_ne!(h23.wide, h24.wide, "another year picked out");
+    assert_ne!(h23.wide.file(), h24.wide.file());
     assert_ne!(h23.description, h24.description);
     assert_ne!(a.data, c.data, "other years, other rows");
     assert_ne!(a.data, d.data, "another kind");

@@ -102,7 +102,7 @@ pub use kinds::{CHART_KINDS, ChartKind, ChartOption};
 pub use pilot::{PILOT_SCALE_NOTE, PilotReturns};
 pub use projection::ProjectionRange;
 pub use set::{
-    ChartData, ChartRequest, ChartSet, DrawingFile, PlacedChart, data_file, drawing_file,
+    ChartData, ChartRequest, ChartSet, DrawingFile, PlacedChart, data_file, drawing_name,
 };
 pub use style::Theme;
 pub use table::Table;

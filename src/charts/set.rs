@@ -19,7 +19,6 @@ use super::cumulative::{data_of_rows, push_data_rows};
 use super::draw::PolylineCache;
 use super::kinds::ChartKind;
 use super::labels::SourceLine;
-use super::svg::{drawing_of, retitled};
 use super::table::Table;
 use super::{
     AnnualBars, BacktestErrors, Chart, ChartInput, Cumulative, PILOT_SCALE_NOTE, PilotReturns,
@@ -31,28 +30,26 @@ use crate::text::fmt_count;
 /// subtitle shown above it and its data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedChart {
-    /// File stem under `output/charts/`, e.g. `annual-arrivals`.
+    /// The chart's name: its figure's id, e.g. `annual-arrivals`.
     pub name: String,
-    /// The finding, stated as a title.
+    /// The finding, stated as a title, or the brief's own title.
     pub title: String,
     /// A text description written from the data, for screen readers.
     pub description: String,
-    /// The wide drawing.
-    pub svg: String,
-    /// The same chart laid out for a phone's width.
-    pub narrow_svg: String,
     /// Measure, units and as-of date, shown under the title.
     pub subtitle: String,
     /// The data drawn: the same for every chart of its kind and years.
     pub data: Arc<ChartData>,
-    /// The wide drawing as a file of its own, to save or embed: the same
-    /// for every chart of the same data and highlight.
-    pub drawing: Arc<DrawingFile>,
+    /// The wide drawing, a file of its own: the same for every chart of
+    /// the same data and highlight.
+    pub wide: Arc<DrawingFile>,
+    /// The same chart laid out for a phone's width, as a file.
+    pub narrow: Arc<DrawingFile>,
 }
 
-/// A chart's wide drawing as a file: titled by its finding rather than by
-/// a brief's own title, since every chart that draws the same data with
-/// the same year picked out links the one file.
+/// A chart's drawing as a file: titled by its finding rather than by a
+/// brief's own title, since every chart that draws the same data with the
+/// same year picked out shows the one file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct DrawingFile {
     file: String,
@@ -71,7 +68,8 @@ impl DrawingFile {
     }
 
     /// Where the file goes under the output folder
-    /// (`charts/cumulative-2018-2026-highlight-2026.svg`).
+    /// (`charts/cumulative-2018-2026-highlight-2026.svg`, or
+    /// `…-narrow.svg` for the narrow drawing).
     pub fn file(&self) -> &str {
         &self.file
     }
@@ -181,16 +179,18 @@ pub fn data_file((kind, years): &DataKey) -> String {
     name
 }
 
-/// The drawing file of the chart of data `key` with `highlight` picked
-/// out: the data file's name with the year picked out, if any
-/// (`charts/cumulative-2018-2026-highlight-2026.svg`,
-/// `charts/annual-arrivals-2018-2022.svg`).
-pub fn drawing_file(key: &DataKey, highlight: Option<i16>) -> String {
+/// The name of the drawings of data `key` with `highlight` picked out:
+/// the data file's name with the year picked out, if any
+/// (`cumulative-2018-2026-highlight-2026`, `annual-arrivals-2018-2022`).
+/// The wide drawing is `charts/<name>.svg`, the narrow one
+/// `charts/<name>-narrow.svg`, and their ids start `chart-<name>`.
+pub fn drawing_name(key: &DataKey, highlight: Option<i16>) -> String {
     let data = data_file(key);
-    let stem = data.strip_suffix(".csv").unwrap_or(&data);
+    let stem = data.strip_prefix("charts/").unwrap_or(&data);
+    let stem = stem.strip_suffix(".csv").unwrap_or(stem);
     match highlight {
-        Some(year) => format!("{stem}-highlight-{year}.svg"),
-        None => format!("{stem}.svg"),
+        Some(year) => format!("{stem}-highlight-{year}"),
+        None => stem.to_string(),
     }
 }
 
@@ -263,25 +263,12 @@ pub struct ChartSet {
 /// Which drawing a chart is: its data, and the year it picks out.
 type DrawKey = (DataKey, Option<i16>);
 
-/// A chart's two drawings and their description, as first drawn, and the
-/// wide one as a file.
+/// A chart's two drawings, as files, and their description.
 #[derive(Debug, PartialEq)]
 struct Drawn {
     description: String,
-    wide: String,
-    narrow: String,
-    file: Arc<DrawingFile>,
-}
-
-impl Drawn {
-    /// Whether these are the same drawings as `other`, whatever the names
-    /// and titles they were drawn under.
-    fn same_drawing(&self, other: &Drawn) -> bool {
-        self.file == other.file
-            && self.description == other.description
-            && drawing_of(&self.wide) == drawing_of(&other.wide)
-            && drawing_of(&self.narrow) == drawing_of(&other.narrow)
-    }
+    wide: Arc<DrawingFile>,
+    narrow: Arc<DrawingFile>,
 }
 
 impl ChartSet {
@@ -357,23 +344,46 @@ impl ChartSet {
     /// of years a large site makes, and a bound on memory whatever it asks.
     const MAX_DATA: usize = 1024;
 
-    /// The chart of `input` placed: drawn wide and narrow, with its data
-    /// kept from an earlier chart of the same `key` or else made by `data`.
-    fn place(
+    /// The chart asked for by `request` (named `stem`) placed: the chart of
+    /// data `key` with `highlight` picked out, whose finding is `finding`.
+    /// Its drawings and data are kept from an earlier chart of the same
+    /// (whatever its title), or else drawn from the input `input` makes and
+    /// made by `data`: a chart of a large site is most often a lookup.
+    #[allow(clippy::too_many_arguments)]
+    fn place<I: ChartInput>(
         &self,
+        (request, stem): (&ChartRequest, &str),
         key: DataKey,
         highlight: Option<i16>,
-        finding: &str,
+        finding: String,
         subtitle: String,
-        input: &impl ChartInput,
-        data: impl FnOnce() -> (String, Table),
+        mut input: impl FnMut() -> I,
+        data: impl FnOnce(&I) -> (String, Table),
     ) -> PlacedChart {
-        let drawn = self.drawn(&key, highlight, finding, input);
-        let (wide, narrow) = (Theme::default(), Theme::narrow());
-        let (name, title, description) = (input.name(), input.title(), &drawn.description);
+        let mut made = None;
+        let draw_key = (key, highlight);
+        let kept = self.kept_drawings().get(&draw_key).cloned();
+        let drawn = match kept {
+            Some(kept) => {
+                // What is drawn depends on the data and the highlight
+                // alone: tests draw every chart again and compare.
+                debug_assert!(*kept == self.draw_files(&input()), "{draw_key:?}");
+                kept
+            }
+            None => {
+                let drawn = Arc::new(self.draw_files(made.get_or_insert_with(&mut input)));
+                let mut kept = self.kept_drawings();
+                if kept.len() < Self::MAX_DATA {
+                    kept.entry(draw_key.clone())
+                        .or_insert_with(|| Arc::clone(&drawn));
+                }
+                drawn
+            }
+        };
+        let key = draw_key.0;
         let kept = self.kept_data().get(&key).cloned();
         let data = kept.unwrap_or_else(|| {
-            let (csv, table) = data();
+            let (csv, table) = data(made.get_or_insert_with(&mut input));
             let data = Arc::new(ChartData::new(data_file(&key), csv, table));
             let mut kept = self.kept_data();
             if kept.len() < Self::MAX_DATA {
@@ -382,64 +392,29 @@ impl ChartSet {
             data
         });
         PlacedChart {
-            name: name.to_string(),
-            title: title.to_string(),
-            description: description.clone(),
-            svg: retitled(&drawn.wide, &wide, name, title, description),
-            narrow_svg: retitled(&drawn.narrow, &narrow, name, title, description),
+            name: stem.to_string(),
+            title: request.title.clone().unwrap_or(finding),
+            description: drawn.description.clone(),
             subtitle,
             data,
-            drawing: Arc::clone(&drawn.file),
+            wide: Arc::clone(&drawn.wide),
+            narrow: Arc::clone(&drawn.narrow),
         }
     }
 
-    /// The wide and narrow drawings of `input`, the chart of data `key`
-    /// with `highlight` picked out, kept from an earlier chart of the same
-    /// data and highlight (whatever its title) or else drawn, with the wide
-    /// one as a file titled `finding`. Only the title and name differ
-    /// between such charts, and [`retitled`] puts those in.
-    fn drawn(
-        &self,
-        key: &DataKey,
-        highlight: Option<i16>,
-        finding: &str,
-        input: &impl ChartInput,
-    ) -> Arc<Drawn> {
-        let draw_key = (key.clone(), highlight);
-        let draw = || {
-            let wide = Chart::drawing(input, &Theme::default(), &self.drawn_lines);
-            let narrow = Chart::drawing(input, &Theme::narrow(), &self.drawn_lines);
-            let file = drawing_file(key, highlight);
-            let name = file
-                .strip_prefix("charts/")
-                .and_then(|f| f.strip_suffix(".svg"))
-                .unwrap_or(&file);
-            let svg = retitled(
-                &wide.svg,
-                &Theme::default(),
-                name,
-                finding,
-                &wide.description,
-            );
-            Drawn {
-                file: Arc::new(DrawingFile::new(file, svg)),
-                description: wide.description,
-                wide: wide.svg,
-                narrow: narrow.svg,
-            }
+    /// `input` drawn wide and narrow, as files named by its name.
+    fn draw_files(&self, input: &impl ChartInput) -> Drawn {
+        let wide = Chart::drawing(input, &Theme::default(), &self.drawn_lines);
+        let narrow = Chart::drawing(input, &Theme::narrow(), &self.drawn_lines);
+        let file = |suffix: &str, svg| {
+            let path = format!("charts/{}{suffix}.svg", input.name());
+            Arc::new(DrawingFile::new(path, svg))
         };
-        if let Some(kept) = self.kept_drawings().get(&draw_key).cloned() {
-            // What is drawn must not depend on the title: tests draw every
-            // chart again and compare.
-            debug_assert!(kept.same_drawing(&draw()), "{draw_key:?}");
-            return kept;
+        Drawn {
+            description: wide.description,
+            wide: file("", wide.svg),
+            narrow: file("-narrow", narrow.svg),
         }
-        let drawn = Arc::new(draw());
-        let mut kept = self.kept_drawings();
-        if kept.len() < Self::MAX_DATA {
-            kept.entry(draw_key).or_insert_with(|| Arc::clone(&drawn));
-        }
-        drawn
     }
 
     fn kept_drawings(&self) -> MutexGuard<'_, BTreeMap<DrawKey, Arc<Drawn>>> {
@@ -558,17 +533,27 @@ impl ChartSet {
                 )
             }
         };
-        let input = AnnualBars {
-            name: stem.into(),
-            title: request.title.clone().unwrap_or_else(|| title.clone()),
+        let key = (request.name.clone(), years);
+        let name = drawing_name(&key, None);
+        let input = || AnnualBars {
+            name: name.clone(),
+            title: title.clone(),
             subtitle: subtitle.clone(),
             source: self.source.clone(),
             value_label: value_label.into(),
-            bars,
+            bars: bars.clone(),
             decimals,
         };
-        let key = (request.name.clone(), years);
-        Ok(self.place(key, None, &title, subtitle, &input, || input.data()))
+        let placing = (request, stem);
+        Ok(self.place(
+            placing,
+            key,
+            None,
+            title.clone(),
+            subtitle.clone(),
+            input,
+            |i| i.data(),
+        ))
     }
 
     pub(super) fn cumulative(
@@ -580,11 +565,7 @@ impl ChartSet {
         let all = self.year_lines();
         let available: Vec<i16> = all.iter().map(|l| l.year).collect();
         let years = self.pick_years(request, &available)?;
-        let lines: Vec<YearLine> = all
-            .iter()
-            .filter(|l| years.contains(&l.year))
-            .cloned()
-            .collect();
+        let lines: Vec<&YearLine> = all.iter().filter(|l| years.contains(&l.year)).collect();
         let rows: Vec<&str> = all
             .iter()
             .zip(self.year_rows())
@@ -615,20 +596,26 @@ impl ChartSet {
             "Cumulative people arrived by small boat, by day of the year, to {}",
             long_date(self.figures.as_of)
         );
-        let input = Cumulative {
-            name: stem.into(),
-            title: request.title.clone().unwrap_or_else(|| title.clone()),
+        let key = ("cumulative".into(), years);
+        let name = drawing_name(&key, Some(highlight));
+        let input = || Cumulative {
+            name: name.clone(),
+            title: title.clone(),
             subtitle: subtitle.clone(),
             source: self.source.clone(),
-            lines,
+            lines: lines.iter().map(|&l| l.clone()).collect(),
             highlight,
         };
-        let key = ("cumulative".into(), years);
-        Ok(
-            self.place(key, Some(highlight), &title, subtitle, &input, || {
-                data_of_rows(&input, &rows)
-            }),
-        )
+        let placing = (request, stem);
+        Ok(self.place(
+            placing,
+            key,
+            Some(highlight),
+            title.clone(),
+            subtitle.clone(),
+            input,
+            |i| data_of_rows(i, &rows),
+        ))
     }
 
     pub(super) fn projection(
@@ -665,14 +652,16 @@ impl ChartSet {
             p.reference_years.len(),
             long_date(self.figures.as_of)
         );
-        let input = ProjectionRange {
-            name: stem.into(),
-            title: request.title.clone().unwrap_or_else(|| title.clone()),
+        let key = ("projection".to_string(), Vec::new());
+        let name = drawing_name(&key, None);
+        let input = || ProjectionRange {
+            name: name.clone(),
+            title: title.clone(),
             subtitle: subtitle.clone(),
             source: self.source.clone(),
             year: p.year,
             days_in_year: year_start.days_in_year() as u16,
-            so_far,
+            so_far: so_far.clone(),
             low: p.low as f64,
             central: p.central as f64,
             high: p.high as f64,
@@ -682,8 +671,16 @@ impl ChartSet {
                 .map(|r| (r.year, r.total))
                 .collect(),
         };
-        let key = ("projection".into(), Vec::new());
-        Ok(self.place(key, None, &title, subtitle, &input, || input.data()))
+        let placing = (request, stem);
+        Ok(self.place(
+            placing,
+            key,
+            None,
+            title.clone(),
+            subtitle.clone(),
+            input,
+            |i| i.data(),
+        ))
     }
 
     pub(super) fn backtest(
@@ -719,15 +716,25 @@ impl ChartSet {
         };
         let subtitle =
             format!("Error of each month-end projection against the year’s outcome, %, {span}");
-        let input = BacktestErrors {
-            name: stem.into(),
-            title: request.title.clone().unwrap_or_else(|| title.clone()),
+        let key = ("backtest".into(), years);
+        let name = drawing_name(&key, None);
+        let input = || BacktestErrors {
+            name: name.clone(),
+            title: title.clone(),
             subtitle: subtitle.clone(),
             source: self.source.clone(),
-            rows,
+            rows: rows.clone(),
         };
-        let key = ("backtest".into(), years);
-        Ok(self.place(key, None, &title, subtitle, &input, || input.data()))
+        let placing = (request, stem);
+        Ok(self.place(
+            placing,
+            key,
+            None,
+            title.clone(),
+            subtitle.clone(),
+            input,
+            |i| i.data(),
+        ))
     }
 
     pub(super) fn pilot_chart(
@@ -778,23 +785,33 @@ impl ChartSet {
             long_date(end),
             PILOT_SCALE_NOTE
         );
-        let input = PilotReturns {
-            name: stem.into(),
-            title: request.title.clone().unwrap_or_else(|| title.clone()),
+        let key = (request.name.clone(), Vec::new());
+        let name = drawing_name(&key, None);
+        let input = || PilotReturns {
+            name: name.clone(),
+            title: title.clone(),
             subtitle: subtitle.clone(),
             source: self.pilot_source.clone(),
-            arrivals,
-            planned,
-            reported,
+            arrivals: arrivals.clone(),
+            planned: planned.clone(),
+            reported: reported.clone(),
         };
-        let key = (request.name.clone(), Vec::new());
-        Ok(self.place(key, None, &title, subtitle, &input, || input.data()))
+        let placing = (request, stem);
+        Ok(self.place(
+            placing,
+            key,
+            None,
+            title.clone(),
+            subtitle.clone(),
+            input,
+            |i| i.data(),
+        ))
     }
 }
 
 /// The finding of a cumulative chart of chosen years: where the highlighted
 /// year stands at its last day among the years shown that reached that day.
-fn subset_title(lines: &[YearLine], highlight: i16) -> String {
+fn subset_title(lines: &[&YearLine], highlight: i16) -> String {
     let Some(&(day, value)) = lines
         .iter()
         .find(|l| l.year == highlight)
@@ -906,17 +923,19 @@ mod tests {
 
     #[test]
     fn a_subset_title_places_the_year_among_those_shown() {
+        let title =
+            |lines: &[YearLine], year| subset_title(&lines.iter().collect::<Vec<_>>(), year);
         let lines = vec![line(2024, 3, 365), line(2025, 1, 365), line(2026, 2, 100)];
         assert_eq!(
-            subset_title(&lines, 2026),
+            title(&lines, 2026),
             "2026 is the second-highest of the 3 years shown at this point in the year"
         );
         let lines = vec![line(2024, 3, 365), line(2026, 2, 100)];
         assert_eq!(
-            subset_title(&lines, 2026),
+            title(&lines, 2026),
             "2026 is behind every other year shown at this point in the year"
         );
         let lines = vec![line(2024, 1, 365), line(2026, 2, 100)];
-        assert!(subset_title(&lines, 2026).contains("ahead of every other year"));
+        assert!(title(&lines, 2026).contains("ahead of every other year"));
     }
 }

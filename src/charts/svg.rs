@@ -202,26 +202,6 @@ fn push_root(out: &mut String, theme: &Theme, name: &str, title: &str, desc: &st
     text_fill
 }
 
-/// `svg`, a drawing [`SvgWriter`] wrote, as chart `name` titled `title`
-/// and described by `desc`: the same drawing under another root, title and
-/// description. Charts of the same data and options but other titles are
-/// drawn once and retitled, since what is drawn depends on the data alone.
-pub fn retitled(svg: &str, theme: &Theme, name: &str, title: &str, desc: &str) -> String {
-    let drawn = drawing_of(svg);
-    let mut out = String::with_capacity(svg.len() + title.len() + 64);
-    push_root(&mut out, theme, name, title, desc);
-    out.push_str(drawn);
-    out
-}
-
-/// What `svg`, a drawing [`SvgWriter`] wrote, draws: all that follows its
-/// root element, title and description.
-pub fn drawing_of(svg: &str) -> &str {
-    // The description is escaped, so the first `</desc>` closes it.
-    const END: &str = "</desc>\n";
-    svg.find(END).map_or(svg, |i| &svg[i + END.len()..])
-}
-
 impl DrawingBackend for SvgWriter<'_> {
     type ErrorType = Infallible;
 

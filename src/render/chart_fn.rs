@@ -54,7 +54,11 @@ pub fn register_chart_function(
             });
             let figure = Placed {
                 html: figure_html(&chart, &source, "../", Some(provisional_from)).into(),
-                files: [chart.data.file().into(), chart.drawing.file().into()],
+                files: [
+                    chart.data.file().into(),
+                    chart.wide.file().into(),
+                    chart.narrow.file().into(),
+                ],
                 revised,
             };
             // Each page draws its own charts (the set keeps what they share);
@@ -179,8 +183,9 @@ pub fn place_figures<'h>(html: &'h str, placed: &PlacedCharts, page: &str) -> Bo
 #[derive(Debug, Clone)]
 pub struct Placed {
     html: Arc<str>,
-    /// The chart's data file and drawing file, which the page links.
-    files: [Arc<str>; 2],
+    /// The chart's data file and drawing files (wide and narrow), which
+    /// the page links.
+    files: [Arc<str>; 3],
     revised: bool,
 }
 
@@ -286,7 +291,11 @@ mod tests {
         fn unrevised(html: &str) -> Placed {
             Placed {
                 html: html.into(),
-                files: ["charts/a.csv".into(), "charts/a.svg".into()],
+                files: [
+                    "charts/a.csv".into(),
+                    "charts/a.svg".into(),
+                    "charts/a-narrow.svg".into(),
+                ],
                 revised: false,
             }
         }
@@ -317,7 +326,7 @@ mod tests {
             assert_eq!(after.charts, ["a"], "{body:?}");
             assert_eq!(
                 after.chart_files,
-                ["charts/a.csv", "charts/a.svg"],
+                ["charts/a-narrow.svg", "charts/a.csv", "charts/a.svg"],
                 "{body:?}"
             );
         }
@@ -351,6 +360,7 @@ mod tests {
                         files: [
                             "charts/shared.csv".into(),
                             format!("charts/{stem}.svg").into(),
+                            format!("charts/{stem}-narrow.svg").into(),
                         ],
                         revised,
                     },
@@ -369,7 +379,13 @@ mod tests {
         assert_eq!(placed.charts, ["a", "b-1"]);
         assert_eq!(
             placed.chart_files,
-            ["charts/a.svg", "charts/b-1.svg", "charts/shared.csv"]
+            [
+                "charts/a-narrow.svg",
+                "charts/a.svg",
+                "charts/b-1-narrow.svg",
+                "charts/b-1.svg",
+                "charts/shared.csv"
+            ]
         );
         assert!(placed.html.ends_with(&figure_marker("unknown")));
         assert_eq!(placed.html.matches("<figure id=\"b-1\">").count(), 2);

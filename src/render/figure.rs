@@ -1,24 +1,25 @@
-//! A chart placed in a page: a `<figure>` with its caption, the chart drawn
-//! in the page (wide, or narrow on a phone), the source, a CSV download and
-//! the chart as a file to save, and the data as a table for anyone who
-//! cannot see the chart. Written without blank lines, so that Markdown
-//! keeps it as one HTML block.
+//! A chart placed in a page: a `<figure>` with its caption, the chart as an
+//! image (wide, or narrow on a phone), the source, a CSV download and the
+//! chart as a file to save, and the data as a table for anyone who cannot
+//! see the chart. Written without blank lines, so that Markdown keeps it
+//! as one HTML block.
 
 use jiff::civil::Date;
 
-use crate::charts::{PlacedChart, Table};
+use crate::charts::{DrawingFile, PlacedChart, Table, Theme};
 use crate::text::{escape, push_escaped};
 
 /// The figure markup for `placed`, with links relative to `root` (`../`
-/// from a brief's page). Both drawings are in the page, as inline SVG: the
-/// stylesheet shows the narrow one on a phone-sized screen and the wide one
-/// elsewhere and on paper; each is an image to assistive technology,
-/// named by the chart's title and described by its text description. In
-/// the page rather than files beside it, a brief is one file however many
-/// charts it has, which a disk writes and a static host serves fastest
-/// (see the README's "Performance"). The "chart (SVG)" link is the wide
-/// drawing as a file, shared by every chart of the same data and highlight,
-/// and the CSV a file shared by every chart of the same data.
+/// from a brief's page). The chart is an image of its drawing's file: the
+/// wide drawing, or on a phone-sized screen the narrow one (`<picture>`),
+/// with the chart's text description as its alternative text, and on paper
+/// the wide one whatever the screen. A drawing is
+/// a file shared by every chart of the same data and highlight, so a site
+/// writes it once however many briefs place it, a browser fetches it once
+/// for all of them, a phone fetches only the narrow one, and a brief's page
+/// stays small (see the README's "Performance"). The "chart (SVG)" link is
+/// the wide drawing's file; the CSV is a file shared by every chart of the
+/// same data.
 ///
 /// Rows of the table for periods from `provisional_from` on are marked
 /// `[p]`, with a note under the table saying what that means.
@@ -31,23 +32,35 @@ pub fn figure_html(
     let chart = placed;
     let rows = chart.data.table_html(|t| table_rows(t, provisional_from));
     // Written piece by piece: a large site places thousands of these.
-    let mut out = String::with_capacity(rows.len() + 2 * chart.svg.len() + 2048);
-    let name = |out: &mut String| push_escaped(out, &chart.name);
+    let mut out = String::with_capacity(rows.len() + 2048);
     out.push_str("<figure class=\"chart\" id=\"figure-");
-    name(&mut out);
+    push_escaped(&mut out, &chart.name);
     out.push_str("\">\n<figcaption><span class=\"chart-title\">");
     push_escaped(&mut out, &chart.title);
     out.push_str("</span> <span class=\"chart-subtitle\">");
     push_escaped(&mut out, &placed.subtitle);
-    out.push_str("</span></figcaption>\n<div class=\"chart-image\">\n");
-    push_inline_svg(&mut out, &chart.svg, "chart-wide");
-    push_inline_svg(&mut out, &chart.narrow_svg, "chart-narrow");
-    out.push_str("</div>\n<p class=\"chart-source\"><a href=\"");
+    out.push_str("</span></figcaption>\n<picture class=\"chart-image\">\n<source media=\"");
+    out.push_str(NARROW_MEDIA);
+    out.push_str("\" srcset=\"");
+    push_file(&mut out, root, &chart.narrow);
+    push_size(&mut out, &Theme::narrow());
+    out.push_str(">\n<img src=\"");
+    push_file(&mut out, root, &chart.wide);
+    push_size(&mut out, &Theme::default());
+    out.push_str(" alt=\"");
+    push_escaped(&mut out, &chart.description);
+    // On paper, the wide drawing whatever the screen: a browser keeps the
+    // picture it chose for the screen when it prints, so a phone would
+    // print the narrow one. This copy is fetched only to be printed
+    // (hidden on screen, and loaded lazily).
+    out.push_str("\">\n</picture>\n<img class=\"chart-print\" src=\"");
+    push_file(&mut out, root, &chart.wide);
+    push_size(&mut out, &Theme::default());
+    out.push_str(" alt=\"\" loading=\"lazy\">\n<p class=\"chart-source\"><a href=\"");
     out.push_str(root);
     push_escaped(&mut out, chart.data.file());
     out.push_str("\" download>Download the data (CSV)</a> · <a href=\"");
-    out.push_str(root);
-    push_escaped(&mut out, chart.drawing.file());
+    push_file(&mut out, root, &chart.wide);
     out.push_str("\" download>the chart (SVG)</a><span class=\"visually-hidden\"> ");
     push_escaped(&mut out, source);
     out.push_str(
@@ -63,30 +76,24 @@ pub fn figure_html(
     out
 }
 
-/// Appends `svg` as an element of the page, its root given `class`, with
-/// any XML declaration and blank lines left out (a blank line would end
-/// Markdown's HTML block).
-fn push_inline_svg(out: &mut String, svg: &str, class: &str) {
-    let svg = match svg.find("<svg") {
-        Some(at) => &svg[at..],
-        None => svg,
-    };
-    let (open, rest) = svg.split_at(svg.len().min(4));
-    out.push_str(open);
-    out.push_str(" class=\"");
-    out.push_str(class);
+/// Which screens get the narrow drawing: the same width at which the
+/// stylesheet lays the page out for phones. On paper the wide one is shown.
+pub const NARROW_MEDIA: &str = "screen and (max-width: 40rem)";
+
+/// Appends the address of `drawing`'s file from a page at `root`.
+fn push_file(out: &mut String, root: &str, drawing: &DrawingFile) {
+    out.push_str(root);
+    push_escaped(out, drawing.file());
+}
+
+/// Appends ` width="…" height="…"` for a drawing of `theme`, so that the
+/// page keeps its room before the image arrives.
+fn push_size(out: &mut String, theme: &Theme) {
+    out.push_str("\" width=\"");
+    out.push_str(itoa::Buffer::new().format(theme.width));
+    out.push_str("\" height=\"");
+    out.push_str(itoa::Buffer::new().format(theme.height));
     out.push('"');
-    // Our SVG backend writes no blank line: copied whole, with a newline.
-    let whole = rest.strip_suffix('\n').unwrap_or(rest);
-    if !whole.contains("\n\n") && !whole.ends_with(['\n', ' ']) {
-        out.push_str(whole);
-        out.push('\n');
-        return;
-    }
-    for line in rest.lines().filter(|l| !l.trim().is_empty()) {
-        out.push_str(line);
-        out.push('\n');
-    }
 }
 
 /// What marks a provisional figure's period in a table, after it.
@@ -201,16 +208,18 @@ mod tests {
             name: "annual".into(),
             title: "Arrivals <by> year".into(),
             description: "d".into(),
-            svg: "<?xml version=\"1.0\"?>\n<svg>\n\n<rect/>\n</svg>\n".into(),
-            narrow_svg: "<svg id=\"n\">\n\n</svg>".into(),
             subtitle: "People".into(),
             data: std::sync::Arc::new(crate::charts::ChartData::new(
                 "charts/annual-2018-2022.csv".into(),
                 table.to_csv(),
                 table,
             )),
-            drawing: std::sync::Arc::new(crate::charts::DrawingFile::new(
+            wide: std::sync::Arc::new(crate::charts::DrawingFile::new(
                 "charts/annual-2018-2022.svg".into(),
+                "<svg/>".into(),
+            )),
+            narrow: std::sync::Arc::new(crate::charts::DrawingFile::new(
+                "charts/annual-2018-2022-narrow.svg".into(),
                 "<svg/>".into(),
             )),
         }
@@ -271,12 +280,12 @@ mod tests {
     }
 
     #[test]
-    fn both_drawings_are_in_the_page_and_the_wide_one_is_a_file_too() {
+    fn the_picture_shows_the_narrow_drawing_on_phones_and_the_wide_one_elsewhere_and_in_print() {
         let html = figure_html(&chart(), "", "../", None);
         assert!(html.contains(
-            "<div class=\"chart-image\">\n<svg class=\"chart-wide\">\n<rect/>\n</svg>\n<svg class=\"chart-narrow\" id=\"n\">\n</svg>\n</div>"
+            "<picture class=\"chart-image\">\n<source media=\"screen and (max-width: 40rem)\" srcset=\"../charts/annual-2018-2022-narrow.svg\" width=\"360\" height=\"420\">\n<img src=\"../charts/annual-2018-2022.svg\" width=\"800\" height=\"450\" alt=\"d\">\n</picture>\n<img class=\"chart-print\" src=\"../charts/annual-2018-2022.svg\" width=\"800\" height=\"450\" alt=\"\" loading=\"lazy\">\n"
         ), "{html}");
-        // The drawing's file, beside the data's.
+        // The wide drawing's file is the one to save, beside the data's.
         assert!(
             html.contains(
                 "<a href=\"../charts/annual-2018-2022.svg\" download>the chart (SVG)</a>"

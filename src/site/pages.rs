@@ -35,16 +35,20 @@ use crate::text::long_date;
 /// enough that the batches keep every thread busy.
 const BRIEFS_PER_ENGINE: usize = 16;
 
-/// Puts a chart's data file and drawing file into `sink` (its drawings
-/// are in the page too); charts of the same data share the data file, and
-/// of the same data and highlight the drawing, which the sink keeps once.
+/// Puts a chart's data file and drawing files into `sink`: charts of the
+/// same data share the data file, and of the same data and highlight the
+/// drawings, which the sink keeps once.
 fn chart_writer(sink: &Arc<dyn Sink>) -> WriteChart {
     let sink = Arc::clone(sink);
     Arc::new(move |chart: &PlacedChart| {
-        let (data, drawing) = (&chart.data, &chart.drawing);
+        let data = &chart.data;
         sink.put_hashed(data.file(), data.csv().as_bytes(), data.csv_sha256())
             .and_then(|()| {
-                sink.put_hashed(drawing.file(), drawing.svg().as_bytes(), drawing.sha256())
+                [&chart.wide, &chart.narrow]
+                    .into_iter()
+                    .try_for_each(|drawing| {
+                        sink.put_hashed(drawing.file(), drawing.svg().as_bytes(), drawing.sha256())
+                    })
             })
             .map_err(|e| e.to_string())
     })

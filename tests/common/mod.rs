@@ -454,29 +454,37 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-/// A chart as a page places it: its name, both drawings in the page, and
-/// the data file and drawing file its links name (under the output folder).
+/// A chart as a page places it: its name, its two drawings (the files its
+/// `<picture>` shows, read from the site), its image's alternative text,
+/// and the data file and drawing file its links name (under the output
+/// folder).
 #[allow(dead_code)]
 #[derive(Debug)]
 pub struct PageChart {
     /// The chart's name (`cumulative-1a2b3c4d5e6f7081`).
     pub name: String,
+    /// The wide drawing's file under the output folder (`charts/….svg`).
+    pub wide_file: String,
+    /// The narrow drawing's file, for phones (`charts/…-narrow.svg`).
+    pub narrow_file: String,
     /// The wide drawing, `<svg …>…</svg>`.
     pub wide: String,
-    /// The narrow drawing, for phones.
+    /// The narrow drawing.
     pub narrow: String,
+    /// The image's alternative text, unescaped.
+    pub alt: String,
     /// The CSV link's target under the output folder (`charts/….csv`).
     pub csv: String,
-    /// The "chart (SVG)" link's target under the output folder
-    /// (`charts/….svg`): the wide drawing as a file.
+    /// The "chart (SVG)" link's target under the output folder.
     pub drawing: String,
     /// The figure's markup, whole.
     pub figure: String,
 }
 
-/// The charts `page` (a brief's page) places, in order.
+/// The charts `page` (a brief's page, one folder below the site's root
+/// `site`) places, in order, with their drawings read from `site`.
 #[allow(dead_code)]
-pub fn page_charts(page: &str) -> Vec<PageChart> {
+pub fn page_charts(site: &Path, page: &str) -> Vec<PageChart> {
     const START: &str = "<figure class=\"chart\" id=\"figure-";
     let between = |text: &str, start: &str, end: &str| -> String {
         let at = text
@@ -486,24 +494,34 @@ pub fn page_charts(page: &str) -> Vec<PageChart> {
         let rest = &text[at..];
         rest[..rest.find(end).expect("its end")].to_string()
     };
+    let unescape = |text: &str| {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&amp;", "&")
+    };
     page.match_indices(START)
         .map(|(at, _)| {
             let figure = &page[at..];
             let figure = &figure[..figure.find("</figure>").expect("the figure ends") + 9];
-            let svg = |class: &str| {
-                format!(
-                    "<svg class=\"{class}\"{}</svg>",
-                    between(figure, &format!("<svg class=\"{class}\""), "</svg>")
-                )
-            };
             let links: Vec<String> = figure
                 .match_indices("<a href=\"../")
                 .map(|(at, start)| between(&figure[at..], start, "\" download>"))
                 .collect();
+            let wide_file = between(figure, "<img src=\"../", "\"");
+            let narrow_file = between(figure, "srcset=\"../", "\"");
+            let read = |file: &str| {
+                fs::read_to_string(site.join(file))
+                    .unwrap_or_else(|e| panic!("{file}, which the page shows: {e}"))
+            };
             PageChart {
                 name: between(figure, START, "\""),
-                wide: svg("chart-wide"),
-                narrow: svg("chart-narrow"),
+                wide: read(&wide_file),
+                narrow: read(&narrow_file),
+                wide_file,
+                narrow_file,
+                alt: unescape(&between(figure, " alt=\"", "\"")),
                 csv: links
                     .iter()
                     .find(|l| l.ends_with(".csv"))
