@@ -263,6 +263,19 @@ pub struct ChartSet {
 /// Which drawing a chart is: its data, and the year it picks out.
 type DrawKey = (DataKey, Option<i16>);
 
+/// A chart as a kind's function has worked it out before anything is
+/// drawn: what was asked for (`request`, named `stem`), the data `key`, the
+/// year picked out, the finding (the title unless the brief gives one) and
+/// the subtitle.
+struct Placing<'r> {
+    request: &'r ChartRequest,
+    stem: &'r str,
+    key: DataKey,
+    highlight: Option<i16>,
+    finding: String,
+    subtitle: String,
+}
+
 /// A chart's two drawings, as files, and their description.
 #[derive(Debug, PartialEq)]
 struct Drawn {
@@ -334,8 +347,9 @@ impl ChartSet {
 
     /// Draws the chart for `request` under the file stem `stem` (see
     /// [`ChartRequest::file_stem`]). The error says what is wrong with the
-    /// request, for the brief's error message. Nothing is kept: a site
-    /// writes each chart as it is drawn.
+    /// request, for the brief's error message. What charts share is kept
+    /// for the next chart: data by kind and years, drawings by data and
+    /// highlight, each year's line at each scale.
     pub fn draw(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
         (ChartKind::of(request)?.draw)(self, request, stem)
     }
@@ -344,22 +358,24 @@ impl ChartSet {
     /// of years a large site makes, and a bound on memory whatever it asks.
     const MAX_DATA: usize = 1024;
 
-    /// The chart asked for by `request` (named `stem`) placed: the chart of
-    /// data `key` with `highlight` picked out, whose finding is `finding`.
-    /// Its drawings and data are kept from an earlier chart of the same
-    /// (whatever its title), or else drawn from the input `input` makes and
-    /// made by `data`: a chart of a large site is most often a lookup.
-    #[allow(clippy::too_many_arguments)]
+    /// The chart `placing` describes, placed. Its drawings and data are
+    /// kept from an earlier chart of the same data and highlight (whatever
+    /// its title), or else drawn from the input `input` makes and made by
+    /// `data`: a chart of a large site is most often a lookup.
     fn place<I: ChartInput>(
         &self,
-        (request, stem): (&ChartRequest, &str),
-        key: DataKey,
-        highlight: Option<i16>,
-        finding: String,
-        subtitle: String,
+        placing: Placing<'_>,
         mut input: impl FnMut() -> I,
         data: impl FnOnce(&I) -> (String, Table),
     ) -> PlacedChart {
+        let Placing {
+            request,
+            stem,
+            key,
+            highlight,
+            finding,
+            subtitle,
+        } = placing;
         let mut made = None;
         let draw_key = (key, highlight);
         let kept = self.kept_drawings().get(&draw_key).cloned();
@@ -544,16 +560,15 @@ impl ChartSet {
             bars: bars.clone(),
             decimals,
         };
-        let placing = (request, stem);
-        Ok(self.place(
-            placing,
+        let placing = Placing {
+            request,
+            stem,
             key,
-            None,
-            title.clone(),
-            subtitle.clone(),
-            input,
-            |i| i.data(),
-        ))
+            highlight: None,
+            finding: title.clone(),
+            subtitle: subtitle.clone(),
+        };
+        Ok(self.place(placing, input, |i| i.data()))
     }
 
     pub(super) fn cumulative(
@@ -606,16 +621,15 @@ impl ChartSet {
             lines: lines.iter().map(|&l| l.clone()).collect(),
             highlight,
         };
-        let placing = (request, stem);
-        Ok(self.place(
-            placing,
+        let placing = Placing {
+            request,
+            stem,
             key,
-            Some(highlight),
-            title.clone(),
-            subtitle.clone(),
-            input,
-            |i| data_of_rows(i, &rows),
-        ))
+            highlight: Some(highlight),
+            finding: title.clone(),
+            subtitle: subtitle.clone(),
+        };
+        Ok(self.place(placing, input, |i| data_of_rows(i, &rows)))
     }
 
     pub(super) fn projection(
@@ -671,16 +685,15 @@ impl ChartSet {
                 .map(|r| (r.year, r.total))
                 .collect(),
         };
-        let placing = (request, stem);
-        Ok(self.place(
-            placing,
+        let placing = Placing {
+            request,
+            stem,
             key,
-            None,
-            title.clone(),
-            subtitle.clone(),
-            input,
-            |i| i.data(),
-        ))
+            highlight: None,
+            finding: title.clone(),
+            subtitle: subtitle.clone(),
+        };
+        Ok(self.place(placing, input, |i| i.data()))
     }
 
     pub(super) fn backtest(
@@ -725,16 +738,15 @@ impl ChartSet {
             source: self.source.clone(),
             rows: rows.clone(),
         };
-        let placing = (request, stem);
-        Ok(self.place(
-            placing,
+        let placing = Placing {
+            request,
+            stem,
             key,
-            None,
-            title.clone(),
-            subtitle.clone(),
-            input,
-            |i| i.data(),
-        ))
+            highlight: None,
+            finding: title.clone(),
+            subtitle: subtitle.clone(),
+        };
+        Ok(self.place(placing, input, |i| i.data()))
     }
 
     pub(super) fn pilot_chart(
@@ -796,16 +808,15 @@ impl ChartSet {
             planned: planned.clone(),
             reported: reported.clone(),
         };
-        let placing = (request, stem);
-        Ok(self.place(
-            placing,
+        let placing = Placing {
+            request,
+            stem,
             key,
-            None,
-            title.clone(),
-            subtitle.clone(),
-            input,
-            |i| i.data(),
-        ))
+            highlight: None,
+            finding: title.clone(),
+            subtitle: subtitle.clone(),
+        };
+        Ok(self.place(placing, input, |i| i.data()))
     }
 }
 
