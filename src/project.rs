@@ -72,8 +72,10 @@ pub struct Project {
     pub config: SiteConfig,
     /// `briefs/*.md`, sorted by path.
     pub briefs: Vec<SourceFile>,
-    /// `data/*.yaml`, sorted by path.
+    /// `data/*.yaml`, sorted by path (schemas of tables among them).
     pub data: Vec<SourceFile>,
+    /// `data/*.csv`, sorted by path: tables, each typed by its schema.
+    pub tables: Vec<SourceFile>,
     /// `templates/*.html`, sorted by path.
     pub templates: Vec<SourceFile>,
     /// `templates/assets/**`, copied to `output/assets/` as they are.
@@ -149,6 +151,7 @@ impl Project {
             );
         }
         let data = text_files(&files, "data", &["yaml", "yml"])?;
+        let tables = text_files(&files, "data", &["csv"])?;
         let templates = text_files(&files, "templates", &["html"])?;
         let assets = files
             .iter()
@@ -162,6 +165,7 @@ impl Project {
             config,
             briefs,
             data,
+            tables,
             templates,
             assets,
             inputs: files,

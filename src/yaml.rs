@@ -234,6 +234,8 @@ fn help_for(message: &str) -> String {
         format!(
             "expected `{field}: …` with the other keys here; see the bundled project for an example"
         )
+    } else if has(&["unknown variant"]) {
+        "expected one of the values the message lists, spelled as it spells them".into()
     } else if has(&["boolean"]) {
         "expected true or false (yes, no, on and off are not booleans in YAML 1.2)".into()
     } else if has(&[

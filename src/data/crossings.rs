@@ -16,7 +16,7 @@ use crate::yaml::Count;
 pub const MAX_DAILY_COUNT: u64 = 1_000_000;
 
 /// Where the series comes from: the release it was imported from.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceBlock {
     /// Publisher, e.g. "Home Office".

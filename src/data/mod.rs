@@ -5,6 +5,7 @@ pub mod pilot;
 mod pilot_terms;
 pub mod revisions;
 mod series;
+pub mod table;
 
 pub use pilot_terms::{PilotParameters, ReportedCount, Scenario, ScheduleStep};
 #[cfg(test)]

@@ -97,9 +97,9 @@ pub(super) fn validate(project: &Project) -> Result<Inputs> {
         Some(f) => Some(parse_pilot(&f.path, &f.text, &crossings.series)?),
         None => None,
     };
-    let data = untyped_data(project)?;
+    let data = template_data(project)?;
     let mut all_data = Sha256::new();
-    for file in &project.data {
+    for file in project.data.iter().chain(&project.tables) {
         all_data.update(slash_path(&file.path).as_bytes());
         all_data.update([0]);
         all_data.update(file.text.as_bytes());
@@ -177,23 +177,51 @@ fn figures_moved(now: &Figures, before: &Figures) -> BTreeSet<String> {
         .collect()
 }
 
-/// `data.<stem>` for templates: every data file but the daily series,
-/// loaded untyped through the one YAML loader.
-pub(super) fn untyped_data(project: &Project) -> Result<BTreeMap<String, serde_json::Value>> {
+/// `data.<stem>` for templates: every data file but the daily series. A
+/// table (a CSV file with its schema) is typed by its schema (see
+/// [`crate::data::table`]); any other YAML file is loaded untyped through
+/// the one YAML loader.
+pub(super) fn template_data(project: &Project) -> Result<BTreeMap<String, serde_json::Value>> {
+    let schema = |f: &&crate::project::SourceFile| {
+        slash_path(&f.path).ends_with(crate::data::table::SCHEMA_SUFFIX)
+    };
+    let schemas: Vec<_> = project
+        .data
+        .iter()
+        .filter(schema)
+        .map(path_and_text)
+        .collect();
+    let csvs: Vec<_> = project.tables.iter().map(path_and_text).collect();
+    let tables = crate::data::table::read_tables(&schemas, &csvs)?;
     let mut data = BTreeMap::new();
-    for file in &project.data {
+    for file in project.data.iter().filter(|f| !schema(f)) {
         let stem = file
             .path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
+        if tables.contains_key(&stem) {
+            return Err(Error::in_file(
+                &file.path,
+                format!("data/{stem}.csv is a table named `{stem}` too"),
+            )
+            .help("expected one data file for each name under `data`; rename one of them"));
+        }
         if stem != "crossings" {
             let value: serde_json::Value = crate::yaml::parse(&file.path, &file.text, 0)?;
             data.insert(stem, value);
         }
     }
+    for (name, table) in tables {
+        data.insert(name, table.to_value());
+    }
     Ok(data)
+}
+
+/// A file's path and text.
+fn path_and_text(file: &crate::project::SourceFile) -> (&std::path::Path, &str) {
+    (file.path.as_path(), file.text.as_str())
 }
 
 /// The briefs to publish, newest first (then by slug, for a stable order).

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::VERSION;
-use super::inputs::{Inputs, published_briefs, untyped_data};
+use super::inputs::{Inputs, published_briefs, template_data};
 use super::plan::BuildPlan;
 use crate::brief::Brief;
 use crate::charts::{ChartSet, PlacedChart};
@@ -623,7 +623,7 @@ pub fn brief_texts(
         );
     }
     base.insert("figures", figures);
-    base.insert("data", &untyped_data(project)?);
+    base.insert("data", &template_data(project)?);
     base.insert("site", &project.config);
     let briefs = published_briefs(project, drafts)?;
     let texts_by_path = brief_file_texts(project);
