@@ -138,3 +138,155 @@ fn bad_tables_stop_the_build_at_their_line_and_column() {
         "{stderr}"
     );
 }
+
+/// A monthly count series, 2019-01 to 2023-06, with counts from a fixed
+/// rule, as CSV; and the rows as (year, month, count).
+fn monthly_counts() -> (String, Vec<(i32, u32, i64)>) {
+    let mut rows = Vec::new();
+    for year in 2019..=2023 {
+        let last_month = if year == 2023 { 6 } else { 12 };
+        for month in 1..=last_month {
+            let count = 100 + (year - 2019) as i64 * 37 + (month as i64 * 13) % 29;
+            rows.push((year, month, count));
+        }
+    }
+    let mut csv = String::from("month,people\n");
+    for (y, m, c) in &rows {
+        csv.push_str(&format!("{y}-{m:02}-01,{c}\n"));
+    }
+    (csv, rows)
+}
+
+const COUNTS_SCHEMA: &str = "source:
+  publisher: A ministry
+  title: People counted each month
+  address: https://example.org/counts
+  licence: Open Government Licence v3.0
+  released: 2023-07-10
+columns:
+  - name: month
+    type: date
+  - name: people
+    type: integer
+    unit: people
+";
+
+/// `x` to one decimal, half away from zero, with thousands separators.
+fn one_decimal(x: f64) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let tenths = tenths.unsigned_abs();
+    format!("{sign}{}.{}", common::thousands(tenths / 10), tenths % 10)
+}
+
+#[test]
+fn derived_figures_match_an_independent_computation() {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    p.brief(
+        "counts",
+        &brief_text(
+            "Counts",
+            "2023-07-10",
+            concat!(
+                "Mean 2021: {{ data.counts | filter_rows(column=\"month\", from=\"2021-01-01\", to=\"2021-12-31\") | mean(column=\"people\") | thousands(decimals=1) }}.\n\n",
+                "{% set years = data.counts | by_period(date=\"month\", period=\"year\", value=\"people\", how=\"sum\") %}",
+                "Total 2022: {{ years | filter_rows(column=\"year\", equals=2022) | sum(column=\"people\") | thousands }}; ",
+                "change 2019 to 2022: {{ years | pct_change(column=\"people\", from=2019, to=2022) | pct }}.\n\n",
+                "{% set r = data.counts | rank_at_point(date=\"month\", value=\"people\") %}",
+                "By {{ r.through | uk_date }}: {{ r.value | thousands }}, {{ r.rank | rank_words }} of {{ r.years_compared }} years. ",
+                "Latest: {{ data.counts | latest(column=\"people\", by=\"month\") }}; months: {{ data.counts | count }}; ",
+                "share of 2022: {{ data.counts | filter_rows(column=\"month\", equals=\"2022-03-01\") | sum(column=\"people\") | share(of=years | filter_rows(column=\"year\", equals=2022) | sum(column=\"people\")) | pct }}.\n",
+            ),
+        ),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/counts/index.html");
+    // The same figures, computed here from the rows.
+    let of = |year: i32| rows.iter().filter(move |r| r.0 == year).map(|r| r.2);
+    let mean_2021 = of(2021).sum::<i64>() as f64 / 12.0;
+    let total = |year| of(year).sum::<i64>();
+    let change = 100.0 * (total(2022) - total(2019)) as f64 / total(2019) as f64;
+    let to_june = |year: i32| {
+        rows.iter()
+            .filter(|r| r.0 == year && r.1 <= 6)
+            .map(|r| r.2)
+            .sum::<i64>()
+    };
+    let this_year = to_june(2023);
+    let rank = 1 + (2019..2023).filter(|&y| to_june(y) > this_year).count();
+    let march = rows.iter().find(|r| (r.0, r.1) == (2022, 3)).unwrap().2;
+    let want = [
+        format!("Mean 2021: {}.", one_decimal(mean_2021)),
+        format!("Total 2022: {};", common::thousands(total(2022) as u64)),
+        format!("change 2019 to 2022: {}%.", one_decimal(change)),
+        format!(
+            "By 1 June 2023: {}, the {} of 5 years.",
+            common::thousands(this_year as u64),
+            [
+                "highest",
+                "second-highest",
+                "third-highest",
+                "fourth-highest",
+                "fifth-highest"
+            ][rank - 1]
+        ),
+        format!(
+            "Latest: {}; months: {};",
+            rows.last().unwrap().2,
+            rows.len()
+        ),
+        format!(
+            "share of 2022: {}%.",
+            one_decimal(100.0 * march as f64 / total(2022) as f64)
+        ),
+    ];
+    for want in want {
+        assert!(page.contains(&want), "{want:?} not in the page:\n{page}");
+    }
+}
+
+#[test]
+fn a_misspelt_argument_or_column_stops_the_build_at_the_brief_line() {
+    let p = project_with_table(CSV);
+    p.build_ok(&[]);
+    for (call, want) in [
+        (
+            "mean(colum=\"co2\")",
+            "filter `mean` has no argument `colum`; it takes column",
+        ),
+        (
+            "mean(column=\"c02\")",
+            "table `co2` has no column `c02`; its columns are date, co2",
+        ),
+        (
+            "filter_rows(column=\"date\", from=\"2030-01-01\") | mean(column=\"co2\")",
+            "has no rows to work on",
+        ),
+        (
+            "filter_rows(column=\"date\", from=\"1 May 2019\")",
+            "does not fit column `date`: expected a date written YYYY-MM-DD",
+        ),
+    ] {
+        p.brief(
+            "co2",
+            &brief_text(
+                "Carbon dioxide",
+                "2023-03-20",
+                &format!("Intro.\n\n{{{{ data.co2 | {call} }}}}\n"),
+            ),
+        );
+        let stderr = build_fails(&p);
+        assert!(stderr.contains(want), "{call}: {stderr}");
+        assert!(
+            stderr.contains("briefs/co2.md:9:"),
+            "{call}: the error is at the brief's line: {stderr}"
+        );
+        assert!(
+            stderr.contains("= expected a table (data.<name>) and arguments naming its columns"),
+            "{call}: {stderr}"
+        );
+    }
+}

@@ -7,6 +7,7 @@ mod backtest;
 mod figures;
 mod pilot;
 mod projection;
+pub mod tables;
 mod ytd;
 
 pub use backtest::{Backtest, BacktestRow, BacktestYear, backtest};

@@ -8,5 +8,6 @@ pub mod feed;
 pub mod figure;
 pub mod filters;
 pub mod markdown;
+pub mod table_filters;
 pub mod templates;
 pub mod urls;

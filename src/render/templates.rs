@@ -40,6 +40,7 @@ impl Engine {
         tera.autoescape_on([".html", ".md"]);
         tera.set_escape_fn(escape_value);
         super::filters::register(&mut tera);
+        super::table_filters::register(&mut tera);
         tera.register_function(budget::STEP_FUNCTION, |_: tera::Kwargs, _: &tera::State| {
             budget::step().map_err(tera::Error::message)?;
             Ok(tera::Value::safe_string(""))
@@ -518,7 +519,12 @@ fn position_of_tag(text: &str, tag: &str, argument: &str) -> Option<(usize, usiz
 /// What to do about an error met while rendering: about meaning, not
 /// syntax.
 fn rendering_hint(message: &str) -> String {
-    if message.contains("filter `") {
+    let table_filter = crate::render::table_filters::NAMES
+        .iter()
+        .any(|name| message.contains(&format!("filter `{name}`")));
+    if table_filter || message.starts_with("table `") || message.contains("does not fit column") {
+        "expected a table (data.<name>) and arguments naming its columns: filter_rows(column=, from=, to= or equals=), by_period(date=, period=, value=, how=), sum, mean, min, max (column=), count, latest(column=, by=), change and pct_change(column=, from=, to=), share(of=), rank_at_point(date=, value=); see the README's \"Your own data\"".into()
+    } else if message.contains("filter `") {
         "expected a value the filter takes: thousands, pct, about and signed take numbers; uk_date a date (YYYY-MM-DD); rank_words and ordinal a whole number, 1 or more; in_words a whole number, 0 or more".into()
     } else {
         match hint(message) {
@@ -533,7 +539,7 @@ fn rendering_hint(message: &str) -> String {
 /// What to do about the common template mistakes.
 fn hint(message: &str) -> String {
     if message.starts_with("Unknown filter") {
-        "expected a filter such as thousands, pct, uk_date, about, rank_words, ordinal, signed, in_words, or one of Tera's own".into()
+        "expected a filter such as thousands, pct, uk_date, about, rank_words, ordinal, signed, in_words, a table's (filter_rows, by_period, sum, mean, latest, change, pct_change, share, rank_at_point, …), or one of Tera's own".into()
     } else if message.starts_with("Unknown function") {
         "expected chart(name=…) or one of Tera's own functions".into()
     } else if message.contains("not found in context")
