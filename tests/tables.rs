@@ -123,6 +123,17 @@ fn bad_tables_stop_the_build_at_their_line_and_column() {
         p.write("data/co2.csv", CSV);
         p.write("data/co2.schema.yaml", SCHEMA);
     }
+    // The line at fault is shown, with a caret under the cell.
+    p.write(
+        "data/co2.csv",
+        "date,co2\n2019-11-01,410.27\n2019-12-01,n/a\n",
+    );
+    let stderr = build_fails(&p);
+    assert!(
+        stderr.contains("\n3 | 2019-12-01,n/a\n  |            ^\n"),
+        "{stderr}"
+    );
+    p.write("data/co2.csv", CSV);
     // A schema whose data file is missing, and a table without a schema.
     std::fs::remove_file(p.path("data/co2.csv")).unwrap();
     let stderr = build_fails(&p);

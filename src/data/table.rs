@@ -211,7 +211,7 @@ pub fn parse_schema(path: &Path, text: &str) -> Result<Schema> {
     if schema.columns.is_empty() {
         let (line, col) = at("columns");
         return Err(Error::in_file(path, "the schema has no columns")
-            .at(line, col, text.lines().nth(line - 1))
+            .at(line, col, Some(text))
             .help("expected a list of columns, each with a name and a type (date, integer, decimal or text)"));
     }
     if schema.columns.len() > MAX_TABLE_COLUMNS {
@@ -234,7 +234,7 @@ pub fn parse_schema(path: &Path, text: &str) -> Result<Schema> {
                 path,
                 format!("the column `{}` is named twice", column.name),
             )
-            .at(line, col, text.lines().nth(line - 1))
+            .at(line, col, Some(text))
             .help("expected each column once"));
         }
     }
@@ -245,7 +245,7 @@ pub fn parse_schema(path: &Path, text: &str) -> Result<Schema> {
                 path,
                 format!("the key names `{name}`, which is not a column"),
             )
-            .at(line, col, text.lines().nth(line - 1))
+            .at(line, col, Some(text))
             .help(format!(
                 "expected one of the columns: {}",
                 column_list(&schema)
@@ -290,7 +290,6 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
         );
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let source_line = |line: usize| text.lines().nth(line.saturating_sub(1));
     if text.trim().is_empty() {
         return Err(Error::in_file(path, "the file is empty").help(format!(
             "expected a header row naming the columns ({}), then a row per record",
@@ -316,7 +315,7 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
                     path,
                     format!("the header has no column `{}`", column.name),
                 )
-                .at(1, 1, source_line(1))
+                .at(1, 1, Some(text))
                 .help(format!(
                     "expected the columns the schema names: {}; found {}",
                     column_list(schema),
@@ -329,7 +328,7 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
         if !schema.columns.iter().any(|c| c.name == h.trim()) {
             let col = header_cols.get(i).copied().unwrap_or(1);
             return Err(Error::in_file(path, format!("the column `{h}` is not in the schema"))
-                .at(1, col, source_line(1))
+                .at(1, col, Some(text))
                 .help(format!(
                     "expected only the columns the schema names ({}); add `{h}` to the schema or remove it",
                     column_list(schema)
@@ -355,10 +354,10 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
                 path,
                 format!("the table has more than {MAX_TABLE_ROWS} rows"),
             )
-            .at(line, 1, source_line(line))
+            .at(line, 1, Some(text))
             .help("expected a smaller table; aggregate it first or split it"));
         }
-        let cols = field_columns(source_line(line).unwrap_or(""));
+        let cols = field_columns(text.lines().nth(line.saturating_sub(1)).unwrap_or(""));
         if record.len() != header.len() {
             return Err(Error::in_file(
                 path,
@@ -368,7 +367,7 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
                     header.len()
                 ),
             )
-            .at(line, 1, source_line(line))
+            .at(line, 1, Some(text))
             .help("expected a cell for every column (an empty one between two commas)"));
         }
         let mut row = Vec::with_capacity(schema.columns.len());
@@ -380,7 +379,7 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
                     path,
                     format!("column `{}`: found `{}`", column.name, raw.escape_debug()),
                 )
-                .at(line, col, source_line(line))
+                .at(line, col, Some(text))
                 .help(format!("expected {expected}"))
             })?;
             row.push(cell);
@@ -399,7 +398,7 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
                 .at(
                     line,
                     cols.get(places[key_places[0]]).copied().unwrap_or(1),
-                    source_line(line),
+                    Some(text),
                 )
                 .help(format!("expected one row for each {}", keys.join(" and "))));
             }
@@ -409,7 +408,7 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
     }
     if rows.is_empty() {
         return Err(Error::in_file(path, "the table has a header but no rows")
-            .at(1, 1, source_line(1))
+            .at(1, 1, Some(text))
             .help("expected a row per record under the header"));
     }
     Ok(Table {
@@ -521,7 +520,7 @@ fn csv_error(path: &Path, text: &str, err: &csv::Error) -> Error {
         _ => 1,
     };
     Error::in_file(path, format!("the CSV could not be read: {err}"))
-        .at(line, 1, text.lines().nth(line.saturating_sub(1)))
+        .at(line, 1, Some(text))
         .help("expected UTF-8 text, a header row, then comma-separated rows with \"quotes\" around cells that hold commas")
 }
 
@@ -558,7 +557,7 @@ pub fn read_tables(
         let schema = parse_schema(path, text)?;
         let Some((data_path, data)) = csvs.iter().find(|(p, _)| table_name(p) == Some(name)) else {
             return Err(Error::in_file(path, format!("there is no data/{name}.csv for this schema"))
-                .at(1, 1, text.lines().next())
+                .at(1, 1, Some(text))
                 .help(format!("expected the table's data as data/{name}.csv beside its schema, or remove the schema")));
         };
         tables.insert(
