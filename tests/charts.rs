@@ -24,7 +24,11 @@ fn new_set(m: &site::Modelled) -> ChartSet {
 /// kinds with years, other years and (cumulative) other highlights.
 fn requests() -> Vec<ChartRequest> {
     let mut out = Vec::new();
-    for kind in CHART_KINDS {
+    // The crossings' kinds: those of one's own tables are tested in tables.rs.
+    for kind in CHART_KINDS
+        .iter()
+        .filter(|k| !k.options.contains(&ChartOption::Data))
+    {
         let options = kind.options;
         let plain = ChartRequest {
             name: kind.name.to_string(),

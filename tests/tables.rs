@@ -301,3 +301,102 @@ fn a_misspelt_argument_or_column_stops_the_build_at_the_brief_line() {
         );
     }
 }
+
+#[test]
+fn a_bar_chart_of_a_grouped_table_draws_the_totals() {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    p.brief(
+        "counts",
+        &brief_text(
+            "Counts",
+            "2023-07-10",
+            "{% set years = data.counts | by_period(date=\"month\", period=\"year\", value=\"people\") %}{{ chart(name=\"bars\", data=years, x=\"year\", y=\"people\") }}\n",
+        ),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/counts/index.html");
+    let charts = common::page_charts(&p.path("output"), &page);
+    assert_eq!(charts.len(), 1);
+    let chart = &charts[0];
+    // The totals, computed here.
+    let total = |year: i32| {
+        rows.iter()
+            .filter(|r| r.0 == year)
+            .map(|r| r.2)
+            .sum::<i64>()
+    };
+    let mut want_csv = String::from("year,People\n");
+    for year in 2019..=2023 {
+        want_csv.push_str(&format!("{year},{}\n", total(year)));
+    }
+    assert_eq!(p.read(&format!("output/{}", chart.csv)), want_csv);
+    let peak = (2019..=2023).max_by_key(|&y| (total(y), -y)).unwrap();
+    let title = format!(
+        "People peaked at {} in {peak}",
+        common::thousands(total(peak) as u64)
+    );
+    assert!(
+        chart
+            .figure
+            .contains(&format!("<span class=\"chart-title\">{title}</span>")),
+        "{}",
+        chart.figure
+    );
+    assert!(
+        chart
+            .figure
+            .contains("<span class=\"chart-subtitle\">People, by year, 2019–2023</span>"),
+        "{}",
+        chart.figure
+    );
+    // The description is the image's text and the drawings' own.
+    assert!(
+        chart.alt.starts_with(&format!(
+            "People: {} in 2019",
+            common::thousands(total(2019) as u64)
+        )),
+        "{}",
+        chart.alt
+    );
+    assert!(chart.wide.contains(&chart.alt) && chart.narrow.contains(&chart.alt));
+    // Every bar's value is printed on the wide drawing.
+    for year in 2019..=2023 {
+        assert!(
+            chart.wide.contains(&format!(
+                ">{}</text>",
+                common::thousands(total(year) as u64)
+            )),
+            "{year}"
+        );
+    }
+    // A chart of another column, or of text, says what it needs.
+    for (call, want) in [
+        (
+            "chart(name=\"bars\", data=data.counts, x=\"month\", y=\"people\")",
+            "column `month` must hold years (integer), and it holds dates",
+        ),
+        (
+            "chart(name=\"bars\", data=data.counts, x=\"year\")",
+            "chart “bars” needs `y=\"…\"`",
+        ),
+        (
+            "chart(name=\"bars\", data=years, x=\"year\", y=\"persons\")",
+            "has no column `persons`",
+        ),
+        (
+            "chart(name=\"bars\", data=\"counts\", x=\"year\", y=\"people\")",
+            "argument “data” must be a table",
+        ),
+        (
+            "chart(name=\"bars\", x=\"year\", y=\"people\")",
+            "chart “bars” needs `data=`",
+        ),
+    ] {
+        p.brief("counts", &brief_text("Counts", "2023-07-10", &format!("{{% set years = data.counts | by_period(date=\"month\", period=\"year\", value=\"people\") %}}{{{{ {call} }}}}\n")));
+        let stderr = build_fails(&p);
+        assert!(stderr.contains(want), "{call}: {stderr}");
+    }
+}

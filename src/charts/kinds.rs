@@ -18,16 +18,25 @@ pub enum ChartOption {
     Highlight,
     /// `title="…"`: a title of the brief's own.
     Title,
+    /// `data=data.counts | …`: the table a chart of one's own data draws.
+    Data,
+    /// `x="year"`: the table's column along the bottom.
+    X,
+    /// `y="people"`: the table's column drawn.
+    Y,
 }
 
 impl ChartOption {
     /// Every option, in the order messages list them.
-    pub const ALL: [ChartOption; 5] = [
+    pub const ALL: [ChartOption; 8] = [
         ChartOption::Years,
         ChartOption::From,
         ChartOption::To,
         ChartOption::Highlight,
         ChartOption::Title,
+        ChartOption::Data,
+        ChartOption::X,
+        ChartOption::Y,
     ];
 
     /// The option's name as a brief writes it.
@@ -38,6 +47,9 @@ impl ChartOption {
             ChartOption::To => "to",
             ChartOption::Highlight => "highlight",
             ChartOption::Title => "title",
+            ChartOption::Data => "data",
+            ChartOption::X => "x",
+            ChartOption::Y => "y",
         }
     }
 
@@ -49,6 +61,9 @@ impl ChartOption {
             ChartOption::To => request.to.is_some(),
             ChartOption::Highlight => request.highlight.is_some(),
             ChartOption::Title => request.title.is_some(),
+            ChartOption::Data => request.data.is_some(),
+            ChartOption::X => request.x.is_some(),
+            ChartOption::Y => request.y.is_some(),
         }
     }
 }
@@ -123,6 +138,16 @@ pub const CHART_KINDS: &[ChartKind] = &[
         name: "pilot-returns",
         options: &[ChartOption::Title],
         draw: ChartSet::pilot_chart,
+    },
+    ChartKind {
+        name: "bars",
+        options: &[
+            ChartOption::Title,
+            ChartOption::Data,
+            ChartOption::X,
+            ChartOption::Y,
+        ],
+        draw: ChartSet::table_bars,
     },
 ];
 

@@ -93,6 +93,7 @@ mod set;
 pub mod style;
 mod svg;
 mod table;
+mod table_charts;
 
 pub use annual::AnnualBars;
 pub use backtest::BacktestErrors;
@@ -102,7 +103,7 @@ pub use kinds::{CHART_KINDS, ChartKind, ChartOption};
 pub use pilot::{PILOT_SCALE_NOTE, PilotReturns};
 pub use projection::ProjectionRange;
 pub use set::{
-    ChartData, ChartRequest, ChartSet, DrawingFile, PlacedChart, data_file, drawing_name,
+    ChartData, ChartRequest, ChartSet, DrawingFile, PlacedChart, TableRef, data_file, drawing_name,
 };
 pub use style::Theme;
 pub use table::Table;

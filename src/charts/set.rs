@@ -154,7 +154,7 @@ impl ChartData {
 
 /// Which data a chart draws: its kind and the years it shows (none for
 /// the kinds without years).
-type DataKey = (String, Vec<i16>);
+pub(super) type DataKey = (String, Vec<i16>);
 
 /// The CSV file of the data `key` names: the kind, then its years as runs
 /// (`charts/annual-arrivals-2018-2022.csv`, `charts/cumulative-2019_2021-2023.csv`),
@@ -209,7 +209,46 @@ pub struct ChartRequest {
     pub highlight: Option<i16>,
     /// A title of the brief's own instead of the computed finding.
     pub title: Option<String>,
+    /// The table drawn, for the charts of one's own data.
+    pub data: Option<TableRef>,
+    /// The table's column along the bottom.
+    pub x: Option<String>,
+    /// The table's column drawn.
+    pub y: Option<String>,
 }
+
+/// A table a chart draws: the table, the chain of filters that made it
+/// (`data.counts | by_period(…)`) and the SHA-256 of its rows as CSV, by
+/// which two requests are told apart.
+#[derive(Debug, Clone)]
+pub struct TableRef {
+    /// The table.
+    pub table: Arc<crate::data::table::Table>,
+    /// How it was made.
+    pub derived: String,
+    /// SHA-256 of its rows as CSV, in hex.
+    pub digest: String,
+}
+
+impl TableRef {
+    /// `table`, made by `derived`.
+    pub fn new(table: crate::data::table::Table, derived: String) -> TableRef {
+        let digest = sha256_hex(crate::data::table::to_csv(&table).as_bytes());
+        TableRef {
+            table: Arc::new(table),
+            derived,
+            digest,
+        }
+    }
+}
+
+impl PartialEq for TableRef {
+    fn eq(&self, other: &TableRef) -> bool {
+        (&self.derived, &self.digest) == (&other.derived, &other.digest)
+    }
+}
+
+impl Eq for TableRef {}
 
 impl ChartRequest {
     /// The chart's name (its figure's id and download's file name): the kind's name when no option
@@ -225,10 +264,17 @@ impl ChartRequest {
         {
             return self.name.clone();
         }
-        let options = format!(
+        let mut options = format!(
             "{:?}|{:?}|{:?}|{:?}|{:?}",
             self.years, self.from, self.to, self.highlight, self.title
         );
+        // Only charts of a table have these, so the others keep their names.
+        if let Some(data) = &self.data {
+            options.push_str(&format!(
+                "|{}|{}|{:?}|{:?}",
+                data.derived, data.digest, self.x, self.y
+            ));
+        }
         let hash = Sha256::digest(options.as_bytes());
         format!("{}-{}", self.name, crate::hash::hex(&hash[..8]))
     }
@@ -267,13 +313,13 @@ type DrawKey = (DataKey, Option<i16>);
 /// drawn: what was asked for (`request`, named `stem`), the data `key`, the
 /// year picked out, the finding (the title unless the brief gives one) and
 /// the subtitle.
-struct Placing<'r> {
-    request: &'r ChartRequest,
-    stem: &'r str,
-    key: DataKey,
-    highlight: Option<i16>,
-    finding: String,
-    subtitle: String,
+pub(super) struct Placing<'r> {
+    pub(super) request: &'r ChartRequest,
+    pub(super) stem: &'r str,
+    pub(super) key: DataKey,
+    pub(super) highlight: Option<i16>,
+    pub(super) finding: String,
+    pub(super) subtitle: String,
 }
 
 /// A chart's two drawings, as files, and their description.
@@ -362,7 +408,7 @@ impl ChartSet {
     /// kept from an earlier chart of the same data and highlight (whatever
     /// its title), or else drawn from the input `input` makes and made by
     /// `data`: a chart of a large site is most often a lookup.
-    fn place<I: ChartInput>(
+    pub(super) fn place<I: ChartInput>(
         &self,
         placing: Placing<'_>,
         mut input: impl FnMut() -> I,

@@ -191,6 +191,24 @@ impl Table {
     }
 }
 
+/// `table` as CSV: a header of its column names, then its rows (dates
+/// `YYYY-MM-DD`, numbers as written, empty cells empty).
+pub fn to_csv(table: &Table) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let names: Vec<&str> = table
+        .schema
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let _ = writer.write_record(&names);
+    for row in &table.rows {
+        let _ = writer.write_record(row.iter().map(record_key));
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 /// The stem a data file's tables are known by: `co2` for `data/co2.csv` and
 /// for `data/co2.schema.yaml`.
 pub fn table_name(path: &Path) -> Option<&str> {

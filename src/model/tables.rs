@@ -160,6 +160,9 @@ pub fn by_period(
         Period::Week => "week",
     };
     let value_spec = &table.schema.columns[v];
+    // Totals, extremes and counts of whole numbers are whole; a mean is not.
+    let whole = how == Aggregate::Count
+        || (value_spec.kind == ColumnType::Integer && how != Aggregate::Mean);
     let mut schema = table.schema.clone();
     schema.columns = vec![
         ColumnSpec {
@@ -174,7 +177,11 @@ pub fn by_period(
             optional: false,
         },
         ColumnSpec {
-            kind: ColumnType::Decimal,
+            kind: if whole {
+                ColumnType::Integer
+            } else {
+                ColumnType::Decimal
+            },
             optional: true,
             ..value_spec.clone()
         },
@@ -183,7 +190,11 @@ pub fn by_period(
     let rows: Vec<Vec<Cell>> = groups
         .into_values()
         .map(|(key, values)| {
-            let value = how.of(&values).map_or(Cell::Empty, Cell::Decimal);
+            let value = match how.of(&values) {
+                Some(x) if whole => Cell::Integer(x as i64),
+                Some(x) => Cell::Decimal(x),
+                None => Cell::Empty,
+            };
             vec![key, value]
         })
         .collect();
@@ -546,9 +557,14 @@ mod tests {
         assert_eq!(
             years.rows,
             [
-                vec![Cell::Integer(2023), Cell::Decimal(60.0)],
-                vec![Cell::Integer(2024), Cell::Decimal(52.0)],
+                vec![Cell::Integer(2023), Cell::Integer(60)],
+                vec![Cell::Integer(2024), Cell::Integer(52)],
             ]
+        );
+        assert_eq!(
+            years.schema.columns[1].kind,
+            ColumnType::Integer,
+            "totals of counts are counts"
         );
         assert_eq!(years.schema.columns[0].name, "year");
         assert_eq!(years.schema.columns[1].unit.as_deref(), Some("people"));
@@ -560,7 +576,7 @@ mod tests {
         assert!(
             weeks
                 .rows
-                .contains(&vec![day("2024-02-26"), Cell::Decimal(47.0)]),
+                .contains(&vec![day("2024-02-26"), Cell::Integer(47)]),
             "{:?}",
             weeks.rows
         );

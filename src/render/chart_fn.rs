@@ -279,6 +279,24 @@ fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, ter
         title: kwargs
             .get::<String>("title")
             .map_err(bad("title", "text in quotes"))?,
+        data: match kwargs.get::<tera::Value>("data")? {
+            Some(value) => {
+                let (table, derived) = crate::render::table_filters::table_of(&value, "chart")
+                    .map_err(|_| {
+                        tera::Error::message(
+                            "chart() argument “data” must be a table: data.<name> of a CSV file with a schema, filtered or grouped as you like",
+                        )
+                    })?;
+                Some(crate::charts::TableRef::new(table, derived))
+            }
+            None => None,
+        },
+        x: kwargs
+            .get::<String>("x")
+            .map_err(bad("x", "a column's name in quotes"))?,
+        y: kwargs
+            .get::<String>("y")
+            .map_err(bad("y", "a column's name in quotes"))?,
     })
 }
 

@@ -82,7 +82,7 @@ struct TableJson {
 
 /// The table `value` holds, with the chain that made it, or an error
 /// naming `filter` and what it was given.
-fn table_of(value: &Value, filter: &str) -> TeraResult<(Table, String)> {
+pub fn table_of(value: &Value, filter: &str) -> TeraResult<(Table, String)> {
     let not_a_table = || {
         Error::message(format!(
             "filter `{filter}` expects a table (data.<name> of a CSV file with a schema), found {}",
