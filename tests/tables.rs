@@ -400,3 +400,72 @@ fn a_bar_chart_of_a_grouped_table_draws_the_totals() {
         assert!(stderr.contains(want), "{call}: {stderr}");
     }
 }
+
+#[test]
+fn a_line_chart_draws_a_column_over_its_dates() {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    p.brief(
+        "counts",
+        &brief_text(
+            "Counts",
+            "2023-07-10",
+            "{{ chart(name=\"line\", data=data.counts, x=\"month\", y=\"people\") }}\n",
+        ),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/counts/index.html");
+    let charts = common::page_charts(&p.path("output"), &page);
+    let chart = &charts[0];
+    let (first, last) = (rows[0], rows[rows.len() - 1]);
+    let verb = if last.2 > first.2 { "rose" } else { "fell" };
+    let title = format!(
+        "People {verb} from {} people in 2019 to {} people in 2023",
+        first.2, last.2
+    );
+    assert!(
+        chart
+            .figure
+            .contains(&format!("<span class=\"chart-title\">{title}</span>")),
+        "{}",
+        chart.figure
+    );
+    assert!(
+        chart.figure.contains(
+            "<span class=\"chart-subtitle\">People, 1 January 2019 to 1 June 2023</span>"
+        ),
+        "{}",
+        chart.figure
+    );
+    assert!(
+        chart.alt.starts_with(&format!(
+            "People: {} on 1 January 2019 and {} on 1 June 2023",
+            first.2, last.2
+        )),
+        "{}",
+        chart.alt
+    );
+    let mut want_csv = String::from("date,People\n");
+    for (y, m, c) in &rows {
+        want_csv.push_str(&format!("{y}-{m:02}-01,{c}\n"));
+    }
+    assert_eq!(p.read(&format!("output/{}", chart.csv)), want_csv);
+    assert!(
+        chart.wide.contains(&format!(">{}</text>", last.2)),
+        "the end label"
+    );
+    assert!(chart.wide_file.ends_with(".svg") && chart.narrow_file.ends_with("-narrow.svg"));
+    p.brief(
+        "counts",
+        &brief_text(
+            "Counts",
+            "2023-07-10",
+            "{{ chart(name=\"line\", data=data.counts, x=\"people\", y=\"people\") }}\n",
+        ),
+    );
+    assert!(
+        build_fails(&p).contains("column `people` must hold dates, and it holds whole numbers")
+    );
+}

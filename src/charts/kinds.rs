@@ -149,6 +149,16 @@ pub const CHART_KINDS: &[ChartKind] = &[
         ],
         draw: ChartSet::table_bars,
     },
+    ChartKind {
+        name: "line",
+        options: &[
+            ChartOption::Title,
+            ChartOption::Data,
+            ChartOption::X,
+            ChartOption::Y,
+        ],
+        draw: ChartSet::table_lines,
+    },
 ];
 
 impl ChartKind {

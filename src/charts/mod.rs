@@ -86,6 +86,7 @@ mod kinds;
 pub mod labels;
 #[cfg(test)]
 mod layout_check;
+pub mod line;
 pub mod pilot;
 pub mod projection;
 pub mod scale;

@@ -32,7 +32,7 @@ pub struct PilotReturns {
     pub reported: Vec<(Date, u64)>,
 }
 
-fn day_number(d: Date) -> i64 {
+pub(super) fn day_number(d: Date) -> i64 {
     days_from_civil(d.year() as i32, d.month() as u32, d.day() as u32)
 }
 
@@ -269,7 +269,13 @@ fn plot_with_end_room(
 }
 
 /// Month ticks from `first` to `last`, thinned so labels keep apart.
-fn month_labels(area: &Area, theme: &Theme, plot: Plot, xs: &Scale, (first, last): (Date, Date)) {
+pub(super) fn month_labels(
+    area: &Area,
+    theme: &Theme,
+    plot: Plot,
+    xs: &Scale,
+    (first, last): (Date, Date),
+) {
     let short = theme.is_narrow();
     let sample = if short { "Sep \u{2019}25" } else { "Sep 2025" };
     let label_w = text_width(sample, theme.tick_size) + if short { 12 } else { 16 };

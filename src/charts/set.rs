@@ -213,8 +213,8 @@ pub struct ChartRequest {
     pub data: Option<TableRef>,
     /// The table's column along the bottom.
     pub x: Option<String>,
-    /// The table's column drawn.
-    pub y: Option<String>,
+    /// The table's columns drawn (one for bars; one or more for lines).
+    pub y: Option<Vec<String>>,
 }
 
 /// A table a chart draws: the table, the chain of filters that made it

@@ -5,6 +5,7 @@
 //! table and a CSV.
 
 use super::labels::SourceLine;
+use super::line::Lines;
 use super::set::{ChartSet, Placing, TableRef};
 use super::{AnnualBars, ChartInput, ChartRequest, PlacedChart};
 use crate::data::table::{Cell, ColumnType, Table};
@@ -18,7 +19,14 @@ impl ChartSet {
         request: &ChartRequest,
         stem: &str,
     ) -> Result<PlacedChart, String> {
-        let (data, x, y) = table_columns(request, "bars")?;
+        let (data, x, ys) = table_columns(request, "bars")?;
+        let [y] = ys else {
+            return Err(format!(
+                "chart “bars” draws one column; `y` names {}: draw the others in charts of their own, or use chart “line”",
+                ys.len()
+            ));
+        };
+        let y = y.as_str();
         let table = &data.table;
         let (xi, yi) = (column(table, x)?, column(table, y)?);
         if table.schema.columns[xi].kind != ColumnType::Integer {
@@ -110,11 +118,120 @@ impl ChartSet {
     }
 }
 
+impl ChartSet {
+    /// Lines of a table's `y` columns over its date column `x`.
+    pub(super) fn table_lines(
+        &self,
+        request: &ChartRequest,
+        stem: &str,
+    ) -> Result<PlacedChart, String> {
+        let (data, x, ys) = table_columns(request, "line")?;
+        let table = &data.table;
+        let xi = column(table, x)?;
+        if table.schema.columns[xi].kind != ColumnType::Date {
+            return Err(format!(
+                "chart “line” draws over time: column `{x}` must hold dates, and it holds {}",
+                kind_name(table.schema.columns[xi].kind)
+            ));
+        }
+        let mut series = Vec::new();
+        let mut decimals = 0;
+        for y in ys {
+            let yi = column(table, y)?;
+            let spec = &table.schema.columns[yi];
+            if !matches!(spec.kind, ColumnType::Integer | ColumnType::Decimal) {
+                return Err(format!(
+                    "chart “line” draws numbers: column `{y}` holds {}",
+                    kind_name(spec.kind)
+                ));
+            }
+            if spec.kind == ColumnType::Decimal {
+                decimals = 1;
+            }
+            let points: Vec<(jiff::civil::Date, f64)> = table
+                .rows
+                .iter()
+                .filter_map(|row| match (&row[xi], &row[yi]) {
+                    (Cell::Date(d), Cell::Integer(n)) => Some((*d, *n as f64)),
+                    (Cell::Date(d), Cell::Decimal(v)) => Some((*d, *v)),
+                    _ => None,
+                })
+                .collect();
+            series.push((
+                spec.label.clone().unwrap_or_else(|| readable(&spec.name)),
+                points,
+                spec.unit.clone(),
+            ));
+        }
+        let (label, first, unit) = (&series[0].0, &series[0].1, series[0].2.clone());
+        let fmt = |v: f64| fmt_num(v, decimals);
+        let unit_text = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+        let finding = match (first.first(), first.last()) {
+            (Some(a), Some(b)) if b.1 > a.1 => format!(
+                "{label} rose from {}{unit_text} in {} to {}{unit_text} in {}",
+                fmt(a.1),
+                a.0.year(),
+                fmt(b.1),
+                b.0.year()
+            ),
+            (Some(a), Some(b)) if b.1 < a.1 => format!(
+                "{label} fell from {}{unit_text} in {} to {}{unit_text} in {}",
+                fmt(a.1),
+                a.0.year(),
+                fmt(b.1),
+                b.0.year()
+            ),
+            _ => label.clone(),
+        };
+        let dates = || series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
+        let span = match (dates().min(), dates().max()) {
+            (Some(a), Some(b)) => format!(", {} to {}", long_date(a), long_date(b)),
+            _ => String::new(),
+        };
+        let names: Vec<&str> = series.iter().map(|s| s.0.as_str()).collect();
+        let unit_note = unit
+            .as_deref()
+            .filter(|u| !label.to_lowercase().contains(&u.to_lowercase()))
+            .map(|u| format!(" ({u})"))
+            .unwrap_or_default();
+        let subtitle = format!("{}{unit_note}{span}", names.join(" and "));
+        let value_label = format!("{label}{unit_note}");
+        let key = (
+            format!("line-{}-{}", table.name, &data.digest[..16]),
+            Vec::new(),
+        );
+        // Other columns of the same table are another chart.
+        let key = (format!("{}-{}", key.0, ys.join("-")), key.1);
+        let name = super::set::drawing_name(&key, None);
+        let source = source_line(table);
+        let series: Vec<(String, Vec<(jiff::civil::Date, f64)>)> =
+            series.into_iter().map(|(n, p, _)| (n, p)).collect();
+        let input = || Lines {
+            name: name.clone(),
+            title: finding.clone(),
+            subtitle: subtitle.clone(),
+            source: source.clone(),
+            value_label: value_label.clone(),
+            series: series.clone(),
+            decimals,
+        };
+        let placing = Placing {
+            request,
+            stem,
+            key,
+            highlight: None,
+            finding: finding.clone(),
+            subtitle: subtitle.clone(),
+        };
+        Ok(self.place(placing, input, |i| i.data()))
+    }
+}
+
 /// The table and the columns a chart of `kind` needs, or what is missing.
 fn table_columns<'r>(
     request: &'r ChartRequest,
     kind: &str,
-) -> Result<(&'r TableRef, &'r str, &'r str), String> {
+) -> Result<(&'r TableRef, &'r str, &'r [String]), String> {
     let data = request.data.as_ref().ok_or_else(|| {
         format!("chart “{kind}” needs `data=`, a table such as data.<name> (filtered or grouped as you like)")
     })?;

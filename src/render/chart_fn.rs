@@ -294,9 +294,22 @@ fn chart_request(kwargs: &tera::Kwargs) -> std::result::Result<ChartRequest, ter
         x: kwargs
             .get::<String>("x")
             .map_err(bad("x", "a column's name in quotes"))?,
-        y: kwargs
-            .get::<String>("y")
-            .map_err(bad("y", "a column's name in quotes"))?,
+        y: match kwargs.get::<tera::Value>("y")? {
+            Some(value) => Some(match (value.as_str(), value.as_array()) {
+                (Some(one), _) => vec![one.to_string()],
+                (None, Some(many)) => many
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| tera::Error::message("chart() argument “y” must be a column's name in quotes, or a list of them"))?,
+                _ => {
+                    return Err(tera::Error::message(
+                        "chart() argument “y” must be a column's name in quotes, or a list of them",
+                    ));
+                }
+            }),
+            None => None,
+        },
     })
 }
 

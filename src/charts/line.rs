@@ -1,0 +1,362 @@
+//! Lines over time: one or more series of a table by date, the first
+//! strong in the accent colour and the others muted, each labelled at its
+//! end with its last value; years along the bottom (months for a short
+//! span), the value axis fitted to the data rather than from zero, since a
+//! line is read by its shape.
+
+use jiff::civil::Date;
+
+use super::draw::{
+    Area, EndLabel, end_labels, line, no_data, render, source_block, text, x_labels, y_grid,
+};
+use super::labels::SourceLine;
+use super::pilot::{day_number, month_labels};
+use super::scale::{Plot, Scale, nice_ticks, plot_rect};
+use super::style::{Anchor, text_width};
+use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use crate::text::{fmt_num, long_date, plain_num};
+
+/// Input for a line chart: named series of (date, value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lines {
+    /// The drawings' name.
+    pub name: String,
+    /// The finding, stated as a title.
+    pub title: String,
+    /// Measure, units and period.
+    pub subtitle: String,
+    /// Source line, drawn at the bottom.
+    pub source: SourceLine,
+    /// What the values measure, with their unit: the axis label.
+    pub value_label: String,
+    /// Each series' name and points, the first the one picked out.
+    pub series: Vec<(String, Vec<(Date, f64)>)>,
+    /// Decimals the values are printed with.
+    pub decimals: u8,
+}
+
+impl ChartInput for Lines {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
+        let series = clean(self);
+        let description = describe(self, &series);
+        let svg = render(theme, &self.name, &self.title, &description, |area| {
+            draw(area, theme, self, &series)
+        });
+        Drawing { description, svg }
+    }
+
+    fn data(&self) -> (String, Table) {
+        let series = clean(self);
+        let mut dates: Vec<Date> = series
+            .iter()
+            .flat_map(|(_, s)| s.iter().map(|p| p.0))
+            .collect();
+        dates.sort();
+        dates.dedup();
+        let header: Vec<&str> = std::iter::once("date")
+            .chain(series.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        let row = |d: &Date| -> Vec<String> {
+            std::iter::once(d.to_string())
+                .chain(series.iter().map(|(_, s)| {
+                    s.iter()
+                        .find(|p| p.0 == *d)
+                        .map_or(String::new(), |p| plain_num(p.1, self.decimals.max(1) + 1))
+                }))
+                .collect()
+        };
+        let csv = Table::new(&header, dates.iter().map(row).collect()).to_csv();
+        // A page shows at most a row a year (each year's last date) when
+        // the data has more than five dozen rows.
+        let shown: Vec<Date> = if dates.len() > 60 {
+            dates
+                .iter()
+                .enumerate()
+                .filter(|(i, d)| dates.get(i + 1).is_none_or(|n| n.year() != d.year()))
+                .map(|(_, d)| *d)
+                .collect()
+        } else {
+            dates.clone()
+        };
+        let table = Table::new(&header, shown.iter().map(row).collect());
+        (csv, table)
+    }
+}
+
+/// The series with their points in date order and only finite values.
+fn clean(input: &Lines) -> Vec<(String, Vec<(Date, f64)>)> {
+    input
+        .series
+        .iter()
+        .map(|(name, points)| {
+            let mut points: Vec<(Date, f64)> =
+                points.iter().copied().filter(|p| p.1.is_finite()).collect();
+            points.sort_by_key(|p| p.0);
+            (name.clone(), points)
+        })
+        .collect()
+}
+
+/// "CO₂: 315.7 in March 1958 and 414.1 in May 2020; the highest was …".
+fn describe(input: &Lines, series: &[(String, Vec<(Date, f64)>)]) -> String {
+    let f = |v: f64| fmt_num(v, input.decimals);
+    let mut parts = Vec::new();
+    for (name, points) in series {
+        let (Some(first), Some(last)) = (points.first(), points.last()) else {
+            parts.push(format!("{name}: no data."));
+            continue;
+        };
+        let max = points
+            .iter()
+            .copied()
+            .fold(*first, |a, p| if p.1 > a.1 { p } else { a });
+        let min = points
+            .iter()
+            .copied()
+            .fold(*first, |a, p| if p.1 < a.1 { p } else { a });
+        let mut s = format!(
+            "{name}: {} on {} and {} on {}",
+            f(first.1),
+            long_date(first.0),
+            f(last.1),
+            long_date(last.0)
+        );
+        if points.len() > 2 {
+            s.push_str(&format!(
+                "; the highest was {} on {}, the lowest {} on {}",
+                f(max.1),
+                long_date(max.0),
+                f(min.1),
+                long_date(min.0)
+            ));
+        }
+        s.push('.');
+        parts.push(s);
+    }
+    parts.join(" ")
+}
+
+fn draw(area: &Area, theme: &Theme, input: &Lines, series: &[(String, Vec<(Date, f64)>)]) {
+    source_block(area, theme, &input.source);
+    let label_style = theme.font(theme.tick_size, theme.muted_text, Anchor::Start, false);
+    if !input.value_label.is_empty() {
+        text(area, &input.value_label, (8, 12), &label_style);
+    }
+    let top = theme.margin_top + 12;
+    let points = || series.iter().flat_map(|(_, s)| s.iter());
+    let (Some(first), Some(last)) = (points().map(|p| p.0).min(), points().map(|p| p.0).max())
+    else {
+        let mut plot = plot_rect(theme, &input.source, theme.margin_left, 24);
+        plot.top = top;
+        no_data(area, theme, plot);
+        return;
+    };
+    let lo = points().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let hi = points().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.05).max(hi.abs() * 0.01).max(1e-9);
+    let (ticks, tick_dec) = nice_ticks(lo - pad, hi + pad, theme.y_ticks);
+    let (d0, d1) = (
+        ticks.first().copied().unwrap_or(lo),
+        ticks.last().copied().unwrap_or(hi),
+    );
+    let tick_labels: Vec<(f64, String)> =
+        ticks.iter().map(|t| (*t, fmt_num(*t, tick_dec))).collect();
+    let left = theme.y_label_room(&tick_labels);
+    let ends: Vec<(i32, String)> = series
+        .iter()
+        .map(|(name, s)| {
+            (
+                0,
+                end_text(name, s.last().map_or(0.0, |p| p.1), input, theme),
+            )
+        })
+        .collect();
+    let right = ends
+        .iter()
+        .map(|(_, t)| {
+            t.lines()
+                .map(|l| text_width(l, theme.label_size) * 11 / 10)
+                .max()
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
+        + theme.label_gap
+        + 8;
+    let mut plot = plot_rect(theme, &input.source, left, right.max(24));
+    plot.top = top;
+    let (t0, t1) = (
+        day_number(first) as f64,
+        (day_number(last) as f64).max(day_number(first) as f64 + 1.0),
+    );
+    let xs = Scale::new(t0, t1, plot.left, plot.right);
+    let ys = Scale::new(d0, d1, plot.bottom, plot.top);
+    y_grid(area, theme, plot, &ys, &tick_labels);
+    line(
+        area,
+        &[(plot.left, plot.bottom), (plot.right, plot.bottom)],
+        theme.baseline,
+        1,
+    );
+    if last.year() - first.year() >= 3 {
+        year_labels(area, theme, plot, &xs, (first, last));
+    } else {
+        month_labels(area, theme, plot, &xs, (first, last));
+    }
+    let mut labels = Vec::new();
+    // The muted series first, so that the one picked out is drawn on top.
+    for (k, (name, s)) in series.iter().enumerate().rev() {
+        let pts: Vec<(i32, i32)> = s
+            .iter()
+            .map(|(d, v)| (xs.px(day_number(*d) as f64), ys.px(*v)))
+            .collect();
+        let strong = k == 0;
+        let (color, width) = if strong {
+            (theme.accent, theme.strong_width)
+        } else if k == 1 && series.len() > 2 {
+            (theme.accent2, theme.muted_width)
+        } else {
+            (theme.muted, theme.muted_width)
+        };
+        line(area, &pts, color, width);
+        if let (Some(end), Some(last)) = (pts.last(), s.last()) {
+            labels.push(EndLabel {
+                x: end.0 + 2,
+                y: end.1,
+                text: end_text(name, last.1, input, theme),
+                color: if strong {
+                    theme.accent
+                } else {
+                    theme.muted_text
+                },
+                bold: strong,
+            });
+        }
+    }
+    end_labels(area, theme, plot, &labels);
+}
+
+/// A series' end label: its last value, after its name when there are
+/// several series ("CO₂ 414.1"); on a narrow chart on two lines.
+fn end_text(name: &str, value: f64, input: &Lines, theme: &Theme) -> String {
+    let v = fmt_num(value, input.decimals);
+    if input.series.len() == 1 {
+        v
+    } else if theme.is_narrow() {
+        format!("{name}\n{v}")
+    } else {
+        format!("{name} {v}")
+    }
+}
+
+/// Years along the bottom: a tick each `step` years (1, 2, 5, 10, 20, 25
+/// or 50), as few as keep the labels apart.
+fn year_labels(area: &Area, theme: &Theme, plot: Plot, xs: &Scale, (first, last): (Date, Date)) {
+    let label_w = text_width("2020", theme.tick_size) + 16;
+    let years = f64::from(last.year() - first.year()).max(1.0);
+    let px_per_year = f64::from(plot.right - plot.left) / years;
+    let step = [1, 2, 5, 10, 20, 25, 50]
+        .into_iter()
+        .find(|s| px_per_year * f64::from(*s) >= f64::from(label_w))
+        .unwrap_or(100);
+    let mut ticks = Vec::new();
+    let mut y = (first.year() / step + 1) * step;
+    if Date::new(first.year(), 1, 1).ok() == Some(first) && first.year() % step == 0 {
+        y = first.year();
+    }
+    while y <= last.year() {
+        if let Ok(d) = Date::new(y, 1, 1) {
+            ticks.push((xs.px(day_number(d) as f64), y.to_string()));
+        }
+        y += step;
+    }
+    x_labels(area, theme, plot, &ticks, true);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::layout_check::check_text_layout;
+
+    fn monthly(from: i16, to: i16, f: impl Fn(i16, i8) -> f64) -> Vec<(Date, f64)> {
+        let mut out = Vec::new();
+        for y in from..=to {
+            for m in 1..=12 {
+                out.push((Date::new(y, m, 1).unwrap(), f(y, m)));
+            }
+        }
+        out
+    }
+
+    fn fixture() -> Lines {
+        Lines {
+            name: "line-co2".into(),
+            title: "CO₂ rose".into(),
+            subtitle: "ppm".into(),
+            source: "Source: NOAA Global Monitoring Laboratory, Mauna Loa CO2 monthly mean (released 5 June 2020)".into(),
+            value_label: "CO₂ concentration (ppm)".into(),
+            series: vec![(
+                "CO₂".into(),
+                monthly(1958, 2019, |y, m| 315.0 + f64::from(y - 1958) * 1.6 + f64::from(m % 6)),
+            )],
+            decimals: 1,
+        }
+    }
+
+    #[test]
+    fn labels_fit_and_keep_apart_at_both_widths() {
+        for theme in [Theme::default(), Theme::narrow()] {
+            for input in [
+                fixture(),
+                {
+                    let mut two = fixture();
+                    two.series.push((
+                        "Seasonally adjusted".into(),
+                        monthly(1958, 2019, |y, _| 317.0 + f64::from(y - 1958) * 1.6),
+                    ));
+                    two
+                },
+                {
+                    let mut short = fixture();
+                    short.series[0].1.truncate(20);
+                    short
+                },
+            ] {
+                let d = input.draw(&theme, &PolylineCache::default());
+                check_text_layout(&d.svg)
+                    .unwrap_or_else(|e| panic!("{} wide {}: {e}", input.series.len(), theme.width));
+            }
+        }
+    }
+
+    #[test]
+    fn the_description_and_data_come_from_the_points() {
+        let input = fixture();
+        let d = input.draw(&Theme::default(), &PolylineCache::default());
+        assert!(
+            d.description
+                == ("CO₂: 316.0 on 1 January 1958 and 412.6 on 1 December 2019; the highest was 417.6 on 1 May 2019, the lowest 315.0 on 1 June 1958."),
+            "{}",
+            d.description
+        );
+        let (csv, table) = input.data();
+        assert!(
+            csv.starts_with("date,CO₂\n1958-01-01,316\n1958-02-01,317\n"),
+            "{}",
+            &csv[..60]
+        );
+        assert_eq!(csv.lines().count(), 1 + 62 * 12);
+        assert_eq!(table.rows.len(), 62, "a row a year on the page");
+        assert_eq!(table.rows[0][0], "1958-12-01");
+        assert!(d.svg.contains(">412.6</text>"), "the end label");
+        assert!(d.svg.contains(">1960</text>") && d.svg.contains(">2010</text>"));
+    }
+}
