@@ -469,3 +469,44 @@ fn a_line_chart_draws_a_column_over_its_dates() {
         build_fails(&p).contains("column `people` must hold dates, and it holds whole numbers")
     );
 }
+
+#[test]
+fn brief_diff_shows_a_changed_cell_as_the_figures_it_moves() {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    p.brief(
+        "counts",
+        &brief_text(
+            "Counts",
+            "2023-07-10",
+            "In 2022, {{ data.counts | filter_rows(column=\"month\", from=\"2022-01-01\", to=\"2022-12-31\") | sum(column=\"people\") | thousands }} people were counted.\n",
+        ),
+    );
+    common::git(p.root(), &["init", "-q"]);
+    common::git(p.root(), &["add", "."]);
+    common::git(p.root(), &["commit", "-qm", "counts"]);
+    let march = rows.iter().find(|r| (r.0, r.1) == (2022, 3)).unwrap().2;
+    p.write(
+        "data/counts.csv",
+        csv.replace(
+            &format!("2022-03-01,{march}\n"),
+            &format!("2022-03-01,{}\n", march + 1000),
+        ),
+    );
+    let out = p.run(&["diff"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let total: i64 = rows.iter().filter(|r| r.0 == 2022).map(|r| r.2).sum();
+    assert!(
+        out.stdout.contains("data/counts.csv (1 row changed)"),
+        "{}",
+        out.stdout
+    );
+    let row = format!(
+        "| {} | {} | +1,000 |",
+        common::thousands(total as u64),
+        common::thousands((total + 1000) as u64)
+    );
+    assert!(out.stdout.contains(&row), "{row}: {}", out.stdout);
+}

@@ -316,11 +316,13 @@ fn figures_only_summary(old: &Figures0, new: &Figures0) -> String {
     format!("{moved} ({release}).")
 }
 
-/// Data files other than the daily series whose bytes differ.
+/// Data files other than the daily series whose bytes differ; a table's
+/// CSV says how many rows changed (`data/counts.csv (1 row changed)`).
 fn changed_data_files(old: &Project, new: &Project) -> Vec<String> {
     let files = |p: &Project| -> BTreeMap<String, String> {
         p.data
             .iter()
+            .chain(&p.tables)
             .filter(|f| f.path.file_stem().and_then(|s| s.to_str()) != Some("crossings"))
             .map(|f| (crate::project::slash_path(&f.path), f.text.clone()))
             .collect()
@@ -330,8 +332,48 @@ fn changed_data_files(old: &Project, new: &Project) -> Vec<String> {
     names
         .into_iter()
         .filter(|n| a.get(*n) != b.get(*n))
-        .cloned()
+        .map(|n| match (a.get(n), b.get(n)) {
+            (Some(before), Some(after)) if n.ends_with(".csv") => {
+                format!("{n} ({})", rows_changed(before, after))
+            }
+            (None, Some(_)) => format!("{n} (new)"),
+            (Some(_), None) => format!("{n} (removed)"),
+            _ => n.clone(),
+        })
         .collect()
+}
+
+/// How the rows of a CSV file changed, in words: "1 row changed", "2 rows
+/// added, 1 removed".
+fn rows_changed(before: &str, after: &str) -> String {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let (mut removed, mut added) = (0usize, 0usize);
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Delete => removed += 1,
+            similar::ChangeTag::Insert => added += 1,
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    let changed = removed.min(added);
+    let rows = |n: usize| if n == 1 { "row" } else { "rows" };
+    let mut parts = Vec::new();
+    if changed > 0 {
+        parts.push(format!("{changed} {} changed", rows(changed)));
+    }
+    if added > changed {
+        let n = added - changed;
+        parts.push(format!("{n} {} added", rows(n)));
+    }
+    if removed > changed {
+        let n = removed - changed;
+        parts.push(format!("{n} {} removed", rows(n)));
+    }
+    if parts.is_empty() {
+        "reformatted".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// The data change between two daily series, in numbers and a sentence.
@@ -796,6 +838,30 @@ fn revised_days_table(revised: &[RevisedDay]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tables_rows_are_counted_as_changed_added_and_removed() {
+        let before = "d,n\n2020-01-01,1\n2020-02-01,2\n2020-03-01,3\n";
+        assert_eq!(
+            rows_changed(before, &before.replace(",2\n", ",5\n")),
+            "1 row changed"
+        );
+        assert_eq!(
+            rows_changed(before, &format!("{before}2020-04-01,4\n2020-05-01,5\n")),
+            "2 rows added"
+        );
+        assert_eq!(
+            rows_changed(before, "d,n\n2020-01-01,1\n"),
+            "2 rows removed"
+        );
+        assert_eq!(
+            rows_changed(
+                before,
+                "d,n\n2020-01-01,9\n2020-02-01,2\n2020-03-01,3\n2020-04-01,4\n"
+            ),
+            "1 row changed, 1 row added"
+        );
+    }
 
     #[test]
     fn every_revised_day_is_listed_with_its_counts() {
