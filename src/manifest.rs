@@ -93,11 +93,27 @@ pub struct BriefEntry {
     /// data change switched.
     #[serde(default)]
     pub branches: Vec<BranchTaken>,
+    /// Every figure its body derived from a table (see
+    /// [`crate::render::table_filters`]), with the expression that made it,
+    /// in the order it first used each: what `derived.json` lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<DerivedFigure>,
     /// SHA-256 of everything the page depends on (tool version, options,
     /// site.yaml, templates, data and the brief); an incremental build
     /// reuses the page and its charts while this is unchanged.
     #[serde(default)]
     pub key: String,
+}
+
+/// A figure a brief derived from a table: the expression, as the filters
+/// chained it (`data.co2 | filter_rows(column="date", from="2019-01-01") |
+/// mean(column="co2")`), and its value, unrounded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DerivedFigure {
+    /// How it was computed.
+    pub expression: String,
+    /// What it came to.
+    pub value: serde_json::Value,
 }
 
 /// The whole manifest.
@@ -268,6 +284,7 @@ mod tests {
                 chart_files: vec!["charts/x.csv".into(), "charts/x.svg".into()],
                 figures: vec!["ytd".into()],
                 branches: Vec::new(),
+                derived: Vec::new(),
                 key: "k".into(),
             },
         );

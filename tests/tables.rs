@@ -510,3 +510,48 @@ fn brief_diff_shows_a_changed_cell_as_the_figures_it_moves() {
     );
     assert!(out.stdout.contains(&row), "{row}: {}", out.stdout);
 }
+
+#[test]
+fn every_derived_figure_is_recorded_with_its_expression_even_when_its_page_is_reused() {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    let body = "{% set years = data.counts | by_period(date=\"month\", period=\"year\", value=\"people\") %}{{ years | filter_rows(column=\"year\", equals=2022) | sum(column=\"people\") }} and again {{ years | filter_rows(column=\"year\", equals=2022) | sum(column=\"people\") }}; {{ data.counts | latest(column=\"people\", by=\"month\") }}.\n";
+    p.brief("counts", &brief_text("Counts", "2023-07-10", body));
+    p.brief("other", &brief_text("Other", "2023-07-09", "No figures.\n"));
+    p.build_ok(&[]);
+    let derived: serde_json::Value = serde_json::from_str(&p.read("output/derived.json")).unwrap();
+    let total: i64 = rows.iter().filter(|r| r.0 == 2022).map(|r| r.2).sum();
+    let figures = derived["briefs"]["counts"].as_array().unwrap();
+    assert_eq!(figures.len(), 2, "each expression once: {figures:?}");
+    assert_eq!(
+        figures[0]["expression"],
+        "data.counts | by_period(date=\"month\", period=\"year\", value=\"people\", how=\"sum\") | filter_rows(column=\"year\", equals=2022) | sum(column=\"people\")"
+    );
+    assert_eq!(figures[0]["value"], total);
+    assert_eq!(
+        figures[1]["expression"],
+        "data.counts | latest(column=\"people\", by=\"month\")"
+    );
+    assert_eq!(figures[1]["value"], rows.last().unwrap().2);
+    assert!(derived["briefs"].get("other").is_none());
+    // Another brief changes: this one's page is reused, and its figures stay.
+    let clean = p.read("output/derived.json");
+    p.brief(
+        "other",
+        &brief_text("Other", "2023-07-09", "Still no figures.\n"),
+    );
+    p.build_ok(&[]);
+    assert_eq!(p.read("output/derived.json"), clean);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&p.read("output/manifest.json")).unwrap();
+    assert_eq!(
+        manifest["briefs"]["counts"]["derived"],
+        derived["briefs"]["counts"]
+    );
+    assert!(
+        manifest["briefs"]["other"].get("derived").is_none(),
+        "left out when empty"
+    );
+}

@@ -13,11 +13,15 @@
 //! whoever reads it. Unknown arguments, unknown columns and empty results
 //! are errors at the brief's line.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
 use serde::{Deserialize, Serialize};
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::data::crossings::SourceBlock;
 use crate::data::table::{Cell, ColumnSpec, ColumnType, Table, parse_cell};
+use crate::manifest::DerivedFigure;
 use crate::model::tables::{self, Aggregate, Period};
 
 /// The table filters' names, for messages.
@@ -36,34 +40,80 @@ pub const NAMES: [&str; 12] = [
     "rank_at_point",
 ];
 
-/// Registers every table filter on `tera` (see [`NAMES`]).
-pub fn register(tera: &mut Tera) {
+/// Registers every table filter on `tera` (see [`NAMES`]). With a
+/// `recorder`, each figure a brief derives is recorded with the expression
+/// that made it.
+pub fn register(tera: &mut Tera, recorder: Option<Arc<Recorder>>) {
     tera.register_filter("filter_rows", filter_rows);
     tera.register_filter("by_period", by_period);
-    tera.register_filter("sum", |v: &Value, k: Kwargs, _: &State| {
-        aggregate(v, k, "sum")
-    });
-    tera.register_filter("mean", |v: &Value, k: Kwargs, _: &State| {
-        aggregate(v, k, "mean")
-    });
-    tera.register_filter("min", |v: &Value, k: Kwargs, _: &State| {
-        aggregate(v, k, "min")
-    });
-    tera.register_filter("max", |v: &Value, k: Kwargs, _: &State| {
-        aggregate(v, k, "max")
-    });
-    tera.register_filter("count", |v: &Value, k: Kwargs, _: &State| {
-        aggregate(v, k, "count")
-    });
-    tera.register_filter("latest", latest);
-    tera.register_filter("change", |v: &Value, k: Kwargs, _: &State| {
-        change(v, k, false)
-    });
-    tera.register_filter("pct_change", |v: &Value, k: Kwargs, _: &State| {
-        change(v, k, true)
-    });
-    tera.register_filter("share", share);
-    tera.register_filter("rank_at_point", rank_at_point);
+    for name in ["sum", "mean", "min", "max", "count"] {
+        let recorder = recorder.clone();
+        tera.register_filter(name, move |v: &Value, k: Kwargs, s: &State| {
+            recorded(&recorder, s, aggregate(v, k, name))
+        });
+    }
+    let figure_filters: [(&str, FigureFilter); 5] = [
+        ("latest", latest),
+        ("change", |v, k| change(v, k, false)),
+        ("pct_change", |v, k| change(v, k, true)),
+        ("share", share),
+        ("rank_at_point", rank_at_point),
+    ];
+    for (name, filter) in figure_filters {
+        let recorder = recorder.clone();
+        tera.register_filter(name, move |v: &Value, k: Kwargs, s: &State| {
+            recorded(&recorder, s, filter(v, k))
+        });
+    }
+}
+
+/// A filter that derives a figure: the expression that made it, and it.
+type FigureFilter = fn(&Value, Kwargs) -> TeraResult<(String, Value)>;
+
+/// The figures each brief derived from tables, by brief, as they are made:
+/// a brief's page takes its own when it is done (see [`Recorder::take`]).
+#[derive(Debug, Default)]
+pub struct Recorder(Mutex<BTreeMap<String, Vec<DerivedFigure>>>);
+
+impl Recorder {
+    /// Records that the brief being rendered (by `state`) derived `value`
+    /// by `expression`, once however often it does.
+    fn record(&self, state: &State, expression: String, value: &Value) {
+        let Some(slug) = brief_of(state) else { return };
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let figures = all.entry(slug).or_default();
+        if !figures.iter().any(|f| f.expression == expression) {
+            figures.push(DerivedFigure { expression, value });
+        }
+    }
+
+    /// The figures brief `slug` derived, taken out.
+    pub fn take(&self, slug: &str) -> Vec<DerivedFigure> {
+        let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        all.remove(slug).unwrap_or_default()
+    }
+}
+
+/// The brief whose body is being rendered, if any.
+fn brief_of(state: &State) -> Option<String> {
+    let brief = state.get::<Value>("brief").ok().flatten()?;
+    let map = brief.as_map()?;
+    let (_, slug) = map.iter().find(|(k, _)| k.as_str() == Some("slug"))?;
+    slug.as_str().map(str::to_string)
+}
+
+/// A figure filter's result, recorded when there is a recorder.
+fn recorded(
+    recorder: &Option<Arc<Recorder>>,
+    state: &State,
+    result: TeraResult<(String, Value)>,
+) -> TeraResult<Value> {
+    let (expression, value) = result?;
+    if let Some(recorder) = recorder {
+        recorder.record(state, expression, &value);
+    }
+    Ok(value)
 }
 
 /// A table as templates hold it: what [`Table::to_value`] writes, and the
@@ -271,20 +321,22 @@ fn by_period(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 /// `sum`, `mean`, `min`, `max` or `count` of `column=`.
-fn aggregate(value: &Value, kwargs: Kwargs, name: &str) -> TeraResult<Value> {
-    let (table, _) = table_of(value, name)?;
+fn aggregate(value: &Value, kwargs: Kwargs, name: &str) -> TeraResult<(String, Value)> {
+    let (table, derived) = table_of(value, name)?;
     let how = Aggregate::named(name).map_err(Error::message)?;
     if how == Aggregate::Count {
         known_arguments(&kwargs, name, &[])?;
-        return Ok(Value::from(table.rows.len() as i64));
+        let count = Value::from(table.rows.len() as i64);
+        return Ok((format!("{derived} | count"), count));
     }
     known_arguments(&kwargs, name, &["column"])?;
     let column = needed(&kwargs, name, "column")?;
+    let expression = format!("{derived} | {name}(column=\"{column}\")");
     match tables::aggregate(&table, column, how).map_err(Error::message)? {
-        Some(x) => Ok(number_value(
-            x,
-            is_integer(&table, column) && how != Aggregate::Mean,
-        )),
+        Some(x) => {
+            let whole = is_integer(&table, column) && how != Aggregate::Mean;
+            Ok((expression, number_value(x, whole)))
+        }
         None => Err(Error::message(format!(
             "filter `{name}` has no rows to work on: the table was filtered to none"
         ))),
@@ -310,14 +362,18 @@ fn number_value(x: f64, whole: bool) -> Value {
 }
 
 /// `latest(column="co2", by="date")`: the value in the latest row.
-fn latest(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+fn latest(value: &Value, kwargs: Kwargs) -> TeraResult<(String, Value)> {
     const NAME: &str = "latest";
     known_arguments(&kwargs, NAME, &["column", "by"])?;
-    let (table, _) = table_of(value, NAME)?;
+    let (table, derived) = table_of(value, NAME)?;
     let column = needed(&kwargs, NAME, "column")?;
     let by = kwargs.get::<&str>("by")?;
+    let expression = match by {
+        Some(by) => format!("{derived} | {NAME}(column=\"{column}\", by=\"{by}\")"),
+        None => format!("{derived} | {NAME}(column=\"{column}\")"),
+    };
     match tables::latest(&table, column, by).map_err(Error::message)? {
-        Some(cell) => Ok(cell_value(&cell)),
+        Some(cell) => Ok((expression, cell_value(&cell))),
         None => Err(Error::message(format!(
             "filter `{NAME}` has no rows to work on: the table was filtered to none"
         ))),
@@ -332,10 +388,10 @@ fn cell_value(cell: &Cell) -> Value {
 /// `change(column="co2", from=1960, to=2019)` (or `pct_change`): between
 /// the rows whose key column (`key=`, else the table's first column) has
 /// those values.
-fn change(value: &Value, kwargs: Kwargs, pct: bool) -> TeraResult<Value> {
+fn change(value: &Value, kwargs: Kwargs, pct: bool) -> TeraResult<(String, Value)> {
     let name = if pct { "pct_change" } else { "change" };
     known_arguments(&kwargs, name, &["column", "key", "from", "to"])?;
-    let (table, _) = table_of(value, name)?;
+    let (table, derived) = table_of(value, name)?;
     let column = needed(&kwargs, name, "column")?;
     let key = match kwargs.get::<&str>("key")? {
         Some(k) => k.to_string(),
@@ -352,17 +408,23 @@ fn change(value: &Value, kwargs: Kwargs, pct: bool) -> TeraResult<Value> {
         })
     };
     let (from, to) = (end("from")?, end("to")?);
-    if pct {
+    let expression = format!(
+        "{derived} | {name}(column=\"{column}\", key=\"{key}\", from={}, to={})",
+        show(&from),
+        show(&to)
+    );
+    let value = if pct {
         let x = tables::pct_change(&table, column, &key, &from, &to).map_err(Error::message)?;
-        Ok(Value::from(x))
+        Value::from(x)
     } else {
         let x = tables::change(&table, column, &key, &from, &to).map_err(Error::message)?;
-        Ok(number_value(x, is_integer(&table, column)))
-    }
+        number_value(x, is_integer(&table, column))
+    };
+    Ok((expression, value))
 }
 
 /// `part | share(of=whole)`: the part as a percentage of the whole.
-fn share(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+fn share(value: &Value, kwargs: Kwargs) -> TeraResult<(String, Value)> {
     known_arguments(&kwargs, "share", &["of"])?;
     let part = value.as_f64().ok_or_else(|| {
         Error::message(format!(
@@ -373,17 +435,16 @@ fn share(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let whole = kwargs
         .get::<f64>("of")?
         .ok_or_else(|| Error::message("filter `share` needs `of=`, the whole"))?;
-    tables::share(part, whole)
-        .map(Value::from)
-        .map_err(Error::message)
+    let x = tables::share(part, whole).map_err(Error::message)?;
+    Ok((format!("{part} | share(of={whole})"), Value::from(x)))
 }
 
 /// `rank_at_point(date="date", value="people")`: where the latest year
 /// stands against the others at the same point in the year.
-fn rank_at_point(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+fn rank_at_point(value: &Value, kwargs: Kwargs) -> TeraResult<(String, Value)> {
     const NAME: &str = "rank_at_point";
     known_arguments(&kwargs, NAME, &["date", "value"])?;
-    let (table, _) = table_of(value, NAME)?;
+    let (table, derived) = table_of(value, NAME)?;
     let date = needed(&kwargs, NAME, "date")?;
     let value_column = needed(&kwargs, NAME, "value")?;
     let r = tables::rank_at_point(&table, date, value_column).map_err(Error::message)?;
@@ -393,14 +454,16 @@ fn rank_at_point(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> 
         .iter()
         .map(|(y, x)| serde_json::json!({"year": y, "value": number_json(*x, whole)}))
         .collect();
-    Ok(Value::from_serializable(&serde_json::json!({
+    let expression = format!("{derived} | {NAME}(date=\"{date}\", value=\"{value_column}\")");
+    let figure = serde_json::json!({
         "year": r.year,
         "through": r.through.to_string(),
         "value": number_json(r.value, whole),
         "rank": r.rank,
         "years_compared": r.years_compared,
         "years": years,
-    })))
+    });
+    Ok((expression, Value::from_serializable(&figure)))
 }
 
 /// A number as JSON: whole when `whole` and it is.

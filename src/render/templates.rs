@@ -40,7 +40,7 @@ impl Engine {
         tera.autoescape_on([".html", ".md"]);
         tera.set_escape_fn(escape_value);
         super::filters::register(&mut tera);
-        super::table_filters::register(&mut tera);
+        super::table_filters::register(&mut tera, None);
         tera.register_function(budget::STEP_FUNCTION, |_: tera::Kwargs, _: &tera::State| {
             budget::step().map_err(tera::Error::message)?;
             Ok(tera::Value::safe_string(""))

@@ -166,6 +166,7 @@ fn build_to(
     let mut records = reuse.records;
     records.extend(rendered);
     // Record what was made, last.
+    write_derived(&records, &*sink)?;
     let (charts, files) = write_manifest(project, &plan, records, &*sink)?;
     render.finish();
     Ok(Built {
@@ -180,6 +181,27 @@ fn build_to(
 }
 
 /// Writes the manifest, last: every file put, the inputs, the briefs'
+/// Writes `derived.json`, every figure each brief derived from a table with
+/// the expression that made it, when any brief derived one (reused briefs'
+/// come from their manifest entries, so a partial build lists them too).
+fn write_derived(records: &BTreeMap<String, BriefEntry>, sink: &dyn Sink) -> Result<()> {
+    let briefs: BTreeMap<&String, &Vec<crate::manifest::DerivedFigure>> = records
+        .iter()
+        .filter(|(_, entry)| !entry.derived.is_empty())
+        .map(|(slug, entry)| (slug, &entry.derived))
+        .collect();
+    if briefs.is_empty() {
+        return Ok(());
+    }
+    let mut json = serde_json::to_string_pretty(&serde_json::json!({ "briefs": briefs }))
+        .map_err(|e| Error::new(format!("could not serialise the derived figures: {e}")))?;
+    json.push('\n');
+    sink.put(DERIVED_PATH, json.as_bytes())
+}
+
+/// Where the derived figures go under the output folder.
+pub const DERIVED_PATH: &str = "derived.json";
+
 /// `records` and the options asked for. Gives how many charts and files the
 /// site has.
 fn write_manifest(

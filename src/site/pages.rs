@@ -26,6 +26,7 @@ use crate::render::branches::{self, Choice, Taken};
 use crate::render::chart_fn::{
     PlacedCharts, WriteChart, place_figures, register_chart_function, register_no_charts,
 };
+use crate::render::table_filters::Recorder;
 use crate::render::templates::{Engine, TemplateOrigin};
 use crate::render::{feed, markdown};
 use crate::text::long_date;
@@ -133,6 +134,8 @@ pub(super) struct Render<'a> {
     base: tera::Context,
     charts: Arc<ChartSet>,
     placed: Arc<PlacedCharts>,
+    /// The figures each brief derives from tables, as it renders.
+    derived: Arc<Recorder>,
     sink: Arc<dyn Sink>,
     /// Conditions of the briefs' `{% if %}`s that read no brief's own
     /// fields, each with whether it holds (see [`Render::holds`]).
@@ -164,6 +167,8 @@ impl<'a> Render<'a> {
             chart_writer(&sink),
             figures,
         );
+        let derived = Arc::new(Recorder::default());
+        crate::render::table_filters::register(&mut engine.tera, Some(Arc::clone(&derived)));
         let texts = brief_file_texts(project);
         let base = base_context(project, inputs, figures, base_url)?;
         Ok(Render {
@@ -176,6 +181,7 @@ impl<'a> Render<'a> {
             base,
             charts,
             placed,
+            derived,
             sink,
             conditions: Default::default(),
         })
@@ -287,6 +293,7 @@ impl<'a> Render<'a> {
         let body = place_figures(&body_html, &self.placed, &brief.slug);
         let mut entry = brief_entry(engine, name, brief, body.charts, body.chart_files);
         entry.branches = self.branches_taken(engine, brief, &context);
+        entry.derived = self.derived.take(&brief.slug);
         let updates = self.updates(&entry.figures, body.revised);
         let body_html = body.html.into_owned();
         entry.key = key.to_string();
@@ -893,6 +900,7 @@ fn brief_entry(
         chart_files,
         figures,
         branches: Vec::new(),
+        derived: Vec::new(),
         key: String::new(),
     }
 }
