@@ -555,3 +555,35 @@ fn every_derived_figure_is_recorded_with_its_expression_even_when_its_page_is_re
         "left out when empty"
     );
 }
+
+#[test]
+fn a_yaml_list_of_records_with_a_schema_is_a_table_too() {
+    let p = Project::new();
+    p.write("data/co2.schema.yaml", SCHEMA);
+    p.write(
+        "data/co2.yaml",
+        "- {date: 2019-11-01, co2: 410.27}\n- {date: 2019-12-01, co2: 411.76}\n",
+    );
+    p.brief(
+        "co2",
+        &brief_text(
+            "Carbon dioxide",
+            "2023-03-20",
+            "Mean: {{ data.co2 | mean(column=\"co2\") | thousands(decimals=1) }}; {{ data.co2.rows | length }} months.\n",
+        ),
+    );
+    p.build_ok(&[]);
+    assert!(
+        p.read("output/co2/index.html")
+            .contains("Mean: 411.0; 2 months.")
+    );
+    p.write(
+        "data/co2.yaml",
+        "- {date: 2019-11-01, co2: 410.27}\n- {date: 2019-12-01}\n",
+    );
+    let stderr = build_fails(&p);
+    assert!(
+        stderr.contains("data/co2.yaml:2:3: this record has no `co2`"),
+        "{stderr}"
+    );
+}

@@ -1,5 +1,5 @@
-//! Tables of an analyst's own: a CSV file in `data/` typed by a schema
-//! beside it (`data/<name>.schema.yaml`), which names each column and its
+//! Tables of an analyst's own: a CSV file (or a YAML list of records) in
+//! `data/` typed by a schema beside it (`data/<name>.schema.yaml`), which names each column and its
 //! type (date, integer, decimal or text), unit and label, the columns
 //! whose values identify a row, and where the data comes from. Validation
 //! is as strict as for the daily series: a cell that is not of its
@@ -298,6 +298,16 @@ fn column_list(schema: &Schema) -> String {
         .join(", ")
 }
 
+/// The stem of a YAML data file (`co2` for `data/co2.yaml`), not a schema.
+fn yaml_stem(path: &Path) -> Option<&str> {
+    let file = path.file_name()?.to_str()?;
+    if file.ends_with(SCHEMA_SUFFIX) {
+        return None;
+    }
+    file.strip_suffix(".yaml")
+        .or_else(|| file.strip_suffix(".yml"))
+}
+
 /// Reads the CSV `text` (the file `path`) as table `name` of `schema`.
 pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Result<Table> {
     if text.len() > MAX_TABLE_BYTES {
@@ -438,6 +448,100 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
     })
 }
 
+/// Reads the YAML list of records in `text` (the file `path`: each record
+/// a mapping from column name to value, `- {date: 2020-01-01, co2: 413.4}`)
+/// as table `name` of `schema`, as strictly as a CSV file: every record has
+/// every column and no other, and each value fits its column.
+pub fn parse_yaml_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Result<Table> {
+    use serde_saphyr::Spanned;
+    type Record = BTreeMap<String, Spanned<serde_json::Value>>;
+    let records: Vec<Spanned<Record>> = crate::yaml::parse(path, text, 0)?;
+    let at = |place: &serde_saphyr::Location, message: String| {
+        Error::in_file(path, message).at(place.line() as usize, place.column() as usize, Some(text))
+    };
+    if records.len() > MAX_TABLE_ROWS {
+        return Err(Error::in_file(
+            path,
+            format!("the table has more than {MAX_TABLE_ROWS} rows"),
+        )
+        .help("expected a smaller table; aggregate it first or split it"));
+    }
+    let keys = key_columns(schema);
+    let key_places: Vec<usize> = keys
+        .iter()
+        .filter_map(|k| schema.columns.iter().position(|c| &c.name == k))
+        .collect();
+    let mut seen_keys: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let (mut rows, mut lines) = (Vec::new(), Vec::new());
+    for record in &records {
+        let here = &record.referenced;
+        let known = |k: &String| schema.columns.iter().any(|c| &c.name == k);
+        if let Some(extra) = record.value.keys().find(|k| !known(k)) {
+            let message = format!("the column `{extra}` is not in the schema");
+            return Err(at(&record.value[extra].referenced, message).help(format!(
+                "expected only the columns the schema names ({}); add `{extra}` to the schema or remove it",
+                column_list(schema)
+            )));
+        }
+        let mut row = Vec::with_capacity(schema.columns.len());
+        for column in &schema.columns {
+            let Some(value) = record.value.get(&column.name) else {
+                return Err(
+                    at(here, format!("this record has no `{}`", column.name)).help(format!(
+                        "expected every column the schema names: {}",
+                        column_list(schema)
+                    )),
+                );
+            };
+            let raw = match &value.value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            let cell = match &value.value {
+                serde_json::Value::Bool(_)
+                | serde_json::Value::Array(_)
+                | serde_json::Value::Object(_) => Err(column.kind.expected().to_string()),
+                _ => parse_cell(column, &raw),
+            };
+            let cell = cell.map_err(|expected| {
+                let message = format!("column `{}`: found `{}`", column.name, raw.escape_debug());
+                at(&value.referenced, message).help(format!("expected {expected}"))
+            })?;
+            row.push(cell);
+        }
+        let line = here.line() as usize;
+        if !key_places.is_empty() {
+            let key: Vec<String> = key_places.iter().map(|&i| record_key(&row[i])).collect();
+            if let Some(first) = seen_keys.insert(key.clone(), line) {
+                let message = format!(
+                    "{} {} is on line {first} already",
+                    keys.join(", "),
+                    key.join(", ")
+                );
+                return Err(at(here, message).help(format!(
+                    "expected one record for each {}",
+                    keys.join(" and ")
+                )));
+            }
+        }
+        rows.push(row);
+        lines.push(line);
+    }
+    if rows.is_empty() {
+        return Err(Error::in_file(path, "the table has no records")
+            .help("expected a list of records, one `- {column: value, …}` each"));
+    }
+    Ok(Table {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        schema: schema.clone(),
+        rows,
+        lines,
+    })
+}
+
 /// A cell's value as a key part.
 fn record_key(cell: &Cell) -> String {
     match cell {
@@ -560,6 +664,7 @@ fn nth_line_col_of(text: &str, needle: &str, n: usize) -> Option<(usize, usize)>
 pub fn read_tables(
     schemas: &[(&Path, &str)],
     csvs: &[(&Path, &str)],
+    yamls: &[(&Path, &str)],
 ) -> Result<BTreeMap<String, Table>> {
     let mut tables = BTreeMap::new();
     for (path, _) in csvs {
@@ -573,15 +678,24 @@ pub fn read_tables(
     for (path, text) in schemas {
         let name = table_name(path).unwrap_or_default();
         let schema = parse_schema(path, text)?;
-        let Some((data_path, data)) = csvs.iter().find(|(p, _)| table_name(p) == Some(name)) else {
-            return Err(Error::in_file(path, format!("there is no data/{name}.csv for this schema"))
-                .at(1, 1, Some(text))
-                .help(format!("expected the table's data as data/{name}.csv beside its schema, or remove the schema")));
+        let yaml = yamls.iter().find(|(p, _)| yaml_stem(p) == Some(name));
+        let table = match (csvs.iter().find(|(p, _)| table_name(p) == Some(name)), yaml) {
+            (Some(_), Some((yaml_path, _))) => {
+                return Err(Error::in_file(
+                    yaml_path,
+                    format!("data/{name}.csv holds table `{name}` already"),
+                )
+                .help("expected one data file for each table; remove one of them"));
+            }
+            (Some((data_path, data)), None) => parse_table(name, data_path, data, &schema)?,
+            (None, Some((data_path, data))) => parse_yaml_table(name, data_path, data, &schema)?,
+            (None, None) => {
+                return Err(Error::in_file(path, format!("there is no data/{name}.csv for this schema"))
+                    .at(1, 1, Some(text))
+                    .help(format!("expected the table's data as data/{name}.csv (or data/{name}.yaml, a list of records) beside its schema, or remove the schema")));
+            }
         };
-        tables.insert(
-            name.to_string(),
-            parse_table(name, data_path, data, &schema)?,
-        );
+        tables.insert(name.to_string(), table);
     }
     Ok(tables)
 }
@@ -753,16 +867,16 @@ mod tests {
             "date,co2,station,samples\n1958-03-01,315.7,MLO,1\n",
         );
         let other = (Path::new("data/other.csv"), "a\n1\n");
-        let tables = read_tables(&[schema], &[csv]).unwrap();
+        let tables = read_tables(&[schema], &[csv], &[]).unwrap();
         assert_eq!(tables["co2"].rows.len(), 1);
-        let e = read_tables(&[schema], &[]).unwrap_err();
+        let e = read_tables(&[schema], &[], &[]).unwrap_err();
         assert!(
             e.to_string()
                 .contains("there is no data/co2.csv for this schema"),
             "{e}"
         );
         assert_eq!(e.location().as_deref(), Some("data/co2.schema.yaml:1:1"));
-        let e = read_tables(&[schema], &[csv, other]).unwrap_err();
+        let e = read_tables(&[schema], &[csv, other], &[]).unwrap_err();
         assert!(e.to_string().contains("this table has no schema"), "{e}");
         assert!(
             e.help
@@ -770,6 +884,69 @@ mod tests {
                 .unwrap_or_default()
                 .contains("data/other.schema.yaml"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn a_yaml_list_of_records_is_a_table_checked_as_strictly() {
+        let yaml =
+            |text: &str| parse_yaml_table("co2", Path::new("data/co2.yaml"), text, &schema());
+        let t = yaml("- {date: 1958-03-01, co2: 315.71, station: MLO, samples: 3}\n- date: 1958-04-01\n  co2: 317\n  station: \"Mauna Loa, HI\"\n  samples:\n").unwrap();
+        assert_eq!(t.lines, [1, 2]);
+        assert_eq!(t.rows[0][1], Cell::Decimal(315.71));
+        assert_eq!(t.rows[1][1], Cell::Decimal(317.0));
+        assert_eq!(t.rows[1][2], Cell::Text("Mauna Loa, HI".into()));
+        assert_eq!(t.rows[1][3], Cell::Empty);
+        let e = |text: &str| {
+            let e = yaml(text).unwrap_err();
+            format!("{} | {}", e.location().unwrap_or_default(), e)
+        };
+        let bad = e(
+            "- {date: 1958-03-01, co2: 315.7, station: MLO, samples: 1}\n- {date: 1958-04-01, co2: high, station: MLO, samples: 1}\n",
+        );
+        assert!(bad.starts_with("data/co2.yaml:2:27 | "), "{bad}");
+        assert!(
+            bad.contains("column `co2`: found `high`") && bad.contains("a number such as 315.71"),
+            "{bad}"
+        );
+        let missing = e("- {date: 1958-03-01, co2: 315.7, samples: 1}\n");
+        assert!(
+            missing.starts_with("data/co2.yaml:1:3 | ") && missing.contains("has no `station`"),
+            "{missing}"
+        );
+        let extra = e("- {date: 1958-03-01, co2: 315.7, station: MLO, samples: 1, note: x}\n");
+        assert!(extra.contains("`note` is not in the schema"), "{extra}");
+        let twice = e(
+            "- {date: 1958-03-01, co2: 315.7, station: MLO, samples: 1}\n- {date: 1958-03-01, co2: 316, station: MLO, samples: 1}\n",
+        );
+        assert!(
+            twice.starts_with("data/co2.yaml:2:3 | ") && twice.contains("is on line 1 already"),
+            "{twice}"
+        );
+        let flag = e("- {date: 1958-03-01, co2: true, station: MLO, samples: 1}\n");
+        assert!(flag.contains("column `co2`: found `true`"), "{flag}");
+        assert!(yaml("[]\n").unwrap_err().to_string().contains("no records"));
+        // Beside its schema, a YAML file is the table; with a CSV as well, an error.
+        let schema_file = (Path::new("data/co2.schema.yaml"), SCHEMA);
+        let records = (
+            Path::new("data/co2.yaml"),
+            "- {date: 1958-03-01, co2: 315.7, station: MLO, samples: 1}\n",
+        );
+        assert_eq!(
+            read_tables(&[schema_file], &[], &[records]).unwrap()["co2"]
+                .rows
+                .len(),
+            1
+        );
+        let csv = (
+            Path::new("data/co2.csv"),
+            "date,co2,station,samples\n1958-03-01,315.7,MLO,1\n",
+        );
+        let both = read_tables(&[schema_file], &[csv], &[records]).unwrap_err();
+        assert!(
+            both.to_string()
+                .contains("data/co2.csv holds table `co2` already"),
+            "{both}"
         );
     }
 

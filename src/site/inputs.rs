@@ -192,7 +192,13 @@ pub(super) fn template_data(project: &Project) -> Result<BTreeMap<String, serde_
         .map(path_and_text)
         .collect();
     let csvs: Vec<_> = project.tables.iter().map(path_and_text).collect();
-    let tables = crate::data::table::read_tables(&schemas, &csvs)?;
+    let yamls: Vec<_> = project
+        .data
+        .iter()
+        .filter(|f| !schema(f))
+        .map(path_and_text)
+        .collect();
+    let tables = crate::data::table::read_tables(&schemas, &csvs, &yamls)?;
     let mut data = BTreeMap::new();
     for file in project.data.iter().filter(|f| !schema(f)) {
         let stem = file
@@ -201,12 +207,16 @@ pub(super) fn template_data(project: &Project) -> Result<BTreeMap<String, serde_
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        if tables.contains_key(&stem) {
-            return Err(Error::in_file(
-                &file.path,
-                format!("data/{stem}.csv is a table named `{stem}` too"),
-            )
-            .help("expected one data file for each name under `data`; rename one of them"));
+        // A YAML file with a schema is a table, read above.
+        if let Some(table) = tables.get(&stem) {
+            if table.path != file.path {
+                return Err(Error::in_file(
+                    &file.path,
+                    format!("{} is a table named `{stem}` too", slash_path(&table.path)),
+                )
+                .help("expected one data file for each name under `data`; rename one of them"));
+            }
+            continue;
         }
         if stem != "crossings" {
             let value: serde_json::Value = crate::yaml::parse(&file.path, &file.text, 0)?;
