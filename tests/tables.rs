@@ -587,3 +587,53 @@ fn a_yaml_list_of_records_with_a_schema_is_a_table_too() {
         "{stderr}"
     );
 }
+
+/// The issue's own case: a new table with its schema, and one brief that
+/// quotes three figures derived from it and places a line chart and a bar
+/// chart of it, every number checked against the rows here.
+#[test]
+fn one_brief_quotes_three_derived_figures_and_places_a_line_and_a_bar_chart() {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    p.brief(
+        "counts",
+        &brief_text(
+            "Counts",
+            "2023-07-10",
+            concat!(
+                "{% set years = data.counts | by_period(date=\"month\", period=\"year\", value=\"people\") %}",
+                "Most in a month: {{ data.counts | max(column=\"people\") | thousands }}. ",
+                "In 2020: {{ years | filter_rows(column=\"year\", equals=2020) | sum(column=\"people\") | thousands }}. ",
+                "Change 2020 to 2021: {{ years | change(column=\"people\", from=2020, to=2021) | thousands }}.\n\n",
+                "{{ chart(name=\"line\", data=data.counts, x=\"month\", y=\"people\") }}\n\n",
+                "{{ chart(name=\"bars\", data=years, x=\"year\", y=\"people\") }}\n",
+            ),
+        ),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/counts/index.html");
+    let total = |year: i32| {
+        rows.iter()
+            .filter(|r| r.0 == year)
+            .map(|r| r.2)
+            .sum::<i64>()
+    };
+    let most = rows.iter().map(|r| r.2).max().unwrap();
+    for want in [
+        format!("Most in a month: {}.", common::thousands(most as u64)),
+        format!("In 2020: {}.", common::thousands(total(2020) as u64)),
+        format!(
+            "Change 2020 to 2021: {}.",
+            common::thousands((total(2021) - total(2020)) as u64)
+        ),
+    ] {
+        assert!(page.contains(&want), "{want:?}");
+    }
+    let charts = common::page_charts(&p.path("output"), &page);
+    assert_eq!(charts.len(), 2);
+    assert!(charts[0].name.starts_with("line-") && charts[1].name.starts_with("bars-"));
+    let derived: serde_json::Value = serde_json::from_str(&p.read("output/derived.json")).unwrap();
+    assert_eq!(derived["briefs"]["counts"].as_array().unwrap().len(), 3);
+}
