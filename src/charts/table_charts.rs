@@ -28,7 +28,7 @@ impl ChartSet {
         };
         let y = y.as_str();
         let table = &data.table;
-        let (xi, yi) = (column(table, x)?, column(table, y)?);
+        let (xi, yi) = (table.column_or_why(x)?, table.column_or_why(y)?);
         if table.schema.columns[xi].kind != ColumnType::Integer {
             return Err(format!(
                 "chart “bars” draws a bar for each year: column `{x}` must hold years (integer), and it holds {}",
@@ -127,7 +127,7 @@ impl ChartSet {
     ) -> Result<PlacedChart, String> {
         let (data, x, ys) = table_columns(request, "line")?;
         let table = &data.table;
-        let xi = column(table, x)?;
+        let xi = table.column_or_why(x)?;
         if table.schema.columns[xi].kind != ColumnType::Date {
             return Err(format!(
                 "chart “line” draws over time: column `{x}` must hold dates, and it holds {}",
@@ -137,7 +137,7 @@ impl ChartSet {
         let mut series = Vec::new();
         let mut decimals = 0;
         for y in ys {
-            let yi = column(table, y)?;
+            let yi = table.column_or_why(y)?;
             let spec = &table.schema.columns[yi];
             if !matches!(spec.kind, ColumnType::Integer | ColumnType::Decimal) {
                 return Err(format!(
@@ -244,23 +244,6 @@ fn table_columns<'r>(
         .as_deref()
         .ok_or_else(|| format!("chart “{kind}” needs `y=\"…\"`, the column drawn"))?;
     Ok((data, x, y))
-}
-
-/// The index of `name` in `table`, or why there is none.
-fn column(table: &Table, name: &str) -> Result<usize, String> {
-    table.column(name).ok_or_else(|| {
-        let names: Vec<&str> = table
-            .schema
-            .columns
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        format!(
-            "table `{}` has no column `{name}`; its columns are {}",
-            table.name,
-            names.join(", ")
-        )
-    })
 }
 
 /// A column's name as a reader reads it: `planned_returns` is "Planned

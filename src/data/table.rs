@@ -189,6 +189,24 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.schema.columns.iter().position(|c| c.name == name)
     }
+
+    /// The index of column `name`, or a sentence saying there is none and
+    /// naming the columns there are.
+    pub fn column_or_why(&self, name: &str) -> std::result::Result<usize, String> {
+        self.column(name).ok_or_else(|| {
+            let names: Vec<&str> = self
+                .schema
+                .columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            format!(
+                "table `{}` has no column `{name}`; its columns are {}",
+                self.name,
+                names.join(", ")
+            )
+        })
+    }
 }
 
 /// `table` as CSV: a header of its column names, then its rows (dates
@@ -363,12 +381,7 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
                 )));
         }
     }
-    let keys = key_columns(schema);
-    let key_places: Vec<usize> = keys
-        .iter()
-        .filter_map(|k| schema.columns.iter().position(|c| &c.name == k))
-        .collect();
-    let mut seen_keys: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let mut keys = Keys::of(schema);
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     for record in reader.records() {
@@ -412,24 +425,16 @@ pub fn parse_table(name: &str, path: &Path, text: &str, schema: &Schema) -> Resu
             })?;
             row.push(cell);
         }
-        if !key_places.is_empty() {
-            let key: Vec<String> = key_places.iter().map(|&i| record_key(&row[i])).collect();
-            if let Some(first) = seen_keys.insert(key.clone(), line) {
-                return Err(Error::in_file(
-                    path,
-                    format!(
-                        "{} {} is on line {first} already",
-                        keys.join(", "),
-                        key.join(", ")
-                    ),
-                )
-                .at(
-                    line,
-                    cols.get(places[key_places[0]]).copied().unwrap_or(1),
-                    Some(text),
-                )
-                .help(format!("expected one row for each {}", keys.join(" and "))));
-            }
+        if let Some(repeated) = keys.repeated(&row, line) {
+            let col = keys
+                .first()
+                .map_or(1, |i| cols.get(places[i]).copied().unwrap_or(1));
+            return Err(Error::in_file(path, repeated)
+                .at(line, col, Some(text))
+                .help(format!(
+                    "expected one row for each {}",
+                    keys.names.join(" and ")
+                )));
         }
         rows.push(row);
         lines.push(line);
@@ -466,12 +471,7 @@ pub fn parse_yaml_table(name: &str, path: &Path, text: &str, schema: &Schema) ->
         )
         .help("expected a smaller table; aggregate it first or split it"));
     }
-    let keys = key_columns(schema);
-    let key_places: Vec<usize> = keys
-        .iter()
-        .filter_map(|k| schema.columns.iter().position(|c| &c.name == k))
-        .collect();
-    let mut seen_keys: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let mut keys = Keys::of(schema);
     let (mut rows, mut lines) = (Vec::new(), Vec::new());
     for record in &records {
         let here = &record.referenced;
@@ -512,19 +512,11 @@ pub fn parse_yaml_table(name: &str, path: &Path, text: &str, schema: &Schema) ->
             row.push(cell);
         }
         let line = here.line() as usize;
-        if !key_places.is_empty() {
-            let key: Vec<String> = key_places.iter().map(|&i| record_key(&row[i])).collect();
-            if let Some(first) = seen_keys.insert(key.clone(), line) {
-                let message = format!(
-                    "{} {} is on line {first} already",
-                    keys.join(", "),
-                    key.join(", ")
-                );
-                return Err(at(here, message).help(format!(
-                    "expected one record for each {}",
-                    keys.join(" and ")
-                )));
-            }
+        if let Some(repeated) = keys.repeated(&row, line) {
+            return Err(at(here, repeated).help(format!(
+                "expected one record for each {}",
+                keys.names.join(" and ")
+            )));
         }
         rows.push(row);
         lines.push(line);
@@ -540,6 +532,48 @@ pub fn parse_yaml_table(name: &str, path: &Path, text: &str, schema: &Schema) ->
         rows,
         lines,
     })
+}
+
+/// The key columns of a table being read, and the keys seen so far.
+struct Keys {
+    names: Vec<String>,
+    places: Vec<usize>,
+    seen: BTreeMap<Vec<String>, usize>,
+}
+
+impl Keys {
+    /// The key of `schema` (see [`key_columns`]), no row seen.
+    fn of(schema: &Schema) -> Keys {
+        let names = key_columns(schema);
+        let places = names
+            .iter()
+            .filter_map(|k| schema.columns.iter().position(|c| &c.name == k))
+            .collect();
+        Keys {
+            names,
+            places,
+            seen: BTreeMap::new(),
+        }
+    }
+
+    /// The first key column's place among the schema's columns.
+    fn first(&self) -> Option<usize> {
+        self.places.first().copied()
+    }
+
+    /// Notes `row`, on `line`; if an earlier row has its key, says so.
+    fn repeated(&mut self, row: &[Cell], line: usize) -> Option<String> {
+        if self.places.is_empty() {
+            return None;
+        }
+        let key: Vec<String> = self.places.iter().map(|&i| record_key(&row[i])).collect();
+        let first = self.seen.insert(key.clone(), line)?;
+        Some(format!(
+            "{} {} is on line {first} already",
+            self.names.join(", "),
+            key.join(", ")
+        ))
+    }
 }
 
 /// A cell's value as a key part.

@@ -383,19 +383,7 @@ impl Table {
 
 /// The index of `column`, or why there is none.
 fn column_index(table: &Table, column: &str) -> Result<usize, Why> {
-    table.column(column).ok_or_else(|| {
-        let names: Vec<&str> = table
-            .schema
-            .columns
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        format!(
-            "table `{}` has no column `{column}`; its columns are {}",
-            table.name,
-            names.join(", ")
-        )
-    })
+    table.column_or_why(column)
 }
 
 /// The index of the date column `column`.

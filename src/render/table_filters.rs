@@ -234,12 +234,7 @@ fn cell_argument(
     let Some(value) = kwargs.get::<Value>(name)? else {
         return Ok(None);
     };
-    let spec = table
-        .schema
-        .columns
-        .iter()
-        .find(|c| c.name == column)
-        .ok_or_else(|| Error::message(no_column(table, column)))?;
+    let spec = &table.schema.columns[table.column_or_why(column).map_err(Error::message)?];
     let text = match value.as_str() {
         Some(s) => s.to_string(),
         None => value.to_string(),
@@ -249,20 +244,6 @@ fn cell_argument(
             "`{name}={text}` does not fit column `{column}`: expected {expected}"
         ))
     })
-}
-
-fn no_column(table: &Table, column: &str) -> String {
-    let names: Vec<&str> = table
-        .schema
-        .columns
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
-    format!(
-        "table `{}` has no column `{column}`; its columns are {}",
-        table.name,
-        names.join(", ")
-    )
 }
 
 /// `filter_rows(column="date", from="2019-01-01", to="2019-12-31")` or
