@@ -288,6 +288,17 @@ fn into_series(file: &Path, rows: Vec<Located>) -> Result<Series> {
     Series::new(days).ok_or_else(|| Error::in_file(file, "the days are not consecutive"))
 }
 
+/// Whether `address` is a web page's address (`https://…` or `http://…`,
+/// without spaces): what a source block links readers to.
+pub fn is_web_address(address: &str) -> bool {
+    let address = address.trim();
+    ["https://", "http://"].iter().any(|scheme| {
+        address.len() > scheme.len()
+            && address[..scheme.len()].eq_ignore_ascii_case(scheme)
+            && !address.contains(char::is_whitespace)
+    })
+}
+
 /// Checks what the source block claims: its address is a web page (pages
 /// link to it), and its release date is not before its own last day.
 fn check_source(file: &Path, text: &str, source: &SourceBlock, last: Date) -> Result<()> {
@@ -298,13 +309,7 @@ fn check_source(file: &Path, text: &str, source: &SourceBlock, last: Date) -> Re
         }
         err
     };
-    let address = source.address.trim();
-    let web = ["https://", "http://"].iter().any(|scheme| {
-        address.len() > scheme.len()
-            && address[..scheme.len()].eq_ignore_ascii_case(scheme)
-            && !address.contains(char::is_whitespace)
-    });
-    if !web {
+    if !is_web_address(&source.address) {
         return Err(at(
             "address",
             format!(

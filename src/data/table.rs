@@ -244,6 +244,21 @@ pub fn parse_schema(path: &Path, text: &str) -> Result<Schema> {
             .position(|l| l.starts_with(&format!("{field}:")))
             .map_or((1, 1), |i| (i + 1, 1))
     };
+    if !crate::data::crossings::is_web_address(&schema.source.address) {
+        let (line, col) = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("address:"))
+            .map_or((1, 1), |i| (i + 1, 1));
+        return Err(Error::in_file(
+            path,
+            format!(
+                "the source's address “{}” is not a web address",
+                schema.source.address.escape_debug()
+            ),
+        )
+        .at(line, col, Some(text))
+        .help("expected the publication's page, https://…, which briefs link readers to"));
+    }
     if schema.columns.is_empty() {
         let (line, col) = at("columns");
         return Err(Error::in_file(path, "the schema has no columns")
@@ -889,6 +904,10 @@ mod tests {
                 .to_string()
                 .contains("no columns")
         );
+        let script = SCHEMA.replace("https://gml.noaa.gov/", "javascript:alert(1)");
+        let e = parse_schema(path, &script).unwrap_err();
+        assert!(e.to_string().contains("is not a web address"), "{e}");
+        assert_eq!(e.location().as_deref(), Some("data/x.schema.yaml:5:1"));
         let unknown = format!("{SCHEMA}units: ppm\n");
         assert!(parse_schema(path, &unknown).is_err());
     }
