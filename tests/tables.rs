@@ -637,3 +637,70 @@ fn one_brief_quotes_three_derived_figures_and_places_a_line_and_a_bar_chart() {
     let derived: serde_json::Value = serde_json::from_str(&p.read("output/derived.json")).unwrap();
     assert_eq!(derived["briefs"]["counts"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn a_cumulative_by_year_chart_adds_up_a_monthly_series_to_each_month_end() {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    p.brief(
+        "counts",
+        &brief_text(
+            "Counts",
+            "2023-07-10",
+            "{{ chart(name=\"cumulative-by-year\", data=data.counts, x=\"month\", y=\"people\") }}\n",
+        ),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/counts/index.html");
+    let chart = &common::page_charts(&p.path("output"), &page)[0];
+    // Each year's total through June, computed here.
+    let to_june = |year: i32| {
+        rows.iter()
+            .filter(|r| r.0 == year && r.1 <= 6)
+            .map(|r| r.2)
+            .sum::<i64>()
+    };
+    let this_year = to_june(2023);
+    let last_year = to_june(2022);
+    let above = (2019..2023).filter(|&y| to_june(y) > this_year).count();
+    let want = format!(
+        "By 30 June (day 181), the total of people in 2023 was {}, compared with {} by the same day in 2022.",
+        common::thousands(this_year as u64),
+        common::thousands(last_year as u64)
+    );
+    assert!(chart.alt.starts_with(&want), "{}\n{want}", chart.alt);
+    assert!(
+        chart.alt.contains(&format!(
+            "That was the {} of 5 years at that point",
+            [
+                "highest",
+                "second-highest",
+                "third-highest",
+                "fourth-highest",
+                "fifth-highest"
+            ][above]
+        )),
+        "{}",
+        chart.alt
+    );
+    assert!(chart.figure.contains("<span class=\"chart-subtitle\">Cumulative people, by day of the year, to 30 June 2023</span>"), "{}", chart.figure);
+    // The CSV has each month's running total, at the month's end.
+    let data = p.read(&format!("output/{}", chart.csv));
+    assert!(
+        data.starts_with("year,day_of_year,date,cumulative_people\n"),
+        "{data}"
+    );
+    let first_two = rows[0].2 + rows[1].2;
+    assert!(
+        data.contains(&format!("2019,59,2019-02-28,{first_two}\n")),
+        "{data}"
+    );
+    // Counts only.
+    p.write(
+        "data/counts.csv",
+        csv.replacen(&format!(",{}\n", rows[0].2), ",-5\n", 1),
+    );
+    assert!(build_fails(&p).contains("adds up counts, and column `people` has -5 on 2019-01-01"));
+}

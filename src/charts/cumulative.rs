@@ -55,6 +55,63 @@ pub struct Cumulative {
     pub lines: Vec<YearLine>,
     /// The year drawn strong in the accent colour.
     pub highlight: i16,
+    /// What the lines add up.
+    pub measure: Measure,
+}
+
+/// What a cumulative chart's lines add up, as its description and CSV
+/// name it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Measure {
+    /// People arrived: the crossings.
+    #[default]
+    Arrivals,
+    /// A table's column of counts, by its label (`People counted`) and its
+    /// name (`people`).
+    Column { label: String, name: String },
+}
+
+impl Measure {
+    /// The CSV's header row.
+    fn header(&self) -> String {
+        match self {
+            Measure::Arrivals => DATA_HEADER.to_string(),
+            Measure::Column { name, .. } => format!("year,day_of_year,date,cumulative_{name}\n"),
+        }
+    }
+
+    /// "Cumulative people arrived", "Cumulative people counted".
+    fn summary(&self) -> String {
+        match self {
+            Measure::Arrivals => "Cumulative people arrived".into(),
+            Measure::Column { label, .. } => format!("Cumulative {}", lower_first(label)),
+        }
+    }
+
+    /// "15,897 people had arrived in 2026", "the total of people counted in
+    /// 2026 was 15,897".
+    fn so_far(&self, value: &str, year: i16) -> String {
+        match self {
+            Measure::Arrivals => format!("{value} people had arrived in {year}"),
+            Measure::Column { label, .. } => {
+                format!("the total of {} in {year} was {value}", lower_first(label))
+            }
+        }
+    }
+}
+
+/// `text` with its first letter in lower case, unless it is an acronym
+/// ("CO₂" stays).
+pub(super) fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => a
+            .to_lowercase()
+            .chain(std::iter::once(b))
+            .chain(chars)
+            .collect(),
+        _ => text.to_string(),
+    }
 }
 
 /// Cumulative lines by day of year, one year highlighted. The lines drawn
@@ -71,14 +128,14 @@ impl ChartInput for Cumulative {
 
     fn draw(&self, theme: &Theme, kept: &PolylineCache) -> Drawing {
         let lines = clean(&self.lines);
-        let description = describe(&lines, self.highlight);
+        let description = describe(&lines, self.highlight, &self.measure);
         let svg = svg(self, theme, &lines, &description, kept);
         Drawing { description, svg }
     }
 
     fn data(&self) -> (String, Table) {
         let lines = clean(&self.lines);
-        (data_csv(&lines), quarter_table(&lines))
+        (data_csv(&lines, &self.measure), quarter_table(&lines))
     }
 }
 
@@ -112,11 +169,11 @@ pub const DATA_HEADER: &str = "year,day_of_year,date,cumulative_people\n";
 /// The data drawn, a row per day: year, day of year, date and total so
 /// far. Written straight into one string, as [`csv`] would write it: a
 /// large site writes millions of these rows.
-fn data_csv(lines: &[YearLine]) -> String {
+fn data_csv(lines: &[YearLine], measure: &Measure) -> String {
     let rows: usize = lines.iter().map(|l| l.points().len()).sum();
     // A row such as "2026,232,2026-08-20,15897\n" is 26 bytes.
     let mut out = String::with_capacity(64 + rows * 32);
-    out.push_str(DATA_HEADER);
+    out.push_str(&measure.header());
     for l in lines {
         push_data_rows(&mut out, l);
     }
@@ -168,8 +225,10 @@ fn quarter_table(lines: &[YearLine]) -> Table {
             };
             let mut row = vec![l.year.to_string()];
             for next in [3, 6, 9, 12] {
-                let day = quarter_end(next);
-                let value = l.points().iter().find(|(d, _)| *d == day).map(|p| p.1);
+                // The total on the quarter's last day, or on the last
+                // day before it that has a point (a monthly series has
+                // one a month).
+                let value = value_on(l, quarter_end(next));
                 row.push(value.map_or(String::new(), |v| v.to_string()));
             }
             row.push(l.points().last().map_or(String::new(), |p| p.1.to_string()));
@@ -268,7 +327,7 @@ fn draw(area: &Area, theme: &Theme, input: &Cumulative, lines: &[YearLine], cach
     end_labels(area, theme, plot, &labels);
 }
 
-fn describe(lines: &[YearLine], highlight: i16) -> String {
+fn describe(lines: &[YearLine], highlight: i16, measure: &Measure) -> String {
     if lines.is_empty() {
         return "No data.".to_string();
     }
@@ -281,7 +340,8 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
         let lo = last.iter().min_by_key(|p| (p.1, p.0)).copied();
         return match (hi, lo) {
             (Some(hi), Some(lo)) if last.len() > 1 => format!(
-                "Cumulative people arrived by day of year, {} to {}. The highest latest total was {} in {} and the lowest {} in {}.",
+                "{} by day of year, {} to {}. The highest latest total was {} in {} and the lowest {} in {}.",
+                measure.summary(),
                 lines[0].year,
                 lines[lines.len() - 1].year,
                 fmt_count(hi.1),
@@ -290,7 +350,8 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
                 lo.0
             ),
             (Some(hi), _) => format!(
-                "Cumulative people arrived by day of year in {}: {} by the latest day.",
+                "{} by day of year in {}: {} by the latest day.",
+                measure.summary(),
                 hi.0,
                 fmt_count(hi.1)
             ),
@@ -302,9 +363,8 @@ fn describe(lines: &[YearLine], highlight: i16) -> String {
     };
     let when = day_of_year_text(h.year as i32, day);
     let mut s = format!(
-        "By {when} (day {day}), {} people had arrived in {}",
-        fmt_count(value),
-        h.year
+        "By {when} (day {day}), {}",
+        measure.so_far(&fmt_count(value), h.year)
     );
     let others: Vec<(i16, u64)> = lines
         .iter()
@@ -376,6 +436,7 @@ mod tests {
                 YearLine::new(2026, vec![(1, 5), (100, 4000), (232, 15897)]),
             ],
             highlight: 2026,
+            measure: Default::default(),
         }
     }
 

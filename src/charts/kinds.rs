@@ -159,6 +159,17 @@ pub const CHART_KINDS: &[ChartKind] = &[
         ],
         draw: ChartSet::table_lines,
     },
+    ChartKind {
+        name: "cumulative-by-year",
+        options: &[
+            ChartOption::Highlight,
+            ChartOption::Title,
+            ChartOption::Data,
+            ChartOption::X,
+            ChartOption::Y,
+        ],
+        draw: ChartSet::table_cumulative,
+    },
 ];
 
 impl ChartKind {

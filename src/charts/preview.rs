@@ -115,6 +115,7 @@ fn preview() {
                 source: SOURCE.into(),
                 lines: lines.clone(),
                 highlight: 2026,
+                measure: Default::default(),
             },
             t,
         )
@@ -211,6 +212,7 @@ fn preview() {
                 source: SOURCE.into(),
                 lines: vec![],
                 highlight: 2026,
+                measure: Default::default(),
             },
             t,
         )

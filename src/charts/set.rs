@@ -666,6 +666,7 @@ impl ChartSet {
             source: self.source.clone(),
             lines: lines.iter().map(|&l| l.clone()).collect(),
             highlight,
+            measure: Default::default(),
         };
         let placing = Placing {
             request,
@@ -868,7 +869,7 @@ impl ChartSet {
 
 /// The finding of a cumulative chart of chosen years: where the highlighted
 /// year stands at its last day among the years shown that reached that day.
-fn subset_title(lines: &[&YearLine], highlight: i16) -> String {
+pub(super) fn subset_title(lines: &[&YearLine], highlight: i16) -> String {
     let Some(&(day, value)) = lines
         .iter()
         .find(|l| l.year == highlight)

@@ -4,10 +4,11 @@
 //! measure and unit, a description written from the data, the data as a
 //! table and a CSV.
 
+use super::cumulative::Measure;
 use super::labels::SourceLine;
 use super::line::Lines;
 use super::set::{ChartSet, Placing, TableRef};
-use super::{AnnualBars, ChartInput, ChartRequest, PlacedChart};
+use super::{AnnualBars, ChartInput, ChartRequest, Cumulative, PlacedChart, YearLine};
 use crate::data::table::{Cell, ColumnType, Table};
 use crate::text::{fmt_num, long_date};
 
@@ -220,6 +221,116 @@ impl ChartSet {
             stem,
             key,
             highlight: None,
+            finding: finding.clone(),
+            subtitle: subtitle.clone(),
+        };
+        Ok(self.place(placing, input, |i| i.data()))
+    }
+}
+
+impl ChartSet {
+    /// A line per year of a table's `y` column of counts, added up from 1
+    /// January by the day of the year of its date column `x`, the year
+    /// `highlight` (else the latest) picked out.
+    pub(super) fn table_cumulative(
+        &self,
+        request: &ChartRequest,
+        stem: &str,
+    ) -> Result<PlacedChart, String> {
+        const KIND: &str = "cumulative-by-year";
+        let (data, x, ys) = table_columns(request, KIND)?;
+        let [y] = ys else {
+            return Err(format!(
+                "chart “{KIND}” adds up one column; `y` names {}",
+                ys.len()
+            ));
+        };
+        let table = &data.table;
+        let (xi, yi) = (table.column_or_why(x)?, table.column_or_why(y)?);
+        if table.schema.columns[xi].kind != ColumnType::Date {
+            return Err(format!(
+                "chart “{KIND}” draws by day of the year: column `{x}` must hold dates, and it holds {}",
+                kind_name(table.schema.columns[xi].kind)
+            ));
+        }
+        let spec = &table.schema.columns[yi];
+        if spec.kind != ColumnType::Integer {
+            return Err(format!(
+                "chart “{KIND}” adds up counts: column `{y}` must hold whole numbers, and it holds {}",
+                kind_name(spec.kind)
+            ));
+        }
+        let mut points: Vec<(jiff::civil::Date, u64)> = Vec::new();
+        for row in &table.rows {
+            if let (Cell::Date(d), Cell::Integer(n)) = (&row[xi], &row[yi]) {
+                let n = u64::try_from(*n).map_err(|_| {
+                    format!("chart “{KIND}” adds up counts, and column `{y}` has {n} on {d}")
+                })?;
+                points.push((*d, n));
+            }
+        }
+        points.sort_by_key(|p| p.0);
+        // A series of monthly counts, each dated the 1st, counts a month's
+        // total by the month's end.
+        if points.iter().all(|p| p.0.day() == 1) {
+            for p in &mut points {
+                p.0 = p.0.last_of_month();
+            }
+        }
+        let last = points.last().map(|p| p.0);
+        let mut by_year: Vec<(i16, Vec<(u16, u64)>)> = Vec::new();
+        for (day, n) in points {
+            if by_year.last().map(|l| l.0) != Some(day.year()) {
+                by_year.push((day.year(), Vec::new()));
+            }
+            if let Some((_, line)) = by_year.last_mut() {
+                let total = line.last().map_or(0, |p| p.1) + n;
+                line.push((day.day_of_year() as u16, total));
+            }
+        }
+        let lines: Vec<YearLine> = by_year
+            .into_iter()
+            .map(|(year, points)| YearLine::new(year, points))
+            .collect();
+        let latest = lines.last().map_or(0, |l| l.year);
+        let highlight = request.highlight.unwrap_or(latest);
+        if !lines.iter().any(|l| l.year == highlight) {
+            return Err(format!(
+                "highlight={highlight} is not among the table's years"
+            ));
+        }
+        let label = spec.label.clone().unwrap_or_else(|| readable(&spec.name));
+        let finding = super::set::subset_title(&lines.iter().collect::<Vec<_>>(), highlight);
+        let subtitle = format!(
+            "Cumulative {}, by day of the year{}",
+            super::cumulative::lower_first(&label),
+            last.map(|d| format!(", to {}", long_date(d)))
+                .unwrap_or_default()
+        );
+        let key = (
+            format!("cumulative-{}-{}-{y}", table.name, &data.digest[..16]),
+            Vec::new(),
+        );
+        let name = super::set::drawing_name(&key, Some(highlight));
+        let source = source_line(table);
+        let measure = Measure::Column {
+            label: label.clone(),
+            name: spec.name.clone(),
+        };
+        let input = || Cumulative {
+            name: name.clone(),
+            title: finding.clone(),
+            subtitle: subtitle.clone(),
+            source: source.clone(),
+            lines: lines.clone(),
+            highlight,
+            measure: measure.clone(),
+        };
+        let placing = Placing {
+            request,
+            stem,
+            key,
+            highlight: Some(highlight),
             finding: finding.clone(),
             subtitle: subtitle.clone(),
         };
