@@ -40,6 +40,11 @@ pub struct SiteConfig {
     /// Reference years for the projection (`k` in MODEL.md).
     #[serde(default = "default_reference_years")]
     pub reference_years: usize,
+    /// Schemas of tables in `data/`, by table name, for a project that
+    /// keeps them here rather than beside each table
+    /// (`data/<name>.schema.yaml`; see [`crate::data::table`]).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub tables: BTreeMap<String, crate::data::table::Schema>,
 }
 
 fn default_language() -> String {

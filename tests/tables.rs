@@ -704,3 +704,50 @@ fn a_cumulative_by_year_chart_adds_up_a_monthly_series_to_each_month_end() {
     );
     assert!(build_fails(&p).contains("adds up counts, and column `people` has -5 on 2019-01-01"));
 }
+
+#[test]
+fn a_schema_can_live_in_site_yaml_instead() {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    let site = p.read("site.yaml");
+    let indented: String = COUNTS_SCHEMA
+        .lines()
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    let with_tables = format!("{site}tables:\n  counts:\n{indented}");
+    p.write("site.yaml", &with_tables);
+    p.write("data/counts.csv", &csv);
+    p.brief(
+        "counts",
+        &brief_text(
+            "Counts",
+            "2023-07-10",
+            "{{ data.counts | count }} months.\n",
+        ),
+    );
+    p.build_ok(&[]);
+    assert!(
+        p.read("output/counts/index.html")
+            .contains(&format!("{} months.", rows.len()))
+    );
+    // Checked as a schema file is, at its line in site.yaml.
+    let key_line = with_tables.lines().count() + 1;
+    p.write("site.yaml", format!("{with_tables}    key: week\n"));
+    let stderr = build_fails(&p);
+    assert!(
+        stderr.contains(&format!("site.yaml:{key_line}:5:")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the key names `week`, which is not a column"),
+        "{stderr}"
+    );
+    // One schema for each table.
+    p.write("site.yaml", &with_tables);
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    let stderr = build_fails(&p);
+    assert!(
+        stderr.contains("data/counts.schema.yaml: site.yaml has a schema for `counts` too"),
+        "{stderr}"
+    );
+}

@@ -30,7 +30,7 @@ pub const MAX_TABLE_COLUMNS: usize = 64;
 pub const SCHEMA_SUFFIX: &str = ".schema.yaml";
 
 /// What a schema file says about its table.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     /// What the table holds, in a few words ("Monthly mean CO₂ at Mauna Loa").
@@ -48,7 +48,7 @@ pub struct Schema {
 }
 
 /// A column name, or a list of them.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum OneOrMany {
     /// One column.
@@ -238,17 +238,24 @@ pub fn table_name(path: &Path) -> Option<&str> {
 /// Parses the schema in `text` (the file `path`).
 pub fn parse_schema(path: &Path, text: &str) -> Result<Schema> {
     let schema: Schema = crate::yaml::parse(path, text, 0)?;
-    // Where a top-level field of the schema is (`key:`), for messages.
+    check_schema(path, text, &schema)?;
+    Ok(schema)
+}
+
+/// Checks what `schema` (read from `text`, the file `path`: a schema file,
+/// or `site.yaml`) says beyond its form: a web address, columns named once,
+/// a key naming columns.
+pub fn check_schema(path: &Path, text: &str, schema: &Schema) -> Result<()> {
+    // Where a field of the schema is (`key:`), for messages: its line and
+    // the column it starts at.
     let at = |field: &str| {
         text.lines()
-            .position(|l| l.starts_with(&format!("{field}:")))
-            .map_or((1, 1), |i| (i + 1, 1))
+            .enumerate()
+            .find(|(_, l)| l.trim_start().starts_with(&format!("{field}:")))
+            .map_or((1, 1), |(i, l)| (i + 1, l.len() - l.trim_start().len() + 1))
     };
     if !crate::data::crossings::is_web_address(&schema.source.address) {
-        let (line, col) = text
-            .lines()
-            .position(|l| l.trim_start().starts_with("address:"))
-            .map_or((1, 1), |i| (i + 1, 1));
+        let (line, col) = at("address");
         return Err(Error::in_file(
             path,
             format!(
@@ -289,7 +296,7 @@ pub fn parse_schema(path: &Path, text: &str) -> Result<Schema> {
             .help("expected each column once"));
         }
     }
-    for name in key_columns(&schema) {
+    for name in key_columns(schema) {
         if !schema.columns.iter().any(|c| c.name == name) {
             let (line, col) = at("key");
             return Err(Error::in_file(
@@ -299,11 +306,11 @@ pub fn parse_schema(path: &Path, text: &str) -> Result<Schema> {
             .at(line, col, Some(text))
             .help(format!(
                 "expected one of the columns: {}",
-                column_list(&schema)
+                column_list(schema)
             )));
         }
     }
-    Ok(schema)
+    Ok(())
 }
 
 /// The columns that identify a row: the schema's key, or its first date
@@ -706,27 +713,57 @@ fn nth_line_col_of(text: &str, needle: &str, n: usize) -> Option<(usize, usize)>
         .nth(n)
 }
 
-/// The tables of a project's data folder: each schema with its CSV file,
-/// by name. `schemas` and `csvs` are the folder's `*.schema.yaml` and
-/// `*.csv` files, as (path, text). A schema without its data, or data
-/// without its schema, is an error.
+/// The tables of a project's data folder: each schema with its data file
+/// (a CSV file, or a YAML list of records), by name. `schemas` are the
+/// folder's `*.schema.yaml` files, as (path, text); `in_site` the schemas
+/// `site.yaml` (its path and text given) holds under `tables:`; `csvs` and
+/// `yamls` the folder's data files. A schema without its data, data
+/// without its schema, or a table with two schemas or two data files is an
+/// error.
 pub fn read_tables(
     schemas: &[(&Path, &str)],
+    in_site: (&Path, &str, &BTreeMap<String, Schema>),
     csvs: &[(&Path, &str)],
     yamls: &[(&Path, &str)],
 ) -> Result<BTreeMap<String, Table>> {
-    let mut tables = BTreeMap::new();
+    let (site_path, site_text, site_schemas) = in_site;
+    // Every schema, where it is written: (name, schema, file, its text).
+    let mut all: Vec<(String, Schema, &Path, &str)> = Vec::new();
+    for (path, text) in schemas {
+        let name = table_name(path).unwrap_or_default();
+        if site_schemas.contains_key(name) {
+            return Err(
+                Error::in_file(path, format!("site.yaml has a schema for `{name}` too")).help(
+                    "expected one schema for each table: here or under `tables:` in site.yaml",
+                ),
+            );
+        }
+        all.push((name.to_string(), parse_schema(path, text)?, path, text));
+    }
+    for (name, schema) in site_schemas {
+        // Where its entry starts in site.yaml, for the messages.
+        let start = site_text
+            .lines()
+            .position(|l| l.trim() == format!("{name}:"))
+            .unwrap_or(0);
+        let entry: String = site_text.lines().skip(start).collect::<Vec<_>>().join("\n");
+        check_schema(site_path, &entry, schema).map_err(|mut e| {
+            e.line = e.line.map(|l| l + start);
+            e
+        })?;
+        all.push((name.clone(), schema.clone(), site_path, site_text));
+    }
     for (path, _) in csvs {
         let name = table_name(path).unwrap_or_default();
-        if !schemas.iter().any(|(p, _)| table_name(p) == Some(name)) {
+        if !all.iter().any(|(n, ..)| n == name) {
             return Err(Error::in_file(path, "this table has no schema").help(format!(
-                "expected data/{name}{SCHEMA_SUFFIX} beside it, naming each column and its type (date, integer, decimal or text) and the data's source"
+                "expected data/{name}{SCHEMA_SUFFIX} beside it (or an entry `{name}:` under `tables:` in site.yaml), naming each column and its type (date, integer, decimal or text) and the data's source"
             )));
         }
     }
-    for (path, text) in schemas {
-        let name = table_name(path).unwrap_or_default();
-        let schema = parse_schema(path, text)?;
+    let mut tables = BTreeMap::new();
+    for (name, schema, path, text) in all {
+        let name = name.as_str();
         let yaml = yamls.iter().find(|(p, _)| yaml_stem(p) == Some(name));
         let table = match (csvs.iter().find(|(p, _)| table_name(p) == Some(name)), yaml) {
             (Some(_), Some((yaml_path, _))) => {
@@ -739,9 +776,16 @@ pub fn read_tables(
             (Some((data_path, data)), None) => parse_table(name, data_path, data, &schema)?,
             (None, Some((data_path, data))) => parse_yaml_table(name, data_path, data, &schema)?,
             (None, None) => {
+                let line = if path == site_path {
+                    text.lines()
+                        .position(|l| l.trim() == format!("{name}:"))
+                        .map_or(1, |i| i + 1)
+                } else {
+                    1
+                };
                 return Err(Error::in_file(path, format!("there is no data/{name}.csv for this schema"))
-                    .at(1, 1, Some(text))
-                    .help(format!("expected the table's data as data/{name}.csv (or data/{name}.yaml, a list of records) beside its schema, or remove the schema")));
+                    .at(line, 1, Some(text))
+                    .help(format!("expected the table's data as data/{name}.csv (or data/{name}.yaml, a list of records), or remove the schema")));
             }
         };
         tables.insert(name.to_string(), table);
@@ -757,6 +801,16 @@ mod tests {
 
     fn schema() -> Schema {
         parse_schema(Path::new("data/co2.schema.yaml"), SCHEMA).unwrap()
+    }
+
+    /// No schemas in site.yaml.
+    fn none() -> (
+        &'static Path,
+        &'static str,
+        &'static BTreeMap<String, Schema>,
+    ) {
+        static NONE: BTreeMap<String, Schema> = BTreeMap::new();
+        (Path::new("site.yaml"), "", &NONE)
     }
 
     fn table(csv: &str) -> Result<Table> {
@@ -907,7 +961,7 @@ mod tests {
         let script = SCHEMA.replace("https://gml.noaa.gov/", "javascript:alert(1)");
         let e = parse_schema(path, &script).unwrap_err();
         assert!(e.to_string().contains("is not a web address"), "{e}");
-        assert_eq!(e.location().as_deref(), Some("data/x.schema.yaml:5:1"));
+        assert_eq!(e.location().as_deref(), Some("data/x.schema.yaml:5:3"));
         let unknown = format!("{SCHEMA}units: ppm\n");
         assert!(parse_schema(path, &unknown).is_err());
     }
@@ -920,16 +974,16 @@ mod tests {
             "date,co2,station,samples\n1958-03-01,315.7,MLO,1\n",
         );
         let other = (Path::new("data/other.csv"), "a\n1\n");
-        let tables = read_tables(&[schema], &[csv], &[]).unwrap();
+        let tables = read_tables(&[schema], none(), &[csv], &[]).unwrap();
         assert_eq!(tables["co2"].rows.len(), 1);
-        let e = read_tables(&[schema], &[], &[]).unwrap_err();
+        let e = read_tables(&[schema], none(), &[], &[]).unwrap_err();
         assert!(
             e.to_string()
                 .contains("there is no data/co2.csv for this schema"),
             "{e}"
         );
         assert_eq!(e.location().as_deref(), Some("data/co2.schema.yaml:1:1"));
-        let e = read_tables(&[schema], &[csv, other], &[]).unwrap_err();
+        let e = read_tables(&[schema], none(), &[csv, other], &[]).unwrap_err();
         assert!(e.to_string().contains("this table has no schema"), "{e}");
         assert!(
             e.help
@@ -986,7 +1040,7 @@ mod tests {
             "- {date: 1958-03-01, co2: 315.7, station: MLO, samples: 1}\n",
         );
         assert_eq!(
-            read_tables(&[schema_file], &[], &[records]).unwrap()["co2"]
+            read_tables(&[schema_file], none(), &[], &[records]).unwrap()["co2"]
                 .rows
                 .len(),
             1
@@ -995,7 +1049,7 @@ mod tests {
             Path::new("data/co2.csv"),
             "date,co2,station,samples\n1958-03-01,315.7,MLO,1\n",
         );
-        let both = read_tables(&[schema_file], &[csv], &[records]).unwrap_err();
+        let both = read_tables(&[schema_file], none(), &[csv], &[records]).unwrap_err();
         assert!(
             both.to_string()
                 .contains("data/co2.csv holds table `co2` already"),

@@ -198,7 +198,17 @@ pub(super) fn template_data(project: &Project) -> Result<BTreeMap<String, serde_
         .filter(|f| !schema(f))
         .map(path_and_text)
         .collect();
-    let tables = crate::data::table::read_tables(&schemas, &csvs, &yamls)?;
+    let site_text = project
+        .inputs
+        .get("site.yaml")
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or_default();
+    let in_site = (
+        std::path::Path::new("site.yaml"),
+        site_text,
+        &project.config.tables,
+    );
+    let tables = crate::data::table::read_tables(&schemas, in_site, &csvs, &yamls)?;
     let mut data = BTreeMap::new();
     for file in project.data.iter().filter(|f| !schema(f)) {
         let stem = file
