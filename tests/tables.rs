@@ -168,6 +168,16 @@ fn monthly_counts() -> (String, Vec<(i32, u32, i64)>) {
     (csv, rows)
 }
 
+/// A project with the monthly counts as `data.counts`: the project, the
+/// CSV and its rows.
+fn counts_project() -> (Project, String, Vec<(i32, u32, i64)>) {
+    let (csv, rows) = monthly_counts();
+    let p = Project::new();
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    (p, csv, rows)
+}
+
 const COUNTS_SCHEMA: &str = "source:
   publisher: A ministry
   title: People counted each month
@@ -192,10 +202,7 @@ fn one_decimal(x: f64) -> String {
 
 #[test]
 fn derived_figures_match_an_independent_computation() {
-    let (csv, rows) = monthly_counts();
-    let p = Project::new();
-    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
-    p.write("data/counts.csv", &csv);
+    let (p, _, rows) = counts_project();
     p.brief(
         "counts",
         &brief_text(
@@ -304,10 +311,7 @@ fn a_misspelt_argument_or_column_stops_the_build_at_the_brief_line() {
 
 #[test]
 fn a_bar_chart_of_a_grouped_table_draws_the_totals() {
-    let (csv, rows) = monthly_counts();
-    let p = Project::new();
-    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
-    p.write("data/counts.csv", &csv);
+    let (p, _, rows) = counts_project();
     p.brief(
         "counts",
         &brief_text(
@@ -403,10 +407,7 @@ fn a_bar_chart_of_a_grouped_table_draws_the_totals() {
 
 #[test]
 fn a_line_chart_draws_a_column_over_its_dates() {
-    let (csv, rows) = monthly_counts();
-    let p = Project::new();
-    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
-    p.write("data/counts.csv", &csv);
+    let (p, _, rows) = counts_project();
     p.brief(
         "counts",
         &brief_text(
@@ -472,10 +473,7 @@ fn a_line_chart_draws_a_column_over_its_dates() {
 
 #[test]
 fn brief_diff_shows_a_changed_cell_as_the_figures_it_moves() {
-    let (csv, rows) = monthly_counts();
-    let p = Project::new();
-    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
-    p.write("data/counts.csv", &csv);
+    let (p, csv, rows) = counts_project();
     p.brief(
         "counts",
         &brief_text(
@@ -513,10 +511,7 @@ fn brief_diff_shows_a_changed_cell_as_the_figures_it_moves() {
 
 #[test]
 fn every_derived_figure_is_recorded_with_its_expression_even_when_its_page_is_reused() {
-    let (csv, rows) = monthly_counts();
-    let p = Project::new();
-    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
-    p.write("data/counts.csv", &csv);
+    let (p, _, rows) = counts_project();
     let body = "{% set years = data.counts | by_period(date=\"month\", period=\"year\", value=\"people\") %}{{ years | filter_rows(column=\"year\", equals=2022) | sum(column=\"people\") }} and again {{ years | filter_rows(column=\"year\", equals=2022) | sum(column=\"people\") }}; {{ data.counts | latest(column=\"people\", by=\"month\") }}.\n";
     p.brief("counts", &brief_text("Counts", "2023-07-10", body));
     p.brief("other", &brief_text("Other", "2023-07-09", "No figures.\n"));
@@ -593,10 +588,7 @@ fn a_yaml_list_of_records_with_a_schema_is_a_table_too() {
 /// chart of it, every number checked against the rows here.
 #[test]
 fn one_brief_quotes_three_derived_figures_and_places_a_line_and_a_bar_chart() {
-    let (csv, rows) = monthly_counts();
-    let p = Project::new();
-    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
-    p.write("data/counts.csv", &csv);
+    let (p, _, rows) = counts_project();
     p.brief(
         "counts",
         &brief_text(
@@ -640,10 +632,7 @@ fn one_brief_quotes_three_derived_figures_and_places_a_line_and_a_bar_chart() {
 
 #[test]
 fn a_cumulative_by_year_chart_adds_up_a_monthly_series_to_each_month_end() {
-    let (csv, rows) = monthly_counts();
-    let p = Project::new();
-    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
-    p.write("data/counts.csv", &csv);
+    let (p, csv, rows) = counts_project();
     p.brief(
         "counts",
         &brief_text(
