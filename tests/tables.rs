@@ -423,7 +423,7 @@ fn a_line_chart_draws_a_column_over_its_dates() {
     let (first, last) = (rows[0], rows[rows.len() - 1]);
     let verb = if last.2 > first.2 { "rose" } else { "fell" };
     let title = format!(
-        "People {verb} from {} people in 2019 to {} people in 2023",
+        "People {verb} from {} in 2019 to {} in 2023",
         first.2, last.2
     );
     assert!(

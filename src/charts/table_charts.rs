@@ -166,7 +166,13 @@ impl ChartSet {
         }
         let (label, first, unit) = (&series[0].0, &series[0].1, series[0].2.clone());
         let fmt = |v: f64| fmt_num(v, decimals);
-        let unit_text = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+        // The unit after each number, unless the label says it already
+        // ("People counted rose from 113 in 2019…", "CO₂ rose from 315.7 ppm…").
+        let unit_text = unit
+            .as_deref()
+            .filter(|u| !label.to_lowercase().contains(&u.to_lowercase()))
+            .map(|u| format!(" {u}"))
+            .unwrap_or_default();
         let finding = match (first.first(), first.last()) {
             (Some(a), Some(b)) if b.1 > a.1 => format!(
                 "{label} rose from {}{unit_text} in {} to {}{unit_text} in {}",
