@@ -153,6 +153,21 @@ fn body(p: &Project, body: &str) {
     p.brief(BRIEF, &brief_text("Fixture", "2023-03-20", body));
 }
 
+/// A table's schema (`data/t.schema.yaml`): a month and a count.
+const TABLE_SCHEMA: &str = "source:\n  publisher: A ministry\n  title: People counted each month\n  address: https://example.org/counts\n  licence: Open Government Licence v3.0\n  released: 2023-07-10\ncolumns:\n  - name: month\n    type: date\n  - name: people\n    type: integer\n";
+
+/// Writes table `t`: its schema, and `csv` as its data.
+fn table(p: &Project, csv: &str) {
+    p.write("data/t.schema.yaml", TABLE_SCHEMA);
+    p.write("data/t.csv", csv);
+}
+
+/// A good table `t`, and the fixture brief's body `body`.
+fn table_brief(p: &Project, body_text: &str) {
+    table(p, "month,people\n2023-01-01,10\n2023-02-01,12\n");
+    body(p, body_text);
+}
+
 /// Writes `bytes` as `release.ods` in the project folder.
 fn release(p: &Project, bytes: &[u8]) {
     p.write("release.ods", bytes);
@@ -408,6 +423,19 @@ fn corpus() -> Vec<Case> {
         case("ods-missing-file", IMPORT, |_| {}, "release.ods", "could not read"),
         case("ods-zip-bomb", IMPORT, |p| release(p, &corpus_file("zip-bomb.ods")), "release.ods", "content.xml").bounded(),
         case("ods-repeat-bomb", IMPORT, |p| release(p, &corpus_file("repeat-bomb.ods")), "release.ods", "96000000 cells").bounded(),
+        // Tables of one's own
+        case("table-bad-cell", BUILD, |p| table(p, "month,people\n2023-01-01,10\n2023-02-01,twelve\n"), "data/t.csv:3:12", "found `twelve`"),
+        case("table-missing-column", BUILD, |p| table(p, "month\n2023-01-01\n"), "data/t.csv:1:1", "no column `people`"),
+        case("table-unknown-column", BUILD, |p| table(p, "month,people,note\n2023-01-01,10,x\n"), "data/t.csv:1:14", "`note` is not in the schema"),
+        case("table-repeated-month", BUILD, |p| table(p, "month,people\n2023-01-01,10\n2023-01-01,12\n"), "data/t.csv:3:1", "is on line 2 already"),
+        case("table-unreadable-date", BUILD, |p| table(p, "month,people\n2023-02-30,10\n"), "data/t.csv:2:1", "found `2023-02-30`"),
+        case("table-empty-file", BUILD, |p| table(p, ""), "data/t.csv", "the file is empty"),
+        case("table-schema-without-data", BUILD, |p| p.write("data/t.schema.yaml", TABLE_SCHEMA), "data/t.schema.yaml:1:1", "there is no data/t.csv"),
+        case("table-without-schema", BUILD, |p| p.write("data/t.csv", "month,people\n2023-01-01,10\n"), "data/t.csv", "this table has no schema"),
+        case("table-schema-unknown-type", BUILD, |p| { table(p, "month,people\n2023-01-01,10\n"); edit(p, "data/t.schema.yaml", "type: integer", "type: count"); }, "data/t.schema.yaml:11:11", "unknown variant `count`"),
+        case("table-filter-misspelt-argument", BUILD, |p| table_brief(p, "{{ data.t | sum(colum=\"people\") }}\n"), format!("{B}:7"), "has no argument `colum`"),
+        case("table-filter-unknown-column", BUILD, |p| table_brief(p, "{{ data.t | mean(column=\"persons\") }}\n"), format!("{B}:7"), "no column `persons`"),
+        case("table-chart-over-a-count", BUILD, |p| table_brief(p, "{{ chart(name=\"line\", data=data.t, x=\"people\", y=\"people\") }}\n"), format!("{B}:7"), "must hold dates"),
     ]
 }
 

@@ -285,7 +285,7 @@ fn a_misspelt_argument_or_column_stops_the_build_at_the_brief_line() {
         ),
         (
             "filter_rows(column=\"date\", from=\"1 May 2019\")",
-            "does not fit column `date`: expected a date written YYYY-MM-DD",
+            "does not fit column `date`: expected a day of the calendar written YYYY-MM-DD",
         ),
     ] {
         p.brief(

@@ -95,7 +95,7 @@ impl ColumnType {
     /// What a cell of this type looks like, for error messages.
     fn expected(self) -> &'static str {
         match self {
-            ColumnType::Date => "a date written YYYY-MM-DD",
+            ColumnType::Date => "a day of the calendar written YYYY-MM-DD, such as 2023-02-28",
             ColumnType::Integer => "a whole number without separators, such as 45755",
             ColumnType::Decimal => "a number such as 315.71, without separators",
             ColumnType::Text => "text",

@@ -549,6 +549,16 @@ fn hint(message: &str) -> String {
         "expected a figure or data name: see output/figures.json for the figures, `data.<file>` for data/*.yaml".into()
     } else if message.contains("in one render") || message.contains("rendering has taken") {
         "expected a render to stay within its budget; look for a loop inside a loop".into()
+    } else if [
+        "chart “bars”",
+        "chart “line”",
+        "chart “cumulative-by-year”",
+        "argument “data”",
+    ]
+    .iter()
+    .any(|kind| message.contains(kind))
+    {
+        "expected a table and its columns: chart(name=\"line\", data=data.<name>, x=\"<a date column>\", y=\"<a number column>\"); bars take x=\"<a column of years>\", cumulative-by-year y=\"<a column of counts>\"".into()
     } else if message.contains("chart") {
         "expected chart(name=\"…\") with one of the charts and its options, e.g. chart(name=\"cumulative\", years=[2024, 2025])".into()
     } else if message.contains("null") || message.contains("None") {
