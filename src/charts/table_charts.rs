@@ -117,9 +117,7 @@ impl ChartSet {
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
-}
 
-impl ChartSet {
     /// Lines of a table's `y` columns over its date column `x`.
     pub(super) fn table_lines(
         &self,
@@ -232,9 +230,7 @@ impl ChartSet {
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
-}
 
-impl ChartSet {
     /// A line per year of a table's `y` column of counts, added up from 1
     /// January by the day of the year of its date column `x`, the year
     /// `highlight` (else the latest) picked out.
