@@ -458,6 +458,15 @@ fn a_line_chart_draws_a_column_over_its_dates() {
         "the end label"
     );
     assert!(chart.wide_file.ends_with(".svg") && chart.narrow_file.ends_with("-narrow.svg"));
+    // The page names the table's own source, not the crossings'.
+    assert!(
+        chart.figure.contains(
+            "<span class=\"visually-hidden\"> Source: A ministry, People counted each month, released 10 July 2023</span>"
+        ),
+        "{}",
+        chart.figure
+    );
+    assert!(!chart.figure.contains("Home Office"), "{}", chart.figure);
     p.brief(
         "counts",
         &brief_text(

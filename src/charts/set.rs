@@ -45,6 +45,10 @@ pub struct PlacedChart {
     pub wide: Arc<DrawingFile>,
     /// The same chart laid out for a phone's width, as a file.
     pub narrow: Arc<DrawingFile>,
+    /// The page's source line of a chart of a table, from its schema
+    /// ("Source: NOAA, Mauna Loa CO2, released 5 June 2020"); `None` for
+    /// the crossings' and the pilot's charts, which share the build's.
+    pub table_source: Option<String>,
 }
 
 /// A chart's drawing as a file: titled by its finding rather than by a
@@ -320,6 +324,9 @@ pub(super) struct Placing<'r> {
     pub(super) highlight: Option<i16>,
     pub(super) finding: String,
     pub(super) subtitle: String,
+    /// The page's source line of a chart of a table (see
+    /// [`PlacedChart::table_source`]).
+    pub(super) table_source: Option<String>,
 }
 
 /// A chart's two drawings, as files, and their description.
@@ -421,6 +428,7 @@ impl ChartSet {
             highlight,
             finding,
             subtitle,
+            table_source,
         } = placing;
         let mut made = None;
         let draw_key = (key, highlight);
@@ -461,6 +469,7 @@ impl ChartSet {
             data,
             wide: Arc::clone(&drawn.wide),
             narrow: Arc::clone(&drawn.narrow),
+            table_source,
         }
     }
 
@@ -613,6 +622,7 @@ impl ChartSet {
             highlight: None,
             finding: title.clone(),
             subtitle: subtitle.clone(),
+            table_source: None,
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
@@ -675,6 +685,7 @@ impl ChartSet {
             highlight: Some(highlight),
             finding: title.clone(),
             subtitle: subtitle.clone(),
+            table_source: None,
         };
         Ok(self.place(placing, input, |i| data_of_rows(i, &rows)))
     }
@@ -739,6 +750,7 @@ impl ChartSet {
             highlight: None,
             finding: title.clone(),
             subtitle: subtitle.clone(),
+            table_source: None,
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
@@ -792,6 +804,7 @@ impl ChartSet {
             highlight: None,
             finding: title.clone(),
             subtitle: subtitle.clone(),
+            table_source: None,
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
@@ -862,6 +875,7 @@ impl ChartSet {
             highlight: None,
             finding: title.clone(),
             subtitle: subtitle.clone(),
+            table_source: None,
         };
         Ok(self.place(placing, input, |i| i.data()))
     }

@@ -114,6 +114,7 @@ impl ChartSet {
             highlight: None,
             finding: finding.clone(),
             subtitle: subtitle.clone(),
+            table_source: Some(page_source(table)),
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
@@ -227,6 +228,7 @@ impl ChartSet {
             highlight: None,
             finding: finding.clone(),
             subtitle: subtitle.clone(),
+            table_source: Some(page_source(table)),
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
@@ -335,6 +337,7 @@ impl ChartSet {
             highlight: Some(highlight),
             finding: finding.clone(),
             subtitle: subtitle.clone(),
+            table_source: Some(page_source(table)),
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
@@ -378,6 +381,18 @@ fn kind_name(kind: ColumnType) -> &'static str {
         ColumnType::Decimal => "numbers",
         ColumnType::Text => "text",
     }
+}
+
+/// The source line under a chart of `table` on its page (read out to
+/// screen readers beside the download links), from its schema.
+fn page_source(table: &Table) -> String {
+    let s = &table.schema.source;
+    format!(
+        "Source: {}, {}, released {}",
+        s.publisher,
+        s.title,
+        long_date(s.released)
+    )
 }
 
 /// The source line a chart of `table` carries, from its schema.

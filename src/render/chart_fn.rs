@@ -53,7 +53,13 @@ pub fn register_chart_function(
                     .is_ok_and(|old| old.data.csv() != chart.data.csv())
             });
             let figure = Placed {
-                html: figure_html(&chart, &source, "../", Some(provisional_from)).into(),
+                html: match &chart.table_source {
+                    // A table's rows are its publisher's, not provisional
+                    // days of the crossings.
+                    Some(own) => figure_html(&chart, own, "../", None),
+                    None => figure_html(&chart, &source, "../", Some(provisional_from)),
+                }
+                .into(),
                 files: [
                     chart.data.file().into(),
                     chart.wide.file().into(),

@@ -222,6 +222,7 @@ mod tests {
                 "charts/annual-2018-2022-narrow.svg".into(),
                 "<svg/>".into(),
             )),
+            table_source: None,
         }
     }
 
