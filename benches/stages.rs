@@ -34,14 +34,15 @@ fn stages(c: &mut Criterion) {
         "charts: a cumulative chart, wide and narrow, in a new set",
         |b| {
             b.iter(|| {
-                let set = ChartSet::new(&modelled.figures, &modelled.seen, None);
+                let set =
+                    ChartSet::new(modelled.figures.as_ref().zip(modelled.seen.as_ref()), None);
                 let request = black_box(&request);
                 set.draw(request, &request.file_stem()).unwrap()
             })
         },
     );
     c.bench_function("charts: another cumulative chart of the same years", |b| {
-        let set = ChartSet::new(&modelled.figures, &modelled.seen, None);
+        let set = ChartSet::new(modelled.figures.as_ref().zip(modelled.seen.as_ref()), None);
         set.draw(&request, &request.file_stem()).unwrap();
         let mut n = 0u64;
         b.iter(|| {

@@ -312,8 +312,7 @@ pub fn write_synthetic_site(from: &Path, out: &Path, n: usize, hugo: bool) -> Re
     if hugo {
         let project = Project::load(out)?;
         let modelled = site::model(&project, &BuildOptions::default())?;
-        let figures = serde_json::to_value(&modelled.figures)
-            .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
+        let figures = modelled.figures_value()?;
         write(
             "hugo/hugo.toml",
             b"baseURL = \"https://example.org/\"\ntitle = \"Synthetic briefs\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n[markup.goldmark.renderer]\nunsafe = true\n",

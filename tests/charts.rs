@@ -17,7 +17,7 @@ fn modelled() -> site::Modelled {
 }
 
 fn new_set(m: &site::Modelled) -> ChartSet {
-    ChartSet::new(&m.figures, &m.seen, m.pilot())
+    ChartSet::new(m.figures.as_ref().zip(m.seen.as_ref()), m.pilot())
 }
 
 /// Requests for every kind: with no options, other titles, and for the

@@ -482,40 +482,37 @@ fn a_line_chart_draws_a_column_over_its_dates() {
 
 #[test]
 fn brief_diff_shows_a_changed_cell_as_the_figures_it_moves() {
-    let (p, csv, rows) = counts_project();
-    p.brief(
-        "counts",
-        &brief_text(
-            "Counts",
-            "2023-07-10",
-            "In 2022, {{ data.counts | filter_rows(column=\"month\", from=\"2022-01-01\", to=\"2022-12-31\") | sum(column=\"people\") | thousands }} people were counted.\n",
-        ),
-    );
-    common::git(p.root(), &["init", "-q"]);
-    common::git(p.root(), &["add", "."]);
-    common::git(p.root(), &["commit", "-qm", "counts"]);
-    let march = rows.iter().find(|r| (r.0, r.1) == (2022, 3)).unwrap().2;
-    p.write(
-        "data/counts.csv",
-        csv.replace(
-            &format!("2022-03-01,{march}\n"),
-            &format!("2022-03-01,{}\n", march + 1000),
-        ),
-    );
-    let out = p.run(&["diff"]);
-    assert_eq!(out.status, 0, "{}", out.stderr);
-    let total: i64 = rows.iter().filter(|r| r.0 == 2022).map(|r| r.2).sum();
-    assert!(
-        out.stdout.contains("data/counts.csv (1 row changed)"),
-        "{}",
-        out.stdout
-    );
-    let row = format!(
-        "| {} | {} | +1,000 |",
-        common::thousands(total as u64),
-        common::thousands((total + 1000) as u64)
-    );
-    assert!(out.stdout.contains(&row), "{row}: {}", out.stdout);
+    let body = "In 2022, {{ data.counts | filter_rows(column=\"month\", from=\"2022-01-01\", to=\"2022-12-31\") | sum(column=\"people\") | thousands }} people were counted.\n";
+    let (with_crossings, csv, rows) = counts_project();
+    with_crossings.brief("counts", &brief_text("Counts", "2023-07-10", body));
+    // The same with the crossings and without.
+    for p in [with_crossings, tables_only_project(body).0] {
+        common::git(p.root(), &["init", "-q"]);
+        common::git(p.root(), &["add", "."]);
+        common::git(p.root(), &["commit", "-qm", "counts"]);
+        let march = rows.iter().find(|r| (r.0, r.1) == (2022, 3)).unwrap().2;
+        p.write(
+            "data/counts.csv",
+            csv.replace(
+                &format!("2022-03-01,{march}\n"),
+                &format!("2022-03-01,{}\n", march + 1000),
+            ),
+        );
+        let out = p.run(&["diff"]);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        let total: i64 = rows.iter().filter(|r| r.0 == 2022).map(|r| r.2).sum();
+        assert!(
+            out.stdout.contains("data/counts.csv (1 row changed)"),
+            "{}",
+            out.stdout
+        );
+        let row = format!(
+            "| {} | {} | +1,000 |",
+            common::thousands(total as u64),
+            common::thousands((total + 1000) as u64)
+        );
+        assert!(out.stdout.contains(&row), "{row}: {}", out.stdout);
+    }
 }
 
 #[test]
@@ -748,4 +745,116 @@ fn a_schema_can_live_in_site_yaml_instead() {
         stderr.contains("data/counts.schema.yaml: site.yaml has a schema for `counts` too"),
         "{stderr}"
     );
+}
+
+/// A project of its own data alone: site.yaml, two small templates, the
+/// monthly counts and a brief; no crossings, no pilot.
+fn tables_only_project(body: &str) -> (Project, Vec<(i32, u32, i64)>) {
+    let (csv, rows) = monthly_counts();
+    let p = Project::bare();
+    p.write(
+        "site.yaml",
+        "title: Counts\ndescription: Counts of people.\npublisher: A desk\nlanguage: en-GB\n",
+    );
+    p.write(
+        "templates/index.html",
+        "<!doctype html><title>{{ site.title }}</title><p>As of {{ as_of | uk_date }}.</p>{% for b in briefs %}<a href=\"{{ b.slug }}/index.html\">{{ b.title }}</a>{% endfor %}\n",
+    );
+    p.write(
+        "templates/brief.html",
+        "<!doctype html><title>{{ brief.title }}</title><p class=\"provenance\">{{ data.counts.source.publisher }}, as of {{ as_of | uk_date }}, data {{ provenance.data_hash_short }}</p>{{ body | safe }}\n",
+    );
+    p.write("data/counts.schema.yaml", COUNTS_SCHEMA);
+    p.write("data/counts.csv", &csv);
+    p.brief("counts", &brief_text("Counts", "2023-07-10", body));
+    (p, rows)
+}
+
+#[test]
+fn a_project_of_its_own_tables_builds_without_the_crossings() {
+    let body = "{% set years = data.counts | by_period(date=\"month\", period=\"year\", value=\"people\", how=\"sum\") %}In 2022, {{ years | filter_rows(column=\"year\", equals=2022) | sum(column=\"people\") | thousands }} people; {{ data.counts.rows | length }} months.\n\n{{ chart(name=\"line\", data=data.counts, x=\"month\", y=\"people\") }}\n";
+    let (p, rows) = tables_only_project(body);
+    let out = p.build_ok(&[]);
+    assert!(out.contains("as of 1 June 2023"), "{out}");
+    let page = p.read("output/counts/index.html");
+    let in_2022: i64 = rows.iter().filter(|r| r.0 == 2022).map(|r| r.2).sum();
+    assert!(
+        page.contains(&format!(
+            "In 2022, {} people; {} months.",
+            common::thousands(in_2022 as u64),
+            rows.len()
+        )),
+        "{page}"
+    );
+    // The as-of date is the tables' last day.
+    assert!(page.contains("A ministry, as of 1 June 2023"), "{page}");
+    assert!(p.read("output/index.html").contains("As of 1 June 2023."));
+    assert_eq!(common::page_charts(&p.path("output"), &page).len(), 1);
+    // No model's figures and no corrections log: there are no crossings.
+    assert!(!p.path("output/figures.json").exists());
+    assert!(!p.path("output/corrections").exists());
+    assert!(p.path("output/derived.json").exists());
+    assert!(p.path("output/feed.xml").exists());
+    // The build is the same bytes again.
+    let first = p.snapshot("output");
+    p.run(&["build", "--full"]);
+    assert_eq!(p.snapshot("output"), first);
+}
+
+#[test]
+fn a_build_as_of_a_past_day_sees_a_table_as_it_stood_then() {
+    let body = "{{ data.counts.rows | length }} months, the last {{ data.counts | latest(column=\"people\", by=\"month\") }}.\n";
+    let (p, rows) = tables_only_project(body);
+    let out = p.build_ok(&["--as-of", "2022-12-31"]);
+    assert!(out.contains("as of 31 December 2022"), "{out}");
+    let page = p.read("output/counts/index.html");
+    let seen: Vec<_> = rows.iter().filter(|r| r.0 <= 2022).collect();
+    let last = seen.last().unwrap().2;
+    assert!(
+        page.contains(&format!("{} months, the last {last}.", seen.len())),
+        "{page}"
+    );
+    assert!(page.contains("as of 31 December 2022"), "{page}");
+    // A day outside the tables' dates is an error that names them.
+    let out = p.run(&["build", "--as-of", "2024-01-01"]);
+    assert_ne!(out.status, 0);
+    assert!(
+        out.stderr.contains(
+            "--as-of 2024-01-01 is outside the data, which runs from 2019-01-01 to 2023-06-01"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("the dates of the tables (counts)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn without_the_crossings_their_charts_and_the_pilot_are_errors_that_say_so() {
+    let (p, _) = tables_only_project("{{ chart(name=\"cumulative\") }}\n");
+    let err = build_fails(&p);
+    assert!(
+        err.contains(
+            "chart “cumulative” draws the crossings, and this project has no data/crossings.yaml"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("briefs/counts.md"), "{err}");
+    p.brief("counts", &brief_text("Counts", "2023-07-10", "Fine.\n"));
+    p.write("data/pilot.yaml", "x: 1\n");
+    let err = build_fails(&p);
+    assert!(
+        err.starts_with(
+            "error: data/pilot.yaml: the returns pilot is counted against the crossings"
+        ),
+        "{err}"
+    );
+    std::fs::remove_file(p.path("data/pilot.yaml")).unwrap();
+    std::fs::remove_file(p.path("data/counts.csv")).unwrap();
+    std::fs::remove_file(p.path("data/counts.schema.yaml")).unwrap();
+    let err = build_fails(&p);
+    assert!(err.contains("this project has no data"), "{err}");
 }

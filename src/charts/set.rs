@@ -284,15 +284,11 @@ impl ChartRequest {
     }
 }
 
-/// Draws charts on request from the figures and the series.
+/// Draws charts on request: of the crossings' figures and series, when
+/// the project has them, and of the tables the briefs give.
 #[derive(Debug)]
 pub struct ChartSet {
-    figures: Figures,
-    series: Series,
-    pilot: Option<PilotParameters>,
-    source: SourceLine,
-    /// The source line of the pilot's charts, which adds the returns'.
-    pilot_source: SourceLine,
+    crossings: Option<CrossingsData>,
     /// Each year's cumulative line, worked out from the series on first
     /// use: every cumulative chart draws some of them.
     year_lines: OnceLock<Vec<YearLine>>,
@@ -308,6 +304,17 @@ pub struct ChartSet {
     /// Each chart's drawings by data and highlight, kept for the next
     /// chart that draws the same (under another title).
     drawings: Mutex<BTreeMap<DrawKey, Arc<Drawn>>>,
+}
+
+/// What the crossings' charts are drawn from.
+#[derive(Debug)]
+struct CrossingsData {
+    figures: Figures,
+    series: Series,
+    pilot: Option<PilotParameters>,
+    source: SourceLine,
+    /// The source line of the pilot's charts, which adds the returns'.
+    pilot_source: SourceLine,
 }
 
 /// Which drawing a chart is: its data, and the year it picks out.
@@ -338,22 +345,32 @@ struct Drawn {
 }
 
 impl ChartSet {
-    /// A chart set for these figures; `series` is already cut at the as-of date.
-    pub fn new(figures: &Figures, series: &Series, pilot: Option<&PilotParameters>) -> ChartSet {
-        let source = format!(
-            "Source: {}, {} (released {})",
-            figures.source.publisher,
-            figures.source.title,
-            long_date(figures.source.released)
-        );
-        let pilot_source =
-            format!("{source}; returns as reported by ministers and the press").into();
+    /// A chart set for the crossings' figures and their series (already
+    /// cut at the as-of date), when the project has them; every set draws
+    /// the tables briefs give it.
+    pub fn new(
+        crossings: Option<(&Figures, &Series)>,
+        pilot: Option<&PilotParameters>,
+    ) -> ChartSet {
+        let crossings = crossings.map(|(figures, series)| {
+            let source = format!(
+                "Source: {}, {} (released {})",
+                figures.source.publisher,
+                figures.source.title,
+                long_date(figures.source.released)
+            );
+            let pilot_source =
+                format!("{source}; returns as reported by ministers and the press").into();
+            CrossingsData {
+                figures: figures.clone(),
+                series: series.clone(),
+                pilot: pilot.cloned(),
+                source: source.into(),
+                pilot_source,
+            }
+        });
         ChartSet {
-            figures: figures.clone(),
-            series: series.clone(),
-            pilot: pilot.cloned(),
-            source: source.into(),
-            pilot_source,
+            crossings,
             year_lines: OnceLock::new(),
             year_rows: OnceLock::new(),
             drawn_lines: PolylineCache::default(),
@@ -362,12 +379,24 @@ impl ChartSet {
         }
     }
 
+    /// What the crossings' charts are drawn from, or why the chart
+    /// `request` asks for cannot be drawn.
+    fn crossings(&self, request: &ChartRequest) -> Result<&CrossingsData, String> {
+        self.crossings.as_ref().ok_or_else(|| {
+            format!(
+                "chart “{}” draws the crossings, and this project has no data/crossings.yaml; a chart of a table of your own is `line`, `bars` or `cumulative-by-year` with `data=`",
+                request.name
+            )
+        })
+    }
+
     /// Each year's cumulative line: for each day of the series, the day of
     /// the year and the people arrived that year so far.
     fn year_lines(&self) -> &[YearLine] {
         self.year_lines.get_or_init(|| {
             let mut years: Vec<(i16, Vec<(u16, u64)>)> = Vec::new();
-            for day in self.series.days() {
+            let days = self.crossings.as_ref().map_or(&[][..], |c| c.series.days());
+            for day in days {
                 let year = day.date.year();
                 if years.last().map(|(y, _)| *y) != Some(year) {
                     years.push((year, Vec::with_capacity(366)));
@@ -545,7 +574,8 @@ impl ChartSet {
     }
 
     pub(super) fn annual(&self, request: &ChartRequest, stem: &str) -> Result<PlacedChart, String> {
-        let annual = &self.figures.annual;
+        let c = self.crossings(request)?;
+        let annual = &c.figures.annual;
         let available: Vec<i16> = annual.iter().map(|a| a.year).collect();
         let years = self.pick_years(request, &available)?;
         let rows: Vec<_> = annual.iter().filter(|a| years.contains(&a.year)).collect();
@@ -610,7 +640,7 @@ impl ChartSet {
             name: name.clone(),
             title: title.clone(),
             subtitle: subtitle.clone(),
-            source: self.source.clone(),
+            source: c.source.clone(),
             value_label: value_label.into(),
             bars: bars.clone(),
             decimals,
@@ -632,7 +662,8 @@ impl ChartSet {
         request: &ChartRequest,
         stem: &str,
     ) -> Result<PlacedChart, String> {
-        let ytd = &self.figures.ytd;
+        let c = self.crossings(request)?;
+        let ytd = &c.figures.ytd;
         let all = self.year_lines();
         let available: Vec<i16> = all.iter().map(|l| l.year).collect();
         let years = self.pick_years(request, &available)?;
@@ -665,7 +696,7 @@ impl ChartSet {
         };
         let subtitle = format!(
             "Cumulative people arrived by small boat, by day of the year, to {}",
-            long_date(self.figures.as_of)
+            long_date(c.figures.as_of)
         );
         let key = ("cumulative".into(), years);
         let name = drawing_name(&key, Some(highlight));
@@ -673,7 +704,7 @@ impl ChartSet {
             name: name.clone(),
             title: title.clone(),
             subtitle: subtitle.clone(),
-            source: self.source.clone(),
+            source: c.source.clone(),
             lines: lines.iter().map(|&l| l.clone()).collect(),
             highlight,
             measure: Default::default(),
@@ -695,15 +726,16 @@ impl ChartSet {
         request: &ChartRequest,
         stem: &str,
     ) -> Result<PlacedChart, String> {
-        let Some(p) = &self.figures.projection else {
+        let c = self.crossings(request)?;
+        let Some(p) = &c.figures.projection else {
             return Err(format!(
                 "there is no projection as of {}: no complete year before it had arrivals by this point; guard the chart with {{% if projection %}}",
-                long_date(self.figures.as_of)
+                long_date(c.figures.as_of)
             ));
         };
-        let year_start = Date::new(p.year, 1, 1).unwrap_or(self.series.first());
+        let year_start = Date::new(p.year, 1, 1).unwrap_or(c.series.first());
         let mut total = 0;
-        let so_far: Vec<(u16, u64)> = self
+        let so_far: Vec<(u16, u64)> = c
             .series
             .days()
             .iter()
@@ -722,7 +754,7 @@ impl ChartSet {
         let subtitle = format!(
             "People arrived so far, and the projected year-end range from the {} previous years’ seasonal pattern, to {}",
             p.reference_years.len(),
-            long_date(self.figures.as_of)
+            long_date(c.figures.as_of)
         );
         let key = ("projection".to_string(), Vec::new());
         let name = drawing_name(&key, None);
@@ -730,7 +762,7 @@ impl ChartSet {
             name: name.clone(),
             title: title.clone(),
             subtitle: subtitle.clone(),
-            source: self.source.clone(),
+            source: c.source.clone(),
             year: p.year,
             days_in_year: year_start.days_in_year() as u16,
             so_far: so_far.clone(),
@@ -760,7 +792,8 @@ impl ChartSet {
         request: &ChartRequest,
         stem: &str,
     ) -> Result<PlacedChart, String> {
-        let b = &self.figures.backtest;
+        let c = self.crossings(request)?;
+        let b = &c.figures.backtest;
         let available: Vec<i16> = b.years.iter().map(|y| y.year).collect();
         if available.is_empty() {
             return Err(
@@ -794,7 +827,7 @@ impl ChartSet {
             name: name.clone(),
             title: title.clone(),
             subtitle: subtitle.clone(),
-            source: self.source.clone(),
+            source: c.source.clone(),
             rows: rows.clone(),
         };
         let placing = Placing {
@@ -814,13 +847,14 @@ impl ChartSet {
         request: &ChartRequest,
         stem: &str,
     ) -> Result<PlacedChart, String> {
+        let c = self.crossings(request)?;
         let not_started = || {
             format!(
                 "the returns pilot had not started by {}; guard the chart with {{% if pilot.started %}}",
-                long_date(self.figures.as_of)
+                long_date(c.figures.as_of)
             )
         };
-        let (Some(pilot), Some(f)) = (&self.pilot, &self.figures.pilot) else {
+        let (Some(pilot), Some(f)) = (&c.pilot, &c.figures.pilot) else {
             return Err("there is no pilot data (data/pilot.yaml)".into());
         };
         let Some(end) = f.window_end else {
@@ -829,7 +863,7 @@ impl ChartSet {
         let mut total = 0;
         let mut arrivals = Vec::new();
         let mut planned = Vec::new();
-        for day in self.series.days() {
+        for day in c.series.days() {
             if day.date < pilot.starts || day.date > end {
                 continue;
             }
@@ -863,7 +897,7 @@ impl ChartSet {
             name: name.clone(),
             title: title.clone(),
             subtitle: subtitle.clone(),
-            source: self.pilot_source.clone(),
+            source: c.pilot_source.clone(),
             arrivals: arrivals.clone(),
             planned: planned.clone(),
             reported: reported.clone(),

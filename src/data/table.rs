@@ -185,6 +185,47 @@ impl Table {
         serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
     }
 
+    /// The index of the column that dates its rows: the first date
+    /// column, if it has one.
+    fn dating_column(&self) -> Option<usize> {
+        self.schema
+            .columns
+            .iter()
+            .position(|c| c.kind == ColumnType::Date)
+    }
+
+    /// The first and last dates of its rows (by [`Self::up_to`]'s column),
+    /// when it has dated rows.
+    pub fn dates(&self) -> Option<(Date, Date)> {
+        let i = self.dating_column()?;
+        let dates = self.rows.iter().filter_map(|row| match row.get(i) {
+            Some(Cell::Date(d)) => Some(*d),
+            _ => None,
+        });
+        dates.fold(None, |span, d| match span {
+            None => Some((d, d)),
+            Some((first, last)) => Some((first.min(d), last.max(d))),
+        })
+    }
+
+    /// The table as it stood on `as_of`: the rows its first date column
+    /// dates after `as_of` left out. A table without a date column, or a
+    /// row whose date is empty, is kept whole: nothing says it came later.
+    pub fn up_to(mut self, as_of: Date) -> Table {
+        if let Some(i) = self.dating_column() {
+            let keep: Vec<bool> = self
+                .rows
+                .iter()
+                .map(|row| !matches!(row.get(i), Some(Cell::Date(d)) if *d > as_of))
+                .collect();
+            let mut kept = keep.iter();
+            self.rows.retain(|_| kept.next() == Some(&true));
+            let mut kept = keep.iter();
+            self.lines.retain(|_| kept.next() == Some(&true));
+        }
+        self
+    }
+
     /// The index of column `name`.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.schema.columns.iter().position(|c| c.name == name)
@@ -796,6 +837,30 @@ pub fn read_tables(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_up_to_a_day_leaves_out_the_rows_after_it() {
+        let table = parse_table(
+            "co2",
+            Path::new("data/co2.csv"),
+            "date,co2,station,samples\n2020-01-01,413.4,MLO,\n2020-03-01,414.5,MLO,3\n2020-02-01,414.1,MLO,2\n",
+            &parse_schema(Path::new("data/co2.schema.yaml"), SCHEMA).unwrap(),
+        )
+        .unwrap();
+        let day = |m| Date::new(2020, m, 1).unwrap();
+        assert_eq!(table.dates(), Some((day(1), day(3))));
+        let cut = table.clone().up_to(day(2));
+        assert_eq!(cut.rows.len(), 2);
+        assert_eq!(cut.lines, [2, 4]);
+        assert_eq!(cut.dates(), Some((day(1), day(2))));
+        assert_eq!(table.clone().up_to(day(3)), table);
+        assert!(
+            table
+                .up_to(Date::new(2019, 12, 31).unwrap())
+                .rows
+                .is_empty()
+        );
+    }
 
     const SCHEMA: &str = "title: Monthly CO₂\nsource:\n  publisher: NOAA\n  title: Mauna Loa CO2\n  address: https://gml.noaa.gov/\n  licence: Public domain\n  released: 2020-06-05\ncolumns:\n  - name: date\n    type: date\n  - name: co2\n    type: decimal\n    unit: ppm\n  - name: station\n    type: text\n  - name: samples\n    type: integer\n    optional: true\n";
 

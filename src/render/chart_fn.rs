@@ -28,15 +28,19 @@ pub fn register_chart_function(
     (charts, before): (Arc<ChartSet>, Option<Arc<ChartSet>>),
     placed: Arc<PlacedCharts>,
     write: WriteChart,
-    figures: &Figures,
+    figures: Option<&Figures>,
 ) {
-    let source = format!(
-        "Source: {}, {}, released {}",
-        figures.source.publisher,
-        figures.source.title,
-        crate::text::long_date(figures.source.released)
-    );
-    let provisional_from = provisional_from(figures.source.released);
+    // The crossings' source and provisional days, for their charts (a
+    // chart of a table carries its own source, and is never provisional).
+    let source = figures.map_or_else(String::new, |f| {
+        format!(
+            "Source: {}, {}, released {}",
+            f.source.publisher,
+            f.source.title,
+            crate::text::long_date(f.source.released)
+        )
+    });
+    let provisional_from = figures.map(|f| provisional_from(f.source.released));
     engine
         .tera
         .register_function("chart", move |kwargs: tera::Kwargs, state: &tera::State| {
@@ -57,7 +61,7 @@ pub fn register_chart_function(
                     // A table's rows are its publisher's, not provisional
                     // days of the crossings.
                     Some(own) => figure_html(&chart, own, "../", None),
-                    None => figure_html(&chart, &source, "../", Some(provisional_from)),
+                    None => figure_html(&chart, &source, "../", provisional_from),
                 }
                 .into(),
                 files: [

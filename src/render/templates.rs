@@ -546,7 +546,7 @@ fn hint(message: &str) -> String {
         || message.contains("undefined")
         || message.contains("not defined")
     {
-        "expected a figure or data name: see output/figures.json for the figures, `data.<file>` for data/*.yaml".into()
+        "expected a figure or data name: the crossings' figures are the keys of output/figures.json (when the project has data/crossings.yaml), and data/NAME.csv or data/NAME.yaml is `data.NAME`".into()
     } else if message.contains("in one render") || message.contains("rendering has taken") {
         "expected a render to stay within its budget; look for a loop inside a loop".into()
     } else if [

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
+use crate::data::crossings::Crossings;
 use crate::data::revisions::DaysChange;
 pub use crate::data::revisions::RevisedDay;
 use crate::error::{Error, Result};
@@ -37,8 +38,9 @@ pub enum Format {
 pub struct DataChange {
     /// The change in a sentence.
     pub summary: String,
-    /// Release dates before and after.
-    pub released: (Date, Date),
+    /// The crossings' release dates before and after, when both sides
+    /// have the crossings.
+    pub released: Option<(Date, Date)>,
     /// As-of dates before and after.
     pub as_of: (Date, Date),
     /// Days in the new data and not the old.
@@ -142,7 +144,7 @@ pub fn diff_figure_files(project: &Project, old_path: &Path, new_path: &Path) ->
     let (new, new_head) = read(new_path)?;
     let data = DataChange {
         summary: figures_only_summary(&old_head, &new_head),
-        released: (old_head.released, new_head.released),
+        released: Some((old_head.released, new_head.released)),
         as_of: (old_head.as_of, new_head.as_of),
         days_added: Vec::new(),
         days_removed: Vec::new(),
@@ -244,26 +246,51 @@ pub fn diff_revision(root: &Path, rev: &str) -> Result<Report> {
     let options = BuildOptions::default();
     let old = site::model(&old_project, &options).map_err(at_rev)?;
     let new = site::model(&new_project, &options)?;
-    let old_value = figures_value(&old.figures)?;
-    let new_value = figures_value(&new.figures)?;
-    let before = site::brief_texts(&old_project, &old_value, false).map_err(at_rev)?;
-    let after = site::brief_texts(&new_project, &new_value, false)?;
-    let files_changed = changed_data_files(&old_project, &new_project);
-    let data = data_change(
-        old.crossings().series.days(),
-        new.crossings().series.days(),
-        (&old.figures, &new.figures),
-        files_changed,
-    );
+    let before = site::brief_texts(&old_project, &old.figures_value()?, false).map_err(at_rev)?;
+    let after = site::brief_texts(&new_project, &new.figures_value()?, false)?;
+    let mut files_changed = changed_data_files(&old_project, &new_project);
+    fn crossings(m: &site::Modelled) -> Option<(&Crossings, &Figures)> {
+        m.crossings().zip(m.figures.as_ref())
+    }
+    let data = match (crossings(&old), crossings(&new)) {
+        (Some((old_c, old_f)), Some((new_c, new_f))) => data_change(
+            old_c.series.days(),
+            new_c.series.days(),
+            (old_f, new_f),
+            files_changed,
+        ),
+        (old_c, new_c) => {
+            match (old_c.is_some(), new_c.is_some()) {
+                (false, true) => files_changed.insert(0, "data/crossings.yaml (new)".into()),
+                (true, false) => files_changed.insert(0, "data/crossings.yaml (removed)".into()),
+                _ => {}
+            }
+            tables_change((old.as_of, new.as_of), files_changed)
+        }
+    };
     Ok(Report {
         data,
         briefs: compare_briefs(&before, &after),
     })
 }
 
-fn figures_value(figures: &Figures) -> Result<serde_json::Value> {
-    serde_json::to_value(figures)
-        .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))
+/// The data's change for a project without the crossings' daily series
+/// on both sides: the files that changed, as of which days.
+fn tables_change(as_of: (Date, Date), files_changed: Vec<String>) -> DataChange {
+    let summary = if files_changed.is_empty() {
+        "No data file changed.".to_string()
+    } else {
+        format!("Changed: {}.", files_changed.join(", "))
+    };
+    DataChange {
+        summary,
+        released: None,
+        as_of,
+        days_added: Vec::new(),
+        days_removed: Vec::new(),
+        days_revised: Vec::new(),
+        files_changed,
+    }
 }
 
 /// The two dates a figures file is identified by.
@@ -419,7 +446,7 @@ fn data_change(
     summary.push('.');
     DataChange {
         summary,
-        released: (old_fig.source.released, new_fig.source.released),
+        released: Some((old_fig.source.released, new_fig.source.released)),
         as_of: (old_fig.as_of, new_fig.as_of),
         days_added: added,
         days_removed: removed,

@@ -8,11 +8,12 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::plan::{BuildOptions, resolve_as_of};
+use super::plan::{BuildOptions, DataSpan, resolve_as_of};
 use crate::brief::{Brief, parse_brief};
 use crate::data::crossings::{Crossings, parse_crossings};
 use crate::data::pilot::parse_pilot;
 use crate::data::revisions::{Corrections, Release, Version};
+use crate::data::table::Table;
 use crate::error::{Error, Result};
 use crate::hash::hex;
 use crate::model::{Figures, PilotParameters, Series, SourceInfo, compute};
@@ -20,11 +21,19 @@ use crate::project::{Project, slash_path};
 
 /// The validated inputs of the model.
 pub(super) struct Inputs {
-    pub(super) crossings: Crossings,
+    /// The daily series of crossings, when the project has it
+    /// (`data/crossings.yaml`): a project of its own tables need not.
+    pub(super) crossings: Option<Crossings>,
     pub(super) pilot: Option<PilotParameters>,
-    /// `data.<stem>` for templates: every data file but the daily series.
+    /// `data.<stem>` for templates: every data file but the daily series,
+    /// its tables cut at the as-of date (see [`model`]).
     pub(super) data: BTreeMap<String, serde_json::Value>,
-    pub(super) source: SourceInfo,
+    /// The tables, whole, before they are cut at the as-of date.
+    tables: BTreeMap<String, Table>,
+    /// The crossings' source, when the project has the crossings.
+    pub(super) source: Option<SourceInfo>,
+    /// The days the data covers, which an as-of date must lie within.
+    pub(super) span: DataSpan,
     pub(super) data_hash: String,
     /// The releases the site has published from, and what each revised.
     pub(super) corrections: Corrections,
@@ -41,36 +50,68 @@ pub(super) struct Inputs {
 /// drawn or rendered: what `build` renders and what `diff` compares.
 pub struct Modelled {
     pub(super) inputs: Inputs,
-    /// The figures, as of the build's date.
-    pub figures: Figures,
-    /// The series cut at the as-of date.
-    pub seen: Series,
+    /// The day the build sees the data as of.
+    pub as_of: Date,
+    /// The crossings' figures, as of the build's date, when the project
+    /// has the crossings.
+    pub figures: Option<Figures>,
+    /// The crossings' series cut at the as-of date, when it has them.
+    pub seen: Option<Series>,
 }
 
 impl Modelled {
-    /// The whole validated crossings data (not cut at the as-of date).
-    pub fn crossings(&self) -> &Crossings {
-        &self.inputs.crossings
+    /// The whole validated crossings data (not cut at the as-of date), when
+    /// the project has it.
+    pub fn crossings(&self) -> Option<&Crossings> {
+        self.inputs.crossings.as_ref()
     }
 
     /// The returns pilot's parameters, when the project has them.
     pub fn pilot(&self) -> Option<&PilotParameters> {
         self.inputs.pilot.as_ref()
     }
+
+    /// `figures.json` as a value: the crossings' figures, or for a project
+    /// without them only its as-of date (what `diff` renders briefs with).
+    pub fn figures_value(&self) -> Result<serde_json::Value> {
+        match &self.figures {
+            Some(figures) => serde_json::to_value(figures)
+                .map_err(|e| Error::new(format!("could not serialise the figures: {e}"))),
+            None => Ok(serde_json::json!({ "as_of": self.as_of.to_string() })),
+        }
+    }
 }
 
-/// Validates the data of `project` and computes its figures.
+/// Validates the data of `project` and computes its figures as of the day
+/// `options` ask for. A table is cut at a day asked for too (see
+/// [`Table::up_to`]): a build as of a past day says what its rows said
+/// then. Without one, a table is whole, whatever day the crossings end on.
 pub fn model(project: &Project, options: &BuildOptions) -> Result<Modelled> {
     let mut inputs = validate(project)?;
-    let as_of = resolve_as_of(options, &inputs.crossings.series)?;
-    let seen = inputs.crossings.series.up_to(as_of);
+    let as_of = resolve_as_of(options, &inputs.span)?;
+    for (name, table) in &inputs.tables {
+        let value = match options.as_of {
+            Some(day) => table.clone().up_to(day).to_value(),
+            None => table.to_value(),
+        };
+        inputs.data.insert(name.clone(), value);
+    }
+    let (Some(crossings), Some(source)) = (&inputs.crossings, &inputs.source) else {
+        return Ok(Modelled {
+            inputs,
+            as_of,
+            figures: None,
+            seen: None,
+        });
+    };
+    let seen = crossings.series.up_to(as_of);
     let figures = compute(
         &seen,
         inputs.pilot.as_ref(),
-        inputs.source.clone(),
+        source.clone(),
         project.config.reference_years,
     );
-    inputs.corrections = corrections(project, &inputs.crossings, as_of);
+    inputs.corrections = corrections(project, crossings, as_of);
     if let Some(release) = inputs.corrections.latest_revisions() {
         let before = before_revisions(project, &inputs, release, as_of);
         if let Some((before, _)) = &before {
@@ -80,24 +121,35 @@ pub fn model(project: &Project, options: &BuildOptions) -> Result<Modelled> {
     }
     Ok(Modelled {
         inputs,
-        figures,
-        seen,
+        as_of,
+        figures: Some(figures),
+        seen: Some(seen),
     })
 }
 
 /// Parses and validates every data file.
 pub(super) fn validate(project: &Project) -> Result<Inputs> {
-    let crossings_file = project.data_file("crossings").ok_or_else(|| {
-        Error::in_file("data/crossings.yaml", "the crossings data is missing").help(
-            "expected data/crossings.yaml; make it with `brief import home-office RELEASE.ods`",
-        )
-    })?;
-    let crossings = parse_crossings(&crossings_file.path, &crossings_file.text)?;
-    let pilot = match project.data_file("pilot") {
-        Some(f) => Some(parse_pilot(&f.path, &f.text, &crossings.series)?),
+    let crossings = match project.data_file("crossings") {
+        Some(file) => Some((parse_crossings(&file.path, &file.text)?, file)),
         None => None,
     };
-    let data = template_data(project)?;
+    let pilot = match (project.data_file("pilot"), &crossings) {
+        (Some(f), Some((crossings, _))) => Some(parse_pilot(&f.path, &f.text, &crossings.series)?),
+        (Some(f), None) => {
+            return Err(Error::in_file(
+                &f.path,
+                "the returns pilot is counted against the crossings, and there is no data/crossings.yaml",
+            )
+            .help("expected data/crossings.yaml beside it; make it with `brief import home-office RELEASE.ods`"));
+        }
+        (None, _) => None,
+    };
+    // The typed files' own errors come before the untyped reading's.
+    let (data, tables) = read_data(project)?;
+    let span = match &crossings {
+        Some((crossings, _)) => DataSpan::of_crossings(&crossings.series),
+        None => DataSpan::of_tables(&tables)?,
+    };
     let mut all_data = Sha256::new();
     for file in project.data.iter().chain(&project.tables) {
         all_data.update(slash_path(&file.path).as_bytes());
@@ -105,20 +157,24 @@ pub(super) fn validate(project: &Project) -> Result<Inputs> {
         all_data.update(file.text.as_bytes());
         all_data.update([0]);
     }
-    let s = &crossings.source;
-    let source = SourceInfo {
-        publisher: s.publisher.clone(),
-        title: s.title.clone(),
-        address: s.address.clone(),
-        licence: s.licence.clone(),
-        released: s.released,
-        sha256: hex(&Sha256::digest(crossings_file.text.as_bytes())),
-    };
+    let source = crossings.as_ref().map(|(crossings, file)| {
+        let s = &crossings.source;
+        SourceInfo {
+            publisher: s.publisher.clone(),
+            title: s.title.clone(),
+            address: s.address.clone(),
+            licence: s.licence.clone(),
+            released: s.released,
+            sha256: hex(&Sha256::digest(file.text.as_bytes())),
+        }
+    });
     Ok(Inputs {
-        crossings,
+        crossings: crossings.map(|(crossings, _)| crossings),
         pilot,
         data,
+        tables,
         source,
+        span,
         data_hash: hex(&all_data.finalize()),
         corrections: Corrections::default(),
         revised_figures: BTreeSet::new(),
@@ -148,7 +204,7 @@ fn before_revisions(
     release: &Release,
     as_of: Date,
 ) -> Option<(Figures, Series)> {
-    let mut days = inputs.crossings.series.days().to_vec();
+    let mut days = inputs.crossings.as_ref()?.series.days().to_vec();
     for revised in &release.revised {
         if let Ok(i) = days.binary_search_by_key(&revised.date, |d| d.date) {
             (days[i].people, days[i].boats) = (revised.people.0, revised.boats.0);
@@ -158,7 +214,7 @@ fn before_revisions(
     let figures = compute(
         &seen,
         inputs.pilot.as_ref(),
-        inputs.source.clone(),
+        inputs.source.clone()?,
         project.config.reference_years,
     );
     Some((figures, seen))
@@ -177,11 +233,24 @@ fn figures_moved(now: &Figures, before: &Figures) -> BTreeSet<String> {
         .collect()
 }
 
-/// `data.<stem>` for templates: every data file but the daily series. A
-/// table (a CSV file with its schema) is typed by its schema (see
-/// [`crate::data::table`]); any other YAML file is loaded untyped through
-/// the one YAML loader.
+/// `data.<stem>` for templates: every data file but the daily series, its
+/// tables whole. A table (a CSV file with its schema) is typed by its
+/// schema (see [`crate::data::table`]); any other YAML file is loaded
+/// untyped through the one YAML loader.
 pub(super) fn template_data(project: &Project) -> Result<BTreeMap<String, serde_json::Value>> {
+    let (mut data, tables) = read_data(project)?;
+    for (name, table) in tables {
+        data.insert(name, table.to_value());
+    }
+    Ok(data)
+}
+
+/// Every data file but the daily series: the YAML files without a schema,
+/// untyped, by stem, and the tables.
+type DataFiles = (BTreeMap<String, serde_json::Value>, BTreeMap<String, Table>);
+
+/// Reads every data file but the daily series (see [`template_data`]).
+fn read_data(project: &Project) -> Result<DataFiles> {
     let schema = |f: &&crate::project::SourceFile| {
         slash_path(&f.path).ends_with(crate::data::table::SCHEMA_SUFFIX)
     };
@@ -233,10 +302,7 @@ pub(super) fn template_data(project: &Project) -> Result<BTreeMap<String, serde_
             data.insert(stem, value);
         }
     }
-    for (name, table) in tables {
-        data.insert(name, table.to_value());
-    }
-    Ok(data)
+    Ok((data, tables))
 }
 
 /// A file's path and text.

@@ -36,8 +36,9 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct Built {
     /// The plan the site was built to.
     pub plan: BuildPlan,
-    /// The figures the briefs quote.
-    pub figures: Figures,
+    /// The crossings' figures the briefs quote, when the project has the
+    /// crossings.
+    pub figures: Option<Figures>,
     /// The briefs published, newest first.
     pub briefs: Vec<String>,
     /// How many charts the site has.
@@ -59,8 +60,9 @@ pub struct Site {
     pub files: BTreeMap<String, Vec<u8>>,
     /// The plan the site was built to.
     pub plan: BuildPlan,
-    /// The figures the briefs quote.
-    pub figures: Figures,
+    /// The crossings' figures the briefs quote, when the project has the
+    /// crossings.
+    pub figures: Option<Figures>,
     /// The briefs published, newest first.
     pub briefs: Vec<String>,
     /// How many charts the site has.
@@ -150,14 +152,22 @@ fn build_to(
         inputs,
         figures,
         seen,
+        ..
     } = modelled?;
     let briefs = briefs?;
     // Plan: what was asked, checked once; every later stage reads the plan.
-    let plan = BuildPlan::new(options, &project.config, &inputs.crossings.series)?;
+    let plan = BuildPlan::new(options, &project.config, &inputs.span)?;
     // Charts are drawn as the briefs place them; the templates are parsed
     // before anything is reused, so that their errors come first.
-    let charts = ChartSet::new(&figures, &seen, inputs.pilot.as_ref());
-    let render = pages::Render::new(project, &inputs, &figures, charts, &plan, Arc::clone(&sink))?;
+    let charts = ChartSet::new(figures.as_ref().zip(seen.as_ref()), inputs.pilot.as_ref());
+    let render = pages::Render::new(
+        project,
+        &inputs,
+        figures.as_ref(),
+        charts,
+        &plan,
+        Arc::clone(&sink),
+    )?;
     // Reuse the previous build's unchanged pages; render the others.
     let mut reuse = reuse::sort_out(project, &plan, &briefs, previous);
     reuse.put_files(&*sink)?;
@@ -171,7 +181,7 @@ fn build_to(
     render.finish();
     Ok(Built {
         plan,
-        figures: figures.clone(),
+        figures,
         briefs: briefs.iter().map(|b| b.slug.clone()).collect(),
         charts,
         rendered: rendered_count,

@@ -58,13 +58,14 @@ fn chart_writer(sink: &Arc<dyn Sink>) -> WriteChart {
 /// The provenance line of every brief.
 #[derive(Debug, Serialize)]
 struct Provenance<'a> {
-    source: &'a SourceInfo,
+    /// The crossings' source, when the project has the crossings.
+    source: Option<&'a SourceInfo>,
     as_of: Date,
     data_hash: &'a str,
     data_hash_short: &'a str,
     version: &'static str,
-    /// The first day whose figures are still provisional (`[p]`).
-    provisional_from: Date,
+    /// The first day whose crossings figures are still provisional (`[p]`).
+    provisional_from: Option<Date>,
 }
 
 /// The figures a revision can move, with the words a reader knows them by.
@@ -127,7 +128,8 @@ impl<'a> BriefPage<'a> {
 pub(super) struct Render<'a> {
     project: &'a Project,
     inputs: &'a Inputs,
-    figures: &'a Figures,
+    /// The crossings' figures, when the project has them.
+    figures: Option<&'a Figures>,
     base_url: Option<&'a str>,
     engine: Engine,
     texts: BriefFileTexts<'a>,
@@ -147,7 +149,7 @@ impl<'a> Render<'a> {
     pub(super) fn new(
         project: &'a Project,
         inputs: &'a Inputs,
-        figures: &'a Figures,
+        figures: Option<&'a Figures>,
         charts: ChartSet,
         plan: &'a BuildPlan,
         sink: Arc<dyn Sink>,
@@ -156,10 +158,9 @@ impl<'a> Render<'a> {
         let (charts, placed) = (Arc::new(charts), Arc::new(PlacedCharts::default()));
         let mut engine = Engine::new();
         engine.add_site_templates(&project.templates)?;
-        let before = inputs
-            .before_revisions
-            .as_ref()
-            .map(|(figures, seen)| Arc::new(ChartSet::new(figures, seen, inputs.pilot.as_ref())));
+        let before = inputs.before_revisions.as_ref().map(|(figures, seen)| {
+            Arc::new(ChartSet::new(Some((figures, seen)), inputs.pilot.as_ref()))
+        });
         register_chart_function(
             &mut engine,
             (Arc::clone(&charts), before),
@@ -170,7 +171,7 @@ impl<'a> Render<'a> {
         let derived = Arc::new(Recorder::default());
         crate::render::table_filters::register(&mut engine.tera, Some(Arc::clone(&derived)));
         let texts = brief_file_texts(project);
-        let base = base_context(project, inputs, figures, base_url)?;
+        let base = base_context(project, inputs, (figures, plan.as_of), base_url)?;
         Ok(Render {
             project,
             inputs,
@@ -288,7 +289,10 @@ impl<'a> Render<'a> {
         context.insert("canonical", &canonical);
         let body_markdown = engine
             .render_body(name, &context)
-            .map_err(|e| explain_null_figures(e, self.figures))?;
+            .map_err(|e| match self.figures {
+                Some(figures) => explain_null_figures(e, figures),
+                None => e,
+            })?;
         let body_html = body_to_html(brief, &self.texts, &body_markdown)?;
         let body = place_figures(&body_html, &self.placed, &brief.slug);
         let mut entry = brief_entry(engine, name, brief, body.charts, body.chart_files);
@@ -433,7 +437,7 @@ impl<'a> Render<'a> {
             &c.title,
             &c.description,
             &c.publisher,
-            self.inputs.crossings.series.first(),
+            self.inputs.span.first,
             self.base_url,
             &entries,
         );
@@ -446,7 +450,12 @@ impl<'a> Render<'a> {
         for (path, bytes) in &self.project.assets {
             sink.put(&format!("assets/{path}"), bytes)?;
         }
-        let mut json = serde_json::to_string_pretty(self.figures)
+        // A project of its own tables has no model's figures; what its
+        // briefs derive from them is in `derived.json`.
+        let Some(figures) = self.figures else {
+            return Ok(());
+        };
+        let mut json = serde_json::to_string_pretty(figures)
             .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
         json.push('\n');
         sink.put("figures.json", json.as_bytes())
@@ -491,6 +500,8 @@ impl<'a> Render<'a> {
     /// A feed entry for each release that revised earlier days.
     fn correction_entries(&self) -> Vec<feed::FeedEntry> {
         let publisher = &self.project.config.publisher;
+        // Only the crossings have releases that revise days.
+        let publisher_of_data = self.inputs.source.as_ref().map_or("", |s| &s.publisher);
         self.inputs
             .corrections
             .releases
@@ -505,7 +516,7 @@ impl<'a> Render<'a> {
                     r.revised.len(),
                     if r.revised.len() == 1 { "" } else { "s" }
                 ),
-                summary: revisions_summary(r, &self.inputs.crossings.source.publisher),
+                summary: revisions_summary(r, publisher_of_data),
                 date: r.released,
                 authors: vec![publisher.clone()],
             })
@@ -552,31 +563,36 @@ fn revisions_summary(release: &Release, publisher: &str) -> String {
     )
 }
 
-/// The context every page starts from: the figures (each also by its own
-/// name), the data, site.yaml, the provenance line and the base URL.
+/// The context every page starts from: the crossings' figures when the
+/// project has them (each also by its own name), the as-of date, the data,
+/// site.yaml, the provenance line and the base URL.
 fn base_context(
     project: &Project,
     inputs: &Inputs,
-    figures: &Figures,
+    (figures, as_of): (Option<&Figures>, Date),
     base_url: Option<&str>,
 ) -> Result<tera::Context> {
-    let figures_value = serde_json::to_value(figures)
-        .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
     let provenance = Provenance {
-        source: &figures.source,
-        as_of: figures.as_of,
+        source: figures.map(|f| &f.source),
+        as_of,
         data_hash: &inputs.data_hash,
         data_hash_short: &inputs.data_hash[..12],
         version: VERSION,
-        provisional_from: provisional_from(figures.source.released),
+        provisional_from: figures.map(|f| provisional_from(f.source.released)),
     };
     let mut base = tera::Context::new();
-    if let serde_json::Value::Object(map) = &figures_value {
-        for (key, value) in map {
-            base.insert(key.clone(), value);
+    if let Some(figures) = figures {
+        let figures_value = serde_json::to_value(figures)
+            .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
+        if let serde_json::Value::Object(map) = &figures_value {
+            for (key, value) in map {
+                base.insert(key.clone(), value);
+            }
         }
+        base.insert("figures", &figures_value);
+    } else {
+        base.insert("as_of", &as_of);
     }
-    base.insert("figures", &figures_value);
     base.insert("data", &inputs.data);
     base.insert("site", &project.config);
     base.insert("provenance", &provenance);

@@ -2,8 +2,11 @@
 //! the project: the command line's options (and, for `check`, the options
 //! the manifest recorded) give a [`BuildPlan`].
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 
+use crate::data::table::Table;
 use crate::error::{Error, Result};
 use crate::manifest::{BuildRecord, Manifest};
 use crate::model::Series;
@@ -74,12 +77,12 @@ pub struct BuildPlan {
 }
 
 impl BuildPlan {
-    /// Checks `asked` against the project: the as-of day against the days
-    /// of `series` (the validated crossings), the base URL (given, else
-    /// `config`'s) for its form.
-    pub fn new(asked: &BuildOptions, config: &SiteConfig, series: &Series) -> Result<BuildPlan> {
+    /// Checks `asked` against the project: the as-of day against `span`
+    /// (the days its data covers), the base URL (given, else `config`'s)
+    /// for its form.
+    pub fn new(asked: &BuildOptions, config: &SiteConfig, span: &DataSpan) -> Result<BuildPlan> {
         Ok(BuildPlan {
-            as_of: resolve_as_of(asked, series)?,
+            as_of: resolve_as_of(asked, span)?,
             drafts: asked.drafts,
             base_url: resolve_base_url(asked, config)?,
             asked: asked.clone(),
@@ -87,20 +90,80 @@ impl BuildPlan {
     }
 }
 
+/// The days a project's data covers, from its first to its last: the
+/// crossings' daily series when it has one, else its tables' dated rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSpan {
+    /// The first day.
+    pub first: Date,
+    /// The last day: what a build is as of unless it asks for another.
+    pub last: Date,
+    /// The file those days are in, for messages, when they are one file's.
+    file: Option<&'static str>,
+    /// What a message about a day outside them says to do.
+    help: String,
+}
+
+impl DataSpan {
+    /// The days of the crossings' series.
+    pub fn of_crossings(series: &Series) -> DataSpan {
+        DataSpan {
+            first: series.first(),
+            last: series.last(),
+            file: Some("data/crossings.yaml"),
+            help:
+                "expected an as-of date inside the series; import a newer release for later dates"
+                    .into(),
+        }
+    }
+
+    /// The days of the tables' dated rows, from the earliest to the
+    /// latest; a project whose tables date no row is as of the newest of
+    /// their release dates. A project needs some data to be about.
+    pub fn of_tables(tables: &BTreeMap<String, Table>) -> Result<DataSpan> {
+        let dated = tables.values().filter_map(Table::dates);
+        let released = tables
+            .values()
+            .map(|t| (t.schema.source.released, t.schema.source.released));
+        let span = |days: &mut dyn Iterator<Item = (Date, Date)>| {
+            days.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+        };
+        let (first, last) = span(&mut dated.clone())
+            .or_else(|| span(&mut released.clone()))
+            .ok_or_else(|| {
+                Error::new("this project has no data: no data/crossings.yaml and no table")
+                    .file("data")
+                    .help("expected data/crossings.yaml (make it with `brief import home-office RELEASE.ods`), or a table of your own: data/NAME.csv with its schema, data/NAME.schema.yaml")
+            })?;
+        let names: Vec<&str> = tables.keys().map(String::as_str).collect();
+        Ok(DataSpan {
+            first,
+            last,
+            file: None,
+            help: format!(
+                "expected an as-of date inside the dates of the tables ({}); add rows to a table for later dates",
+                names.join(", ")
+            ),
+        })
+    }
+}
+
 /// The day a build sees the data as of: the day asked for, which must lie
-/// inside `series`, else the series' last day. The model needs it before
-/// the plan is whole: its figures are computed beside the briefs' parsing,
-/// whose errors come before the base URL's.
-pub(super) fn resolve_as_of(asked: &BuildOptions, series: &Series) -> Result<Date> {
-    let as_of = asked.as_of.unwrap_or(series.last());
-    if !series.contains(as_of) {
-        return Err(Error::new(format!(
+/// inside `span`, else its last day. The model needs it before the plan is
+/// whole: its figures are computed beside the briefs' parsing, whose
+/// errors come before the base URL's.
+pub(super) fn resolve_as_of(asked: &BuildOptions, span: &DataSpan) -> Result<Date> {
+    let as_of = asked.as_of.unwrap_or(span.last);
+    if as_of < span.first || as_of > span.last {
+        let mut err = Error::new(format!(
             "--as-of {as_of} is outside the data, which runs from {} to {}",
-            series.first(),
-            series.last()
+            span.first, span.last
         ))
-        .file("data/crossings.yaml")
-        .help("expected an as-of date inside the series; import a newer release for later dates"));
+        .help(span.help.clone());
+        if let Some(file) = span.file {
+            err = err.file(file);
+        }
+        return Err(err);
     }
     Ok(as_of)
 }
