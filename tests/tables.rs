@@ -380,7 +380,7 @@ fn a_bar_chart_of_a_grouped_table_draws_the_totals() {
     for (call, want) in [
         (
             "chart(name=\"bars\", data=data.counts, x=\"month\", y=\"people\")",
-            "column `month` must hold years (integer), and it holds dates",
+            "column `month` must hold years (integer) or names (text), and it holds dates",
         ),
         (
             "chart(name=\"bars\", data=data.counts, x=\"year\")",
@@ -448,7 +448,7 @@ fn a_line_chart_draws_a_column_over_its_dates() {
         "{}",
         chart.alt
     );
-    let mut want_csv = String::from("date,People\n");
+    let mut want_csv = String::from("month,People\n");
     for (y, m, c) in &rows {
         want_csv.push_str(&format!("{y}-{m:02}-01,{c}\n"));
     }
@@ -857,4 +857,95 @@ fn without_the_crossings_their_charts_and_the_pilot_are_errors_that_say_so() {
     std::fs::remove_file(p.path("data/counts.schema.yaml")).unwrap();
     let err = build_fails(&p);
     assert!(err.contains("this project has no data"), "{err}");
+}
+
+const REGIONS_SCHEMA: &str = "title: People counted by region
+source:
+  publisher: A ministry
+  title: People counted by region
+  address: https://example.org/regions
+  licence: Open Government Licence v3.0
+  released: 2023-07-10
+columns:
+  - name: region
+    type: text
+    label: Region
+  - name: people
+    type: integer
+    unit: people
+    label: People counted
+  - name: share
+    type: decimal
+    unit: '%'
+key: region
+";
+
+#[test]
+fn a_bar_chart_over_a_column_of_names_draws_a_bar_for_each_row_in_order() {
+    let regions = [
+        ("North East", 1200),
+        ("London", 5120),
+        ("Yorkshire and the Humber", 2210),
+        ("South West", 1650),
+    ];
+    let mut csv = String::from("region,people,share\n");
+    for (name, n) in regions {
+        csv.push_str(&format!("{name},{n},{:.1}\n", n as f64 / 101.8));
+    }
+    let p = Project::new();
+    p.write("data/regions.schema.yaml", REGIONS_SCHEMA);
+    p.write("data/regions.csv", &csv);
+    p.brief(
+        "regions",
+        &brief_text(
+            "Regions",
+            "2023-07-10",
+            "{{ chart(name=\"bars\", data=data.regions, x=\"region\", y=\"people\") }}\n\n{{ chart(name=\"bars\", data=data.regions, x=\"region\", y=\"share\") }}\n",
+        ),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/regions/index.html");
+    let charts = common::page_charts(&p.path("output"), &page);
+    assert_eq!(charts.len(), 2);
+    let chart = &charts[0];
+    assert!(
+        chart.figure.contains(
+            "<span class=\"chart-title\">People counted was highest in London, at 5,120</span> <span class=\"chart-subtitle\">People counted, by region</span>"
+        ),
+        "{}",
+        chart.figure
+    );
+    assert_eq!(
+        chart.alt,
+        "People counted: North East 1,200, London 5,120, Yorkshire and the Humber 2,210 and South West 1,650; the largest London."
+    );
+    let mut want = String::from("Region,People counted\n");
+    for (name, n) in regions {
+        want.push_str(&format!("{name},{n}\n"));
+    }
+    assert_eq!(p.read(&format!("output/{}", chart.csv)), want);
+    for (name, _) in regions {
+        assert!(chart.wide.contains(&format!(">{name}</text>")), "{name}");
+    }
+    // The other column is another chart, with its own files.
+    let share = &charts[1];
+    assert_ne!(share.wide_file, chart.wide_file);
+    assert!(
+        share.figure.contains("Share (%), by region"),
+        "{}",
+        share.figure
+    );
+    // More categories than a chart can show is an error that says what to do.
+    let mut many = String::from("region,people,share\n");
+    for i in 0..20 {
+        many.push_str(&format!("Region {i},{i},1.0\n"));
+    }
+    p.write("data/regions.csv", &many);
+    let err = build_fails(&p);
+    assert!(
+        err.contains(
+            "chart “bars” draws at most 16 categories, and column `region` has 20 with values"
+        ),
+        "{err}"
+    );
 }

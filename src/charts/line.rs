@@ -29,6 +29,8 @@ pub struct Lines {
     pub source: SourceLine,
     /// What the values measure, with their unit: the axis label.
     pub value_label: String,
+    /// What the dates are ("Month"): the first column's header.
+    pub date_label: String,
     /// Each series' name and points, the first the one picked out.
     pub series: Vec<(String, Vec<(Date, f64)>)>,
     /// Decimals the values are printed with.
@@ -61,15 +63,33 @@ impl ChartInput for Lines {
             .collect();
         dates.sort();
         dates.dedup();
-        let header: Vec<&str> = std::iter::once("date")
+        let date_label = if self.date_label.trim().is_empty() {
+            "date"
+        } else {
+            &self.date_label
+        };
+        let header: Vec<&str> = std::iter::once(date_label)
             .chain(series.iter().map(|(n, _)| n.as_str()))
             .collect();
+        // Every value with as many decimals as the most precise needs (up
+        // to one more than the chart prints), so that a column lines up:
+        // 368.00 beside 368.88, not 368.
+        let most = self.decimals.max(1) + 1;
+        let places = series
+            .iter()
+            .flat_map(|(_, s)| s.iter())
+            .map(|p| {
+                let text = plain_num(p.1, most);
+                text.split_once('.').map_or(0, |(_, f)| f.len() as u8)
+            })
+            .max()
+            .unwrap_or(0);
         let row = |d: &Date| -> Vec<String> {
             std::iter::once(d.to_string())
                 .chain(series.iter().map(|(_, s)| {
                     s.iter()
                         .find(|p| p.0 == *d)
-                        .map_or(String::new(), |p| plain_num(p.1, self.decimals.max(1) + 1))
+                        .map_or(String::new(), |p| format!("{:.*}", places as usize, p.1))
                 }))
                 .collect()
         };
@@ -86,7 +106,14 @@ impl ChartInput for Lines {
         } else {
             dates.clone()
         };
-        let table = Table::new(&header, shown.iter().map(row).collect());
+        let mut table = Table::new(&header, shown.iter().map(row).collect());
+        if shown.len() < dates.len() {
+            table.note = Some(format!(
+                "The table shows each year’s last row, {} of the {} rows; the CSV has them all.",
+                shown.len(),
+                dates.len()
+            ));
+        }
         (csv, table)
     }
 }
@@ -212,8 +239,9 @@ fn draw(area: &Area, theme: &Theme, input: &Lines, series: &[(String, Vec<(Date,
         month_labels(area, theme, plot, &xs, (first, last));
     }
     let mut labels = Vec::new();
-    // The muted series first, so that the one picked out is drawn on top.
-    for (k, (name, s)) in series.iter().enumerate().rev() {
+    // The one picked out first, wide, and the others on top of it, thin:
+    // a smooth line over a jagged one stays visible.
+    for (k, (name, s)) in series.iter().enumerate() {
         let pts: Vec<(i32, i32)> = s
             .iter()
             .map(|(d, v)| (xs.px(day_number(*d) as f64), ys.px(*v)))
@@ -221,7 +249,7 @@ fn draw(area: &Area, theme: &Theme, input: &Lines, series: &[(String, Vec<(Date,
         let strong = k == 0;
         let (color, width) = if strong {
             (theme.accent, theme.strong_width)
-        } else if k == 1 && series.len() > 2 {
+        } else if k == 1 {
             (theme.accent2, theme.muted_width)
         } else {
             (theme.muted, theme.muted_width)
@@ -234,6 +262,8 @@ fn draw(area: &Area, theme: &Theme, input: &Lines, series: &[(String, Vec<(Date,
                 text: end_text(name, last.1, input, theme),
                 color: if strong {
                     theme.accent
+                } else if k == 1 {
+                    theme.accent2
                 } else {
                     theme.muted_text
                 },
@@ -251,10 +281,26 @@ fn end_text(name: &str, value: f64, input: &Lines, theme: &Theme) -> String {
     if input.series.len() == 1 {
         v
     } else if theme.is_narrow() {
-        format!("{name}\n{v}")
+        format!("{}\n{v}", wrap_words(name, 12))
     } else {
         format!("{name} {v}")
     }
+}
+
+/// `name` on lines of at most `width` characters, broken between words
+/// (a word longer than that has a line of its own).
+fn wrap_words(name: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in name.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines.join("\n")
 }
 
 /// Years along the bottom: a tick each `step` years (1, 2, 5, 10, 20, 25
@@ -303,6 +349,7 @@ mod tests {
             subtitle: "ppm".into(),
             source: "Source: NOAA Global Monitoring Laboratory, Mauna Loa CO2 monthly mean (released 5 June 2020)".into(),
             value_label: "CO₂ concentration (ppm)".into(),
+            date_label: "date".into(),
             series: vec![(
                 "CO₂".into(),
                 monthly(1958, 2019, |y, m| 315.0 + f64::from(y - 1958) * 1.6 + f64::from(m % 6)),
@@ -349,7 +396,7 @@ mod tests {
         );
         let (csv, table) = input.data();
         assert!(
-            csv.starts_with("date,CO₂\n1958-01-01,316\n1958-02-01,317\n"),
+            csv.starts_with("date,CO₂\n1958-01-01,316.0\n1958-02-01,317.0\n"),
             "{}",
             &csv[..60]
         );

@@ -80,6 +80,7 @@ pub fn wide(input: &impl ChartInput) -> Chart {
 
 pub mod annual;
 pub mod backtest;
+pub mod category_bars;
 pub mod cumulative;
 pub mod draw;
 mod kinds;

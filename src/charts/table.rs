@@ -11,6 +11,9 @@ pub struct Table {
     pub header: Vec<String>,
     /// The rows, each as long as the header.
     pub rows: Vec<Vec<String>>,
+    /// A line under the page's table saying what it leaves out, when it
+    /// shows fewer rows than the CSV has.
+    pub note: Option<String>,
 }
 
 impl Table {
@@ -19,6 +22,7 @@ impl Table {
         Table {
             header: header.iter().map(|h| h.as_ref().to_string()).collect(),
             rows,
+            note: None,
         }
     }
 

@@ -4,6 +4,7 @@
 //! measure and unit, a description written from the data, the data as a
 //! table and a CSV.
 
+use super::category_bars::{CategoryBars, MAX_CATEGORIES};
 use super::cumulative::Measure;
 use super::labels::SourceLine;
 use super::line::Lines;
@@ -30,18 +31,22 @@ impl ChartSet {
         let y = y.as_str();
         let table = &data.table;
         let (xi, yi) = (table.column_or_why(x)?, table.column_or_why(y)?);
-        if table.schema.columns[xi].kind != ColumnType::Integer {
-            return Err(format!(
-                "chart “bars” draws a bar for each year: column `{x}` must hold years (integer), and it holds {}",
-                kind_name(table.schema.columns[xi].kind)
-            ));
-        }
         let y_spec = &table.schema.columns[yi];
         if !matches!(y_spec.kind, ColumnType::Integer | ColumnType::Decimal) {
             return Err(format!(
                 "chart “bars” draws numbers: column `{y}` holds {}",
                 kind_name(y_spec.kind)
             ));
+        }
+        match table.schema.columns[xi].kind {
+            ColumnType::Integer => {}
+            ColumnType::Text => return self.category_bars(request, stem, (data, xi, yi)),
+            other => {
+                return Err(format!(
+                    "chart “bars” draws a bar for each year or each category: column `{x}` must hold years (integer) or names (text), and it holds {}",
+                    kind_name(other)
+                ));
+            }
         }
         let mut bars = Vec::new();
         for row in &table.rows {
@@ -92,10 +97,7 @@ impl ChartSet {
             .map(|u| format!(" ({u})"))
             .unwrap_or_default();
         let subtitle = format!("{label}{unit}, by year{span}");
-        let key = (
-            format!("bars-{}-{}", table.name, &data.digest[..16]),
-            Vec::new(),
-        );
+        let key = table_key("bars", data, x, ys);
         let name = super::set::drawing_name(&key, None);
         let source = source_line(table);
         let input = || AnnualBars {
@@ -104,6 +106,94 @@ impl ChartSet {
             subtitle: subtitle.clone(),
             source: source.clone(),
             value_label: label.clone(),
+            bars: bars.clone(),
+            decimals,
+        };
+        let placing = Placing {
+            request,
+            stem,
+            key,
+            highlight: None,
+            finding: finding.clone(),
+            subtitle: subtitle.clone(),
+            table_source: Some(page_source(table)),
+        };
+        Ok(self.place(placing, input, |i| i.data()))
+    }
+
+    /// Bars of a table's number column `yi`, one per row, named by its
+    /// text column `xi`, in the table's order.
+    fn category_bars(
+        &self,
+        request: &ChartRequest,
+        stem: &str,
+        (data, xi, yi): (&TableRef, usize, usize),
+    ) -> Result<PlacedChart, String> {
+        let table = &data.table;
+        let (x_spec, y_spec) = (&table.schema.columns[xi], &table.schema.columns[yi]);
+        let bars: Vec<(String, f64)> = table
+            .rows
+            .iter()
+            .filter_map(|row| match (&row[xi], &row[yi]) {
+                (Cell::Text(name), Cell::Integer(n)) => Some((name.clone(), *n as f64)),
+                (Cell::Text(name), Cell::Decimal(v)) => Some((name.clone(), *v)),
+                _ => None,
+            })
+            .collect();
+        if bars.len() > MAX_CATEGORIES {
+            return Err(format!(
+                "chart “bars” draws at most {MAX_CATEGORIES} categories, and column `{}` has {} with values; keep fewer with filter_rows, or group them",
+                x_spec.name,
+                bars.len()
+            ));
+        }
+        let label = y_spec
+            .label
+            .clone()
+            .unwrap_or_else(|| readable(&y_spec.name));
+        let decimals = if y_spec.kind == ColumnType::Integer {
+            0
+        } else {
+            1
+        };
+        let top = bars
+            .iter()
+            .enumerate()
+            .max_by(|(i, a), (j, b)| a.1.total_cmp(&b.1).then(j.cmp(i)))
+            .map(|(_, bar)| bar);
+        let finding = match top {
+            Some((name, value)) => format!(
+                "{label} was highest in {name}, at {}",
+                fmt_num(*value, decimals)
+            ),
+            None => label.clone(),
+        };
+        let category_label = x_spec
+            .label
+            .clone()
+            .unwrap_or_else(|| readable(&x_spec.name));
+        let unit = y_spec
+            .unit
+            .as_deref()
+            .filter(|u| !label.to_lowercase().contains(&u.to_lowercase()))
+            .map(|u| format!(" ({u})"))
+            .unwrap_or_default();
+        let subtitle = format!("{label}{unit}, by {}", in_running_text(&category_label));
+        let key = table_key(
+            "bars",
+            data,
+            &x_spec.name,
+            std::slice::from_ref(&y_spec.name),
+        );
+        let name = super::set::drawing_name(&key, None);
+        let source = source_line(table);
+        let input = || CategoryBars {
+            name: name.clone(),
+            title: finding.clone(),
+            subtitle: subtitle.clone(),
+            source: source.clone(),
+            category_label: category_label.clone(),
+            value_label: format!("{label}{unit}"),
             bars: bars.clone(),
             decimals,
         };
@@ -194,20 +284,31 @@ impl ChartSet {
             (Some(a), Some(b)) => format!(", {} to {}", long_date(a), long_date(b)),
             _ => String::new(),
         };
-        let names: Vec<&str> = series.iter().map(|s| s.0.as_str()).collect();
+        // "CO₂ and adjusted CO₂": the names after the first as they read
+        // in a sentence.
+        let names: Vec<String> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match i {
+                0 => s.0.clone(),
+                _ => in_running_text(&s.0),
+            })
+            .collect();
         let unit_note = unit
             .as_deref()
             .filter(|u| !label.to_lowercase().contains(&u.to_lowercase()))
             .map(|u| format!(" ({u})"))
             .unwrap_or_default();
-        let subtitle = format!("{}{unit_note}{span}", names.join(" and "));
-        let value_label = format!("{label}{unit_note}");
-        let key = (
-            format!("line-{}-{}", table.name, &data.digest[..16]),
-            Vec::new(),
-        );
-        // Other columns of the same table are another chart.
-        let key = (format!("{}-{}", key.0, ys.join("-")), key.1);
+        let measured = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        let subtitle = format!("{measured}{unit_note}{span}");
+        // The axis names every line: the end labels say which is which.
+        let value_label = format!("{measured}{unit_note}");
+        let x_spec = &table.schema.columns[xi];
+        let date_label = x_spec.label.clone().unwrap_or_else(|| x_spec.name.clone());
+        let key = table_key("line", data, x, ys);
         let name = super::set::drawing_name(&key, None);
         let source = source_line(table);
         let series: Vec<(String, Vec<(jiff::civil::Date, f64)>)> =
@@ -218,6 +319,7 @@ impl ChartSet {
             subtitle: subtitle.clone(),
             source: source.clone(),
             value_label: value_label.clone(),
+            date_label: date_label.clone(),
             series: series.clone(),
             decimals,
         };
@@ -311,10 +413,7 @@ impl ChartSet {
             last.map(|d| format!(", to {}", long_date(d)))
                 .unwrap_or_default()
         );
-        let key = (
-            format!("cumulative-{}-{}-{y}", table.name, &data.digest[..16]),
-            Vec::new(),
-        );
+        let key = table_key("cumulative", data, x, &[y.to_string()]);
         let name = super::set::drawing_name(&key, Some(highlight));
         let source = source_line(table);
         let measure = Measure::Column {
@@ -373,6 +472,18 @@ fn readable(name: &str) -> String {
     }
 }
 
+/// A label as it reads inside a sentence: "Region" is "region", while
+/// "NHS trust" (an acronym first) stays as it is.
+fn in_running_text(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), second) if !second.is_some_and(char::is_uppercase) => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
 /// A column type, as a message names what it holds.
 fn kind_name(kind: ColumnType) -> &'static str {
     match kind {
@@ -381,6 +492,24 @@ fn kind_name(kind: ColumnType) -> &'static str {
         ColumnType::Decimal => "numbers",
         ColumnType::Text => "text",
     }
+}
+
+/// The data key of a chart of `kind` drawing columns `ys` of `data` over
+/// `x`: the kind, the table's name and a digest of its rows and the columns
+/// (`line-co2-1a2b3c4d5e6f7081`), so that other rows or other columns are
+/// another chart, and a column's name, which may hold any character, never
+/// reaches a file name.
+fn table_key(kind: &str, data: &TableRef, x: &str, ys: &[String]) -> super::set::DataKey {
+    let mut what = format!("{}\0{x}", data.digest);
+    for y in ys {
+        what.push('\0');
+        what.push_str(y);
+    }
+    let digest = crate::hash::sha256_hex(what.as_bytes());
+    (
+        format!("{kind}-{}-{}", data.table.name, &digest[..16]),
+        Vec::new(),
+    )
 }
 
 /// The source line under a chart of `table` on its page (read out to

@@ -67,6 +67,11 @@ pub fn figure_html(
         "</span></p>\n<details class=\"chart-data\">\n<summary>The data in this chart</summary>\n",
     );
     push_table(&mut out, rows, &chart.title);
+    if let Some(note) = &chart.data.table().note {
+        out.push_str("\n<p class=\"table-note\">");
+        push_escaped(&mut out, note);
+        out.push_str("</p>");
+    }
     if let Some(from) = provisional_from.filter(|_| rows.contains(PROVISIONAL)) {
         out.push_str("\n<p class=\"table-note\">[p] Provisional: figures for days from ");
         out.push_str(&crate::text::long_date(from));

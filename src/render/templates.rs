@@ -558,7 +558,7 @@ fn hint(message: &str) -> String {
     .iter()
     .any(|kind| message.contains(kind))
     {
-        "expected a table and its columns: chart(name=\"line\", data=data.<name>, x=\"<a date column>\", y=\"<a number column>\"); bars take x=\"<a column of years>\", cumulative-by-year y=\"<a column of counts>\"".into()
+        "expected a table and its columns: chart(name=\"line\", data=data.<name>, x=\"<a date column>\", y=\"<a number column>\"); bars take x=\"<a column of years or of names>\", cumulative-by-year y=\"<a column of counts>\"".into()
     } else if message.contains("chart") {
         "expected chart(name=\"…\") with one of the charts and its options, e.g. chart(name=\"cumulative\", years=[2024, 2025])".into()
     } else if message.contains("null") || message.contains("None") {
