@@ -281,7 +281,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     {
         println!(
             "{} is up to date: no input changed since the last build ({} files, {:.2} s)",
-            args.site.output.display(),
+            output_shown(root, &args.site.output),
             count(previous.manifest.outputs.len() + 1),
             started.elapsed().as_secs_f64()
         );
@@ -317,7 +317,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         count(site.charts),
         if site.charts == 1 { "" } else { "s" },
         crate::text::long_date(site.plan.as_of),
-        args.site.output.display(),
+        output_shown(root, &args.site.output),
         count(site.files),
         started.elapsed().as_secs_f64()
     );
@@ -371,6 +371,17 @@ fn output_dir(root: &Path, output: &Path) -> PathBuf {
     }
 }
 
+/// The output folder as a message names it: where it is from here
+/// (`examples/co2/output` for `--root examples/co2`), not only as given
+/// relative to the project.
+fn output_shown(root: &Path, output: &Path) -> String {
+    if root == Path::new(".") {
+        output.display().to_string()
+    } else {
+        output_dir(root, output).display().to_string()
+    }
+}
+
 fn check(root: &Path, args: &CheckArgs) -> Result<()> {
     let project = Project::load(root)?;
     let (report, clean) = crate::review::check::check(
@@ -384,7 +395,7 @@ fn check(root: &Path, args: &CheckArgs) -> Result<()> {
     } else {
         Err(Error::new(format!(
             "{} does not match its sources; run `brief build` to bring it up to date",
-            args.site.output.display()
+            output_shown(root, &args.site.output)
         )))
     }
 }

@@ -178,7 +178,10 @@ impl ChartSet {
             .filter(|u| !label.to_lowercase().contains(&u.to_lowercase()))
             .map(|u| format!(" ({u})"))
             .unwrap_or_default();
-        let subtitle = format!("{label}{unit}, by {}", in_running_text(&category_label));
+        let subtitle = format!(
+            "{label}{unit}, by {}",
+            crate::text::in_sentence(&category_label)
+        );
         let key = table_key(
             "bars",
             data,
@@ -291,7 +294,7 @@ impl ChartSet {
             .enumerate()
             .map(|(i, s)| match i {
                 0 => s.0.clone(),
-                _ => in_running_text(&s.0),
+                _ => crate::text::in_sentence(&s.0),
             })
             .collect();
         let unit_note = unit
@@ -469,18 +472,6 @@ fn readable(name: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
-    }
-}
-
-/// A label as it reads inside a sentence: "Region" is "region", while
-/// "NHS trust" (an acronym first) stays as it is.
-fn in_running_text(label: &str) -> String {
-    let mut chars = label.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), second) if !second.is_some_and(char::is_uppercase) => {
-            first.to_lowercase().chain(label.chars().skip(1)).collect()
-        }
-        _ => label.to_string(),
     }
 }
 

@@ -183,6 +183,18 @@ pub fn by_period(
                 ColumnType::Decimal
             },
             optional: true,
+            // A count is of rows, not in the column's unit.
+            unit: match how {
+                Aggregate::Count => None,
+                _ => value_spec.unit.clone(),
+            },
+            label: match how {
+                Aggregate::Count => Some(format!(
+                    "Rows with {}",
+                    value_spec.label.as_deref().unwrap_or(&value_spec.name)
+                )),
+                _ => value_spec.label.clone(),
+            },
             ..value_spec.clone()
         },
     ];
@@ -266,6 +278,33 @@ pub fn pct_change(
         ));
     }
     Ok(100.0 * (value_at(table, column, key, to)? - first) / first)
+}
+
+/// The table with each row's `column` replaced by its change from the
+/// row before (`this − previous`), in the table's order: the first row,
+/// which has none before it, is left out, and a change from or to an empty
+/// cell is empty. Annual means become the rise each year.
+pub fn differences(table: &Table, column: &str) -> Result<Table, Why> {
+    let v = number_column(table, column)?;
+    let mut out = table.clone_empty();
+    let spec = &mut out.schema.columns[v];
+    spec.optional = true;
+    spec.label = Some(format!(
+        "Change in {}",
+        crate::text::in_sentence(spec.label.as_deref().unwrap_or(&spec.name))
+    ));
+    let whole = spec.kind == ColumnType::Integer;
+    for (pair, line) in table.rows.windows(2).zip(table.lines.iter().skip(1)) {
+        let mut row = pair[1].clone();
+        row[v] = match (number(&pair[0][v]), number(&pair[1][v])) {
+            (Some(before), Some(now)) if whole => Cell::Integer((now - before) as i64),
+            (Some(before), Some(now)) => Cell::Decimal(now - before),
+            _ => Cell::Empty,
+        };
+        out.rows.push(row);
+        out.lines.push(*line);
+    }
+    Ok(out)
 }
 
 /// `part` as a percentage of `whole`.
@@ -556,6 +595,13 @@ mod tests {
         );
         assert_eq!(years.schema.columns[0].name, "year");
         assert_eq!(years.schema.columns[1].unit.as_deref(), Some("people"));
+        // A count is of rows, whatever the column measures.
+        let counted = by_period(&t, "date", Period::Year, "people", Aggregate::Count).unwrap();
+        assert_eq!(counted.schema.columns[1].unit, None);
+        assert_eq!(
+            counted.schema.columns[1].label.as_deref(),
+            Some("Rows with people")
+        );
         let months = by_period(&t, "date", Period::Month, "people", Aggregate::Mean).unwrap();
         assert_eq!(months.rows.len(), 6);
         assert_eq!(months.rows[4], vec![day("2024-02-01"), Cell::Decimal(7.0)]);
@@ -575,6 +621,41 @@ mod tests {
             by_period(&t, "people", Period::Year, "people", Aggregate::Sum)
                 .unwrap_err()
                 .contains("holds no dates")
+        );
+    }
+
+    #[test]
+    fn differences_are_each_row_less_the_one_before() {
+        let t = sample();
+        let d = differences(&t, "people").unwrap();
+        let changes: Vec<&Cell> = d.rows.iter().map(|r| &r[1]).collect();
+        assert_eq!(
+            changes,
+            [10, 10, -25, 2, 33]
+                .map(Cell::Integer)
+                .iter()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            d.rows[0][0],
+            day("2023-02-10"),
+            "the first row has none before it"
+        );
+        assert_eq!(d.lines, [3, 4, 5, 6, 7]);
+        assert_eq!(
+            d.schema.columns[1].label.as_deref(),
+            Some("Change in people")
+        );
+        assert!(
+            differences(&t, "place")
+                .unwrap_err()
+                .contains("holds no numbers")
+        );
+        let years = by_period(&t, "date", Period::Year, "people", Aggregate::Mean).unwrap();
+        let rise = differences(&years, "people").unwrap();
+        assert_eq!(
+            rise.rows,
+            [vec![Cell::Integer(2024), Cell::Decimal(52.0 / 3.0 - 20.0)]]
         );
     }
 

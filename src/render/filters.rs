@@ -65,7 +65,8 @@ fn pct(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     ))
 }
 
-/// `{{ "2026-08-20" | uk_date }}` → `20 August 2026`; `short=true` → `20 Aug 2026`.
+/// `{{ "2026-08-20" | uk_date }}` → `20 August 2026`; `short=true` → `20 Aug 2026`;
+/// `month=true` → `August 2026`.
 fn uk_date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let text = value.as_str().ok_or_else(|| {
         Error::message(format!(
@@ -77,10 +78,13 @@ fn uk_date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
             "filter `uk_date` expects a date as YYYY-MM-DD, found `{text}`"
         ))
     })?;
-    let format = if kwargs.get::<bool>("short")?.unwrap_or(false) {
-        "%-d %b %Y"
-    } else {
-        "%-d %B %Y"
+    // `month=true` names the month alone, for monthly data dated the 1st.
+    let short = kwargs.get::<bool>("short")?.unwrap_or(false);
+    let format = match (kwargs.get::<bool>("month")?.unwrap_or(false), short) {
+        (true, true) => "%b %Y",
+        (true, false) => "%B %Y",
+        (false, true) => "%-d %b %Y",
+        (false, false) => "%-d %B %Y",
     };
     Ok(date.strftime(format).to_string())
 }
@@ -188,6 +192,14 @@ mod tests {
         assert_eq!(
             render("{{ '2025-07-09' | uk_date(short=true) }}"),
             "9 Jul 2025"
+        );
+        assert_eq!(
+            render("{{ '2020-04-01' | uk_date(month=true) }}"),
+            "April 2020"
+        );
+        assert_eq!(
+            render("{{ '2020-04-01' | uk_date(month=true, short=true) }}"),
+            "Apr 2020"
         );
     }
 

@@ -25,9 +25,10 @@ use crate::manifest::DerivedFigure;
 use crate::model::tables::{self, Aggregate, Period};
 
 /// The table filters' names, for messages.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "filter_rows",
     "by_period",
+    "differences",
     "sum",
     "mean",
     "min",
@@ -46,6 +47,7 @@ pub const NAMES: [&str; 12] = [
 pub fn register(tera: &mut Tera, recorder: Option<Arc<Recorder>>) {
     tera.register_filter("filter_rows", filter_rows);
     tera.register_filter("by_period", by_period);
+    tera.register_filter("differences", differences);
     for name in ["sum", "mean", "min", "max", "count"] {
         let recorder = recorder.clone();
         tera.register_filter(name, move |v: &Value, k: Kwargs, s: &State| {
@@ -299,6 +301,19 @@ fn by_period(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         "{NAME}(date=\"{date}\", period=\"{period_name}\", value=\"{value_column}\", how=\"{how_name}\")"
     );
     Ok(table_value(&grouped, format!("{derived} | {call}")))
+}
+
+/// `differences(column="co2")`: each row's change from the row before.
+fn differences(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    const NAME: &str = "differences";
+    known_arguments(&kwargs, NAME, &["column"])?;
+    let (table, derived) = table_of(value, NAME)?;
+    let column = needed(&kwargs, NAME, "column")?;
+    let changed = tables::differences(&table, column).map_err(Error::message)?;
+    Ok(table_value(
+        &changed,
+        format!("{derived} | {NAME}(column=\"{column}\")"),
+    ))
 }
 
 /// `sum`, `mean`, `min`, `max` or `count` of `column=`.
