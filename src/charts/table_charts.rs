@@ -105,7 +105,7 @@ impl ChartSet {
             title: finding.clone(),
             subtitle: subtitle.clone(),
             source: source.clone(),
-            value_label: label.clone(),
+            value_label: format!("{label}{unit}"),
             bars: bars.clone(),
             decimals,
         };
