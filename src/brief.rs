@@ -57,8 +57,68 @@ pub fn check_slug(slug: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// The starter a new brief begins from.
+/// The starter a new brief begins from, in a project with the crossings.
 const STARTER: &str = include_str!("starter.md");
+
+/// The starter in a project of its own tables: a figure and a line chart
+/// of its first table with a date column and a number column.
+const TABLE_STARTER: &str = include_str!("starter_table.md");
+
+/// The starter for the project at `root`: the crossings' when it has
+/// `data/crossings.yaml`, else one of its first dated table (its name, date
+/// column, number column and how to print it), else the crossings' (whose
+/// figures then tell what is missing when it is built).
+fn starter_for(root: &Path) -> String {
+    let Some(project) = (!root.join("data/crossings.yaml").exists())
+        .then(|| crate::project::Project::load(root).ok())
+        .flatten()
+    else {
+        return STARTER.to_string();
+    };
+    let mut schemas: Vec<(String, crate::data::table::Schema)> = project
+        .data
+        .iter()
+        .filter_map(|f| {
+            let name = crate::project::slash_path(&f.path)
+                .strip_prefix("data/")?
+                .strip_suffix(crate::data::table::SCHEMA_SUFFIX)?
+                .to_string();
+            Some((
+                name,
+                crate::data::table::parse_schema(&f.path, &f.text).ok()?,
+            ))
+        })
+        .collect();
+    schemas.extend(project.config.tables.clone());
+    use crate::data::table::ColumnType;
+    for (name, schema) in schemas {
+        let column = |kinds: &[ColumnType]| schema.columns.iter().find(|c| kinds.contains(&c.kind));
+        let (Some(when), Some(value)) = (
+            column(&[ColumnType::Date]),
+            column(&[ColumnType::Integer, ColumnType::Decimal]),
+        ) else {
+            continue;
+        };
+        let label = value.label.clone().unwrap_or_else(|| value.name.clone());
+        let format = match value.kind {
+            ColumnType::Integer => "thousands",
+            _ => "thousands(decimals=1)",
+        };
+        return TABLE_STARTER
+            .replace("TABLE_TITLE", schema.title.as_deref().unwrap_or(&name))
+            .replace("TABLE", &name)
+            .replace("WHEN", &when.name)
+            .replace("VALUE", &value.name)
+            .replace("LABEL", &crate::text::in_sentence(&label))
+            .replace("FORMAT", format)
+            // Quoted: a publisher's name may hold a comma.
+            .replace(
+                "PUBLISHER",
+                &serde_json::to_string(&project.config.publisher).unwrap_or_default(),
+            );
+    }
+    STARTER.to_string()
+}
 
 /// Writes `briefs/SLUG.md` from the starter, dated today (or
 /// `SOURCE_DATE_EPOCH`), as a draft. Refuses a slug that is not a plain name
@@ -85,7 +145,7 @@ pub fn create_brief(root: &Path, slug: &str) -> Result<std::path::PathBuf> {
         })
         .collect::<Vec<String>>()
         .join(" ");
-    let text = STARTER
+    let text = starter_for(root)
         .replace("TITLE", &title)
         .replace("DATE", &authoring_date().to_string());
     use std::io::Write;

@@ -949,3 +949,23 @@ fn a_bar_chart_over_a_column_of_names_draws_a_bar_for_each_row_in_order() {
         "{err}"
     );
 }
+
+#[test]
+fn a_new_brief_in_a_project_of_tables_starts_from_its_table_and_builds() {
+    let (p, rows) = tables_only_project("Counts.\n");
+    let out = p.run(&["new", "first-look"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let text = p.read("briefs/first-look.md");
+    assert!(text.contains("{% set t = data.counts %}"), "{text}");
+    assert!(text.contains("authors: [\"A desk\"]"), "{text}");
+    p.build_ok(&["--drafts"]);
+    let page = p.read("output/first-look/index.html");
+    let last = rows[rows.len() - 1].2;
+    assert!(
+        page.contains(&format!(
+            "By 1 June 2023, the latest row of “counts”, people stood at {last}."
+        )),
+        "{page}"
+    );
+    assert_eq!(common::page_charts(&p.path("output"), &page).len(), 1);
+}
