@@ -10,7 +10,7 @@ use super::labels::SourceLine;
 use super::line::Lines;
 use super::set::{ChartSet, Placing, TableRef};
 use super::{AnnualBars, ChartInput, ChartRequest, Cumulative, PlacedChart, YearLine};
-use crate::data::table::{Cell, ColumnType, Table};
+use crate::data::table::{Cell, ColumnSpec, ColumnType, Table};
 use crate::text::{fmt_num, long_date};
 
 impl ChartSet {
@@ -62,15 +62,11 @@ impl ChartSet {
                 .map_err(|_| format!("{year} in column `{x}` is not a year"))?;
             bars.push((year, value));
         }
-        let label = y_spec
-            .label
-            .clone()
-            .unwrap_or_else(|| readable(&y_spec.name));
-        let decimals = if y_spec.kind == ColumnType::Integer {
-            0
-        } else {
-            1
-        };
+        let Measured {
+            label,
+            unit,
+            decimals,
+        } = Measured::of(y_spec);
         let finding = match bars
             .iter()
             .copied()
@@ -89,13 +85,6 @@ impl ChartSet {
             (Some(a), _) => format!(", {a}"),
             _ => String::new(),
         };
-        // The unit, unless the label says it already ("People counted").
-        let unit = y_spec
-            .unit
-            .as_deref()
-            .filter(|u| !label.to_lowercase().contains(&u.to_lowercase()))
-            .map(|u| format!(" ({u})"))
-            .unwrap_or_default();
         let subtitle = format!("{label}{unit}, by year{span}");
         let key = table_key("bars", data, x, ys);
         let name = super::set::drawing_name(&key, None);
@@ -109,15 +98,13 @@ impl ChartSet {
             bars: bars.clone(),
             decimals,
         };
-        let placing = Placing {
+        let placing = Placing::of_table(
             request,
             stem,
             key,
-            highlight: None,
-            finding: finding.clone(),
-            subtitle: subtitle.clone(),
-            table_source: Some(page_source(table)),
-        };
+            (finding.clone(), subtitle.clone()),
+            table,
+        );
         Ok(self.place(placing, input, |i| i.data()))
     }
 
@@ -147,15 +134,11 @@ impl ChartSet {
                 bars.len()
             ));
         }
-        let label = y_spec
-            .label
-            .clone()
-            .unwrap_or_else(|| readable(&y_spec.name));
-        let decimals = if y_spec.kind == ColumnType::Integer {
-            0
-        } else {
-            1
-        };
+        let Measured {
+            label,
+            unit,
+            decimals,
+        } = Measured::of(y_spec);
         let top = bars
             .iter()
             .enumerate()
@@ -172,12 +155,6 @@ impl ChartSet {
             .label
             .clone()
             .unwrap_or_else(|| readable(&x_spec.name));
-        let unit = y_spec
-            .unit
-            .as_deref()
-            .filter(|u| !label.to_lowercase().contains(&u.to_lowercase()))
-            .map(|u| format!(" ({u})"))
-            .unwrap_or_default();
         let subtitle = format!(
             "{label}{unit}, by {}",
             crate::text::in_sentence(&category_label)
@@ -200,15 +177,13 @@ impl ChartSet {
             bars: bars.clone(),
             decimals,
         };
-        let placing = Placing {
+        let placing = Placing::of_table(
             request,
             stem,
             key,
-            highlight: None,
-            finding: finding.clone(),
-            subtitle: subtitle.clone(),
-            table_source: Some(page_source(table)),
-        };
+            (finding.clone(), subtitle.clone()),
+            table,
+        );
         Ok(self.place(placing, input, |i| i.data()))
     }
 
@@ -326,15 +301,13 @@ impl ChartSet {
             series: series.clone(),
             decimals,
         };
-        let placing = Placing {
+        let placing = Placing::of_table(
             request,
             stem,
             key,
-            highlight: None,
-            finding: finding.clone(),
-            subtitle: subtitle.clone(),
-            table_source: Some(page_source(table)),
-        };
+            (finding.clone(), subtitle.clone()),
+            table,
+        );
         Ok(self.place(placing, input, |i| i.data()))
     }
 
@@ -482,6 +455,61 @@ fn kind_name(kind: ColumnType) -> &'static str {
         ColumnType::Integer => "whole numbers",
         ColumnType::Decimal => "numbers",
         ColumnType::Text => "text",
+    }
+}
+
+/// What a table chart's number column measures, as its chart says it.
+struct Measured {
+    /// Its label, else its name made readable ("Planned returns").
+    label: String,
+    /// " (ppm)": its unit in brackets, unless the label says it already
+    /// ("People counted" needs no "(people)"); empty without a unit.
+    unit: String,
+    /// Decimals its values are printed with: none for whole numbers.
+    decimals: u8,
+}
+
+impl Measured {
+    fn of(spec: &ColumnSpec) -> Measured {
+        let label = spec.label.clone().unwrap_or_else(|| readable(&spec.name));
+        let unit = spec
+            .unit
+            .as_deref()
+            .filter(|u| !label.to_lowercase().contains(&u.to_lowercase()))
+            .map(|u| format!(" ({u})"))
+            .unwrap_or_default();
+        let decimals = if spec.kind == ColumnType::Integer {
+            0
+        } else {
+            1
+        };
+        Measured {
+            label,
+            unit,
+            decimals,
+        }
+    }
+}
+
+impl<'r> Placing<'r> {
+    /// A chart of `table`, with nothing picked out, stating `finding`
+    /// under `subtitle`, with the table's own source on its page.
+    fn of_table(
+        request: &'r ChartRequest,
+        stem: &'r str,
+        key: super::set::DataKey,
+        (finding, subtitle): (String, String),
+        table: &Table,
+    ) -> Placing<'r> {
+        Placing {
+            request,
+            stem,
+            key,
+            highlight: None,
+            finding,
+            subtitle,
+            table_source: Some(page_source(table)),
+        }
     }
 }
 
