@@ -1217,3 +1217,24 @@ fn a_link_to_script_is_refused_at_the_line_that_writes_it() {
         assert!(!p.path("output").exists());
     }
 }
+
+#[test]
+fn guards_of_null_figures_and_names_a_brief_sets_still_build() {
+    let p = Project::new();
+    p.brief(
+        "guards",
+        &brief_text(
+            "Guards",
+            "2023-03-20",
+            "{% if projection %}About {{ projection.central | about }}.{% endif %}\n\
+{% if projection.central is defined %}Defined.{% endif %}\n\
+{% if pilot is none %}No pilot.{% else %}A pilot.{% endif %}\n\
+{% if nothing_here is undefined %}Undefined is fine.{% endif %}\n\
+{% set y = ytd %}{{ y.people | thousands }} {% for a in annual %}{{ a.year }} {% endfor %}\n",
+        ),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/guards/index.html");
+    assert!(page.contains("Undefined is fine."), "{page}");
+    assert!(page.contains("A pilot."), "{page}");
+}

@@ -344,6 +344,14 @@ fn corpus() -> Vec<Case> {
         // Templates
         case("brief-tera-syntax", BUILD, |p| body(p, "So far {{ ytd.people | }}.\n"), format!("{B}:7"), "syntax"),
         case("brief-undefined-variable", BUILD, |p| body(p, "So far {{ no_such_figure }}.\n"), format!("{B}:7"), "no_such_figure"),
+        // A misspelt name or option is an error, never a silent else branch.
+        case("brief-condition-misspelt-field", BUILD, |p| body(p, "{% if ytd.rnak == 1 %}A record.{% else %}Not a record.{% endif %}\n"), format!("{B}:7:7"), "`ytd` has no field `rnak`"),
+        case("brief-condition-misspelt-optional-figure", BUILD, |p| body(p, "{% if projection.centrl %}About {{ projection.central }}.{% endif %}\n"), format!("{B}:7:7"), "`projection` has no field `centrl`"),
+        case("brief-condition-misspelt-name", BUILD, |p| body(p, "{% if projetcion %}A projection.{% endif %}\n"), format!("{B}:7:7"), "`projetcion` is not a name"),
+        case("brief-filter-input-misspelt-field", BUILD, |p| body(p, "About {{ projection.centrl | about }}.\n"), format!("{B}:7:10"), "`projection` has no field `centrl`"),
+        case("brief-thousands-misspelt-option", BUILD, |p| body(p, "So far {{ ytd.people | thousands(decimal=1) }}.\n"), format!("{B}:7"), "filter `thousands` has no argument `decimal`"),
+        case("brief-uk-date-misspelt-option", BUILD, |p| body(p, "By {{ as_of | uk_date(shrot=true) }}.\n"), format!("{B}:7"), "filter `uk_date` has no argument `shrot`"),
+        case("brief-pct-misspelt-option", BUILD, |p| body(p, "Share {{ 8.81 | pct(places=0) }}.\n"), format!("{B}:7"), "filter `pct` has no argument `places`"),
         case("brief-unknown-filter", BUILD, |p| body(p, "So far {{ ytd.people | frobnicate }}.\n"), format!("{B}:7"), "frobnicate"),
         case("brief-unknown-chart", BUILD, |p| body(p, "Chart:\n\n{{ chart(name=\"nonsense\") }}\n"), format!("{B}:9"), "nonsense"),
         case("brief-unknown-chart-option", BUILD, |p| body(p, "Chart:\n\n{{ chart(name=\"cumulative\", colour=\"red\") }}\n"), format!("{B}:9"), "colour"),

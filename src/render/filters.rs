@@ -18,11 +18,31 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("in_words", in_words);
 }
 
+/// Refuses any argument of `filter` not in `known`: a misspelt option
+/// (`thousands(decimal=1)`) would otherwise be ignored.
+pub(super) fn known_arguments(kwargs: &Kwargs, filter: &str, known: &[&str]) -> TeraResult<()> {
+    for (key, _) in kwargs.iter() {
+        let name = key.as_str().unwrap_or_default();
+        if !known.contains(&name) {
+            let takes = match known {
+                [] => "it takes none".to_string(),
+                _ => format!("it takes {}", known.join(", ")),
+            };
+            return Err(Error::message(format!(
+                "filter `{filter}` has no argument `{name}`; {takes}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The number in `value`, or an error that names the filter and what it got.
 fn number(value: &Value, filter: &str) -> TeraResult<f64> {
     value.as_f64().ok_or_else(|| {
         let found = if value.is_none() {
             "null (the figure is not available for this as-of date)".to_string()
+        } else if value.is_undefined() {
+            "nothing (is the name spelt as the figure is?)".to_string()
         } else {
             format!("`{value}`")
         };
@@ -54,11 +74,13 @@ fn decimals(kwargs: &Kwargs, default: u8) -> TeraResult<u8> {
 
 /// `{{ 15897 | thousands }}` → `15,897`; `decimals=1` keeps one decimal.
 fn thousands(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_arguments(&kwargs, "thousands", &["decimals"])?;
     Ok(fmt_num(number(value, "thousands")?, decimals(&kwargs, 0)?))
 }
 
 /// `{{ 8.8 | pct }}` → `8.8%` (the value is already a percentage).
 fn pct(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_arguments(&kwargs, "pct", &["decimals"])?;
     Ok(format!(
         "{}%",
         fmt_num(number(value, "pct")?, decimals(&kwargs, 1)?)
@@ -68,6 +90,7 @@ fn pct(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// `{{ "2026-08-20" | uk_date }}` → `20 August 2026`; `short=true` → `20 Aug 2026`;
 /// `month=true` → `August 2026`.
 fn uk_date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_arguments(&kwargs, "uk_date", &["short", "month"])?;
     let text = value.as_str().ok_or_else(|| {
         Error::message(format!(
             "filter `uk_date` expects a date as YYYY-MM-DD, found `{value}`"
@@ -93,6 +116,7 @@ fn uk_date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// 1,000, 10 from 100; smaller counts are exact. `{{ 21043 | about }}` →
 /// `21,000`, so a brief can say "some 21,000". `to=500` sets the step.
 fn about(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_arguments(&kwargs, "about", &["to"])?;
     let n = number(value, "about")?;
     let step = match kwargs.get::<i64>("to")? {
         Some(step) if step > 0 => step as f64,
@@ -112,7 +136,8 @@ pub fn prose_step(n: f64) -> f64 {
 }
 
 /// `{{ 1 | ordinal }}` → `first`; `{{ 12 | ordinal }}` → `12th`.
-fn ordinal(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn ordinal(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_arguments(&kwargs, "ordinal", &[])?;
     Ok(crate::words::ordinal_word(whole_number(
         value, "ordinal", 1,
     )?))
@@ -121,6 +146,7 @@ fn ordinal(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 /// A rank as prose: `1` → `the highest`, `2` → `the second-highest`.
 /// `word="lowest"` changes the adjective.
 fn rank_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_arguments(&kwargs, "rank_words", &["word"])?;
     let rank = whole_number(value, "rank_words", 1)?;
     let word = kwargs
         .get::<String>("word")?
@@ -130,6 +156,7 @@ fn rank_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 /// A change with its sign: `3.24` → `+3.2`, `-3.24` → `−3.2` (true minus).
 fn signed(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_arguments(&kwargs, "signed", &["decimals"])?;
     let n = number(value, "signed")?;
     let text = fmt_num(n, decimals(&kwargs, 1)?);
     Ok(
@@ -142,7 +169,8 @@ fn signed(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// Whole numbers up to ten in words, as house style asks: `3` → `three`.
-fn in_words(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn in_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_arguments(&kwargs, "in_words", &[])?;
     const WORDS: [&str; 11] = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     ];

@@ -8,6 +8,7 @@ pub mod feed;
 pub mod figure;
 pub mod filters;
 pub mod markdown;
+pub mod names;
 pub mod table_filters;
 pub mod templates;
 pub mod urls;

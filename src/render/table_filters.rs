@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
+use super::filters::known_arguments;
 use crate::data::crossings::SourceBlock;
 use crate::data::table::{Cell, ColumnSpec, ColumnType, Table, parse_cell};
 use crate::manifest::DerivedFigure;
@@ -202,21 +203,6 @@ fn found(value: &Value) -> String {
     } else {
         format!("a {}", value.name())
     }
-}
-
-/// Refuses any argument of `filter` not in `known`: a misspelt option
-/// would otherwise be ignored.
-fn known_arguments(kwargs: &Kwargs, filter: &str, known: &[&str]) -> TeraResult<()> {
-    for (key, _) in kwargs.iter() {
-        let name = key.as_str().unwrap_or_default();
-        if !known.contains(&name) {
-            return Err(Error::message(format!(
-                "filter `{filter}` has no argument `{name}`; it takes {}",
-                known.join(", ")
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// The string argument `name`, which `filter` needs.

@@ -524,6 +524,8 @@ fn rendering_hint(message: &str) -> String {
         .any(|name| message.contains(&format!("filter `{name}`")));
     if table_filter || message.starts_with("table `") || message.contains("does not fit column") {
         "expected a table (data.<name>) and arguments naming its columns: filter_rows(column=, from=, to= or equals=), by_period(date=, period=, value=, how=), sum, mean, min, max (column=), count, latest(column=, by=), change and pct_change(column=, from=, to=), share(of=), rank_at_point(date=, value=); see the README's \"Your own data\"".into()
+    } else if message.contains("has no argument `") {
+        "expected only the arguments the filter takes, spelt as the README's filter tables give them".into()
     } else if message.contains("filter `") {
         "expected a value the filter takes: thousands, pct, about and signed take numbers; uk_date a date (YYYY-MM-DD); rank_words and ordinal a whole number, 1 or more; in_words a whole number, 0 or more".into()
     } else {

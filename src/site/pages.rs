@@ -134,6 +134,9 @@ pub(super) struct Render<'a> {
     engine: Engine,
     texts: BriefFileTexts<'a>,
     base: tera::Context,
+    /// The same values by name, as JSON: what a brief's names are checked
+    /// against before it is rendered (see [`crate::render::names`]).
+    names: serde_json::Map<String, serde_json::Value>,
     charts: Arc<ChartSet>,
     placed: Arc<PlacedCharts>,
     /// The figures each brief derives from tables, as it renders.
@@ -171,7 +174,7 @@ impl<'a> Render<'a> {
         let derived = Arc::new(Recorder::default());
         crate::render::table_filters::register(&mut engine.tera, Some(Arc::clone(&derived)));
         let texts = brief_file_texts(project);
-        let base = base_context(project, inputs, (figures, plan.as_of), base_url)?;
+        let (base, names) = base_context(project, inputs, (figures, plan.as_of), base_url)?;
         Ok(Render {
             project,
             inputs,
@@ -180,6 +183,7 @@ impl<'a> Render<'a> {
             engine,
             texts,
             base,
+            names,
             charts,
             placed,
             derived,
@@ -287,6 +291,7 @@ impl<'a> Render<'a> {
             None => "./".into(),
         };
         context.insert("canonical", &canonical);
+        self.check_names(brief, &canonical)?;
         let body_markdown = engine
             .render_body(name, &context)
             .map_err(|e| match self.figures {
@@ -307,6 +312,30 @@ impl<'a> Render<'a> {
         check_page_links(&page, "templates/brief.html", Some((brief, &body_html)))?;
         self.sink.put(&entry.page, page.as_bytes())?;
         Ok(entry)
+    }
+
+    /// Refuses a brief whose body reads a name its page does not have
+    /// (`ytd.rnak`), at its line and column: Tera would take it as false
+    /// or as nothing.
+    fn check_names(&self, brief: &Brief, canonical: &str) -> Result<()> {
+        let mut page = serde_json::Map::new();
+        page.insert(
+            "brief".into(),
+            serde_json::to_value(BriefPage::of(brief)).unwrap_or_default(),
+        );
+        page.insert("root".into(), "../".into());
+        page.insert("canonical".into(), canonical.into());
+        let Some(unknown) = crate::render::names::first_unknown(&brief.body, &[&self.names, &page])
+        else {
+            return Ok(());
+        };
+        let before = &brief.body[..unknown.at];
+        let line = brief.body_offset + 1 + before.matches('\n').count();
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let text = "\n".repeat(brief.body_offset) + &brief.body;
+        Err(Error::in_file(&brief.path, unknown.message)
+            .at(line, column, Some(&text))
+            .help(unknown.help))
     }
 
     /// The `{% if %}` choices of `brief`'s body and the arm each took with
@@ -571,7 +600,7 @@ fn base_context(
     inputs: &Inputs,
     (figures, as_of): (Option<&Figures>, Date),
     base_url: Option<&str>,
-) -> Result<tera::Context> {
+) -> Result<(tera::Context, serde_json::Map<String, serde_json::Value>)> {
     let provenance = Provenance {
         source: figures.map(|f| &f.source),
         as_of,
@@ -581,23 +610,38 @@ fn base_context(
         provisional_from: figures.map(|f| provisional_from(f.source.released)),
     };
     let mut base = tera::Context::new();
+    let mut names = serde_json::Map::new();
     if let Some(figures) = figures {
         let figures_value = serde_json::to_value(figures)
             .map_err(|e| Error::new(format!("could not serialise the figures: {e}")))?;
         if let serde_json::Value::Object(map) = &figures_value {
             for (key, value) in map {
                 base.insert(key.clone(), value);
+                names.insert(key.clone(), value.clone());
             }
         }
         base.insert("figures", &figures_value);
+        names.insert("figures".into(), figures_value);
     } else {
         base.insert("as_of", &as_of);
+        names.insert("as_of".into(), as_of.to_string().into());
     }
     base.insert("data", &inputs.data);
     base.insert("site", &project.config);
     base.insert("provenance", &provenance);
     base.insert("base_url", &base_url);
-    Ok(base)
+    let values = [
+        ("data", serde_json::to_value(&inputs.data)),
+        ("site", serde_json::to_value(&project.config)),
+        ("provenance", serde_json::to_value(&provenance)),
+        ("base_url", serde_json::to_value(base_url)),
+    ];
+    for (key, value) in values {
+        let value =
+            value.map_err(|e| Error::new(format!("could not serialise the page's {key}: {e}")))?;
+        names.insert(key.into(), value);
+    }
+    Ok((base, names))
 }
 
 /// A brief as a reader reads it: its title and its body as plain text.
