@@ -208,6 +208,10 @@ struct HomeOfficeArgs {
     /// The release's publication date, when the file's own date is wrong or missing.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     release_date: Option<Date>,
+    /// Import even a release older than data/crossings.yaml's, or one that
+    /// leaves out days it has (they are then removed).
+    #[arg(long)]
+    allow_older: bool,
 }
 
 /// A day given on the command line, refused with what was expected.
@@ -433,7 +437,7 @@ fn import(root: &Path, args: &HomeOfficeArgs) -> Result<()> {
                 Error::io(file, "read", &e)
                     .help("expected the path of the release as downloaded (.ods)")
             })?;
-            import_release(root, file, &bytes, args.release_date)
+            import_release(root, file, &bytes, args)
         }
         None => {
             let lookup = crate::import::latest::Lookup {
@@ -457,7 +461,7 @@ fn import(root: &Path, args: &HomeOfficeArgs) -> Result<()> {
                     .map_or(String::new(), |n| format!(": {n}"))
             );
             let name = Path::new(&found.filename);
-            import_release(root, name, &found.bytes, args.release_date)
+            import_release(root, name, &found.bytes, args)
         }
     }
 }
@@ -465,13 +469,54 @@ fn import(root: &Path, args: &HomeOfficeArgs) -> Result<()> {
 /// Imports the release `bytes` (named `file` in errors) into
 /// data/crossings.yaml, which is left as it was unless the whole release
 /// reads and its data load.
-fn import_release(
-    root: &Path,
-    file: &Path,
-    bytes: &[u8],
-    release_date: Option<Date>,
+/// Refuses `release` when it would take `data/crossings.yaml` back: a
+/// release older than the one imported, or one that leaves out days the
+/// file has. Saying what it would remove; `--allow-older` imports it anyway.
+fn going_backwards(
+    current: &crate::data::crossings::Crossings,
+    release: &home_office::Release,
 ) -> Result<()> {
-    let release = home_office::read_release(file, bytes, release_date)?;
+    let long = crate::text::long_date;
+    let help = "expected the newest release; import an older one on purpose with --allow-older";
+    let file = "data/crossings.yaml";
+    if release.source.released < current.source.released {
+        return Err(Error::in_file(
+            file,
+            format!(
+                "this release, of {}, is older than the one imported, of {}",
+                long(release.source.released),
+                long(current.source.released)
+            ),
+        )
+        .help(help));
+    }
+    let kept: std::collections::BTreeSet<Date> = release.days.iter().map(|d| d.date).collect();
+    let removed: Vec<&crate::model::DailyArrivals> = current
+        .series
+        .days()
+        .iter()
+        .filter(|d| !kept.contains(&d.date))
+        .collect();
+    if let (Some(first), Some(last)) = (removed.first(), removed.last()) {
+        let people: u64 = removed.iter().map(|d| d.people).sum();
+        let n = removed.len();
+        return Err(Error::in_file(
+            file,
+            format!(
+                "this release would remove {n} day{} that data/crossings.yaml has ({} to {}, {} people)",
+                if n == 1 { "" } else { "s" },
+                long(first.date),
+                long(last.date),
+                crate::text::fmt_num(people as f64, 0)
+            ),
+        )
+        .help(help));
+    }
+    Ok(())
+}
+
+fn import_release(root: &Path, file: &Path, bytes: &[u8], args: &HomeOfficeArgs) -> Result<()> {
+    let release = home_office::read_release(file, bytes, args.release_date)?;
     let text = crate::data::crossings::to_yaml(&release.source, &release.days);
     let target_rel = Path::new("data/crossings.yaml");
     // What is written must load: check it before it replaces the old file.
@@ -481,6 +526,11 @@ fn import_release(
     if old == text {
         println!("data/crossings.yaml is already this release; nothing changed");
         return Ok(());
+    }
+    if !args.allow_older
+        && let Ok(current) = crate::data::crossings::parse_crossings(target_rel, &old)
+    {
+        going_backwards(&current, &release)?;
     }
     let dir = root.join("data");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", &e))?;

@@ -529,7 +529,13 @@ fn an_import_killed_at_any_moment_leaves_the_old_file_or_the_new() {
     let mut texts = Vec::new();
     for name in ["a.ods", "b.ods"] {
         let file = p.path(name);
-        let out = p.run(&["import", "home-office", file.to_str().unwrap()]);
+        // Each goes back to the other's days on purpose.
+        let out = p.run(&[
+            "import",
+            "home-office",
+            file.to_str().unwrap(),
+            "--allow-older",
+        ]);
         assert_eq!(out.status, 0, "{}", out.stderr);
         texts.push(p.read("data/crossings.yaml"));
     }
@@ -538,8 +544,13 @@ fn an_import_killed_at_any_moment_leaves_the_old_file_or_the_new() {
     let started = std::time::Instant::now();
     let file_a = p.path("a.ods");
     assert_eq!(
-        p.run(&["import", "home-office", file_a.to_str().unwrap()])
-            .status,
+        p.run(&[
+            "import",
+            "home-office",
+            file_a.to_str().unwrap(),
+            "--allow-older"
+        ])
+        .status,
         0
     );
     let full = started.elapsed().as_millis() as u64;
@@ -553,7 +564,7 @@ fn an_import_killed_at_any_moment_leaves_the_old_file_or_the_new() {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
             .arg("--root")
             .arg(p.root())
-            .args(["import", "home-office"])
+            .args(["import", "home-office", "--allow-older"])
             .arg(p.path(target))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -612,7 +623,8 @@ fn latest(p: &Project, server: &Server, extra: &[&str]) -> common::Output {
 fn the_latest_release_is_found_imported_and_then_up_to_date() {
     let p = Project::new();
     let server = gov_uk(Release::of(&small_days()).ods());
-    let out = latest(&p, &server, &[]);
+    // The fixture's own series is longer than the small release's.
+    let out = latest(&p, &server, &["--allow-older"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(
         out.stdout.starts_with("Found “Migrants detected crossing the English Channel in small boats – time series” (small-boats-time-series-to-17-august-2026.ods) on GOV.UK, published 2026-08-21T09:30:00.000+01:00: Data updated to 17 August 2026.\n"),
@@ -628,7 +640,7 @@ fn the_latest_release_is_found_imported_and_then_up_to_date() {
     // The same as importing the file by hand.
     let fetched = p.read_bytes("data/crossings.yaml");
     let by_hand = Project::new();
-    import_ok(&by_hand, &Release::of(&small_days()), &[]);
+    import_ok(&by_hand, &Release::of(&small_days()), &["--allow-older"]);
     assert_eq!(fetched, by_hand.read_bytes("data/crossings.yaml"));
     // A second run finds the same release and changes nothing.
     let again = latest(&p, &server, &[]);
@@ -837,4 +849,42 @@ fn the_weekly_update_proposes_a_new_release_and_leaves_an_old_one_alone() {
         again.stdout
     );
     assert!(!again.stdout.contains("Would open"), "{}", again.stdout);
+}
+
+#[test]
+fn an_older_release_or_one_that_drops_days_is_refused_unless_allowed() {
+    let p = Project::bare();
+    let longer = days_between(date(2018, 1, 1), date(2018, 4, 7));
+    let mut newer = Release::of(&longer);
+    newer.created = Some("2026-08-28T07:30:00Z");
+    import_ok(&p, &newer, &[]);
+    let before = p.read("data/crossings.yaml");
+    // The release of a week before, with fewer days: going back in time.
+    let out = import(&p, "old.ods", &Release::of(&small_days()).ods(), &[]);
+    assert_ne!(out.status, 0);
+    assert!(
+        out.stderr.starts_with("error: data/crossings.yaml: this release, of 21 August 2026, is older than the one imported, of 28 August 2026"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--allow-older"), "{}", out.stderr);
+    assert_eq!(p.read("data/crossings.yaml"), before, "the file is kept");
+    // A release of the same day that leaves days out says which.
+    let mut shorter = Release::of(&small_days());
+    shorter.created = Some("2026-08-28T07:30:00Z");
+    let out = import(&p, "short.ods", &shorter.ods(), &[]);
+    assert_ne!(out.status, 0);
+    let people: u64 = longer[90..].iter().map(|d| d.people).sum();
+    let want = format!(
+        "this release would remove 7 days that data/crossings.yaml has (1 April 2018 to 7 April 2018, {} people)",
+        common::thousands(people)
+    );
+    assert!(out.stderr.contains(&want), "{want}\n{}", out.stderr);
+    assert_eq!(p.read("data/crossings.yaml"), before);
+    // On purpose, it is imported.
+    import_ok(&p, &Release::of(&small_days()), &["--allow-older"]);
+    assert!(
+        p.read("data/crossings.yaml")
+            .contains("released: 2026-08-21")
+    );
 }
