@@ -32,22 +32,21 @@ pub fn first_unknown(body: &str, context: &Names) -> Option<Unknown> {
     for (start, expression) in &expressions {
         let first_word = expression.split_whitespace().next().unwrap_or_default();
         // Tags that name templates, blocks and macros, not values.
-        if [
-            "block",
-            "extends",
-            "include",
-            "import",
-            "macro",
-            "component",
-            "raw",
-            "filter",
-            "else",
-            "break",
-            "continue",
-        ]
-        .contains(&first_word)
-            || first_word.starts_with("end")
-        {
+        let names_no_value = matches!(
+            first_word,
+            "block"
+                | "extends"
+                | "include"
+                | "import"
+                | "macro"
+                | "component"
+                | "raw"
+                | "filter"
+                | "else"
+                | "break"
+                | "continue"
+        ) || first_word.starts_with("end");
+        if names_no_value {
             continue;
         }
         for (offset, path) in paths(expression) {
@@ -79,7 +78,7 @@ fn expressions(body: &str) -> Vec<(usize, &str)> {
                 continue;
             }
         };
-        let Some(close) = body[open + 2..].find(close_mark).map(|i| open + 2 + i) else {
+        let Some(close) = find_pair(&body[open + 2..], close_mark).map(|i| open + 2 + i) else {
             break;
         };
         if close_mark != "#}" {
@@ -93,12 +92,37 @@ fn expressions(body: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Where the two-byte `mark` (`}}`, `%}`) first is in `text`: byte by
+/// byte, as a brief has hundreds of tags and a string search sets itself up
+/// for each.
+fn find_pair(text: &str, mark: &str) -> Option<usize> {
+    let (bytes, [first, second]) = (text.as_bytes(), mark.as_bytes()) else {
+        return text.find(mark);
+    };
+    let mut at = 0;
+    while let Some(i) = bytes[at..].iter().position(|b| b == first) {
+        let i = at + i;
+        if bytes.get(i + 1) == Some(second) {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
 /// The names a brief makes: `{% set x = … %}`, `{% set_global x = … %}`,
 /// `{% for x in … %}` and `{% for k, v in … %}`, `{% macro m(a, b) %}`,
 /// and Tera's `loop`.
 fn local_names<'a>(expressions: &[(usize, &'a str)]) -> Vec<&'a str> {
     let mut names = vec!["loop", "__tera_context"];
     for (_, expression) in expressions {
+        let first = expression.trim_start();
+        let makes = ["set", "for", "macro", "component"]
+            .iter()
+            .any(|w| first.starts_with(w));
+        if !makes {
+            continue;
+        }
         let words: Vec<&str> = expression
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
@@ -116,37 +140,40 @@ fn local_names<'a>(expressions: &[(usize, &'a str)]) -> Vec<&'a str> {
     names
 }
 
-/// Tera's words, which are not names.
-const KEYWORDS: [&str; 28] = [
-    "and",
-    "or",
-    "not",
-    "in",
-    "is",
-    "if",
-    "elif",
-    "else",
-    "endif",
-    "for",
-    "endfor",
-    "set",
-    "set_global",
-    "true",
-    "false",
-    "True",
-    "False",
-    "none",
-    "None",
-    "block",
-    "endblock",
-    "include",
-    "extends",
-    "macro",
-    "endmacro",
-    "filter",
-    "endfilter",
-    "raw",
-];
+/// Whether `word` is one of Tera's words, which are not names.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "and"
+            | "or"
+            | "not"
+            | "in"
+            | "is"
+            | "if"
+            | "elif"
+            | "else"
+            | "endif"
+            | "for"
+            | "endfor"
+            | "set"
+            | "set_global"
+            | "true"
+            | "false"
+            | "True"
+            | "False"
+            | "none"
+            | "None"
+            | "block"
+            | "endblock"
+            | "include"
+            | "extends"
+            | "macro"
+            | "endmacro"
+            | "filter"
+            | "endfilter"
+            | "raw"
+    )
+}
 
 /// The dotted names `expression` reads (`ytd.rank`, `projection`), each
 /// with its offset: not a filter's or a function's name, an argument's
@@ -215,20 +242,21 @@ fn paths(expression: &str) -> Vec<(usize, Vec<&str>)> {
             || is_argument
             || after_dot_or_pipe
             || is_test
-            || KEYWORDS.contains(&word)
+            || is_keyword(word)
             || segments.iter().any(|s| s.is_empty()))
         {
             // `x is defined` asks on purpose.
             let rest = expression[i..].trim_start();
-            let asks = ["is defined", "is undefined", "is not defined"]
-                .iter()
-                .any(|t| rest.starts_with(t));
+            let asks = rest.starts_with("is ")
+                && ["is defined", "is undefined", "is not defined"]
+                    .iter()
+                    .any(|t| rest.starts_with(t));
             if !asks {
                 out.push((start, segments));
             }
         }
         before = Some(b'a');
-        word_before = if KEYWORDS.contains(&word) { word } else { "" };
+        word_before = if is_keyword(word) { word } else { "" };
     }
     out
 }

@@ -108,6 +108,12 @@ struct BriefPage<'a> {
     draft: bool,
 }
 
+/// The fields of [`BriefPage`], as a brief's names are checked against
+/// them (`brief.title`): the same for every brief.
+const BRIEF_FIELDS: [&str; 7] = [
+    "slug", "title", "summary", "date", "authors", "tags", "draft",
+];
+
 impl<'a> BriefPage<'a> {
     fn of(b: &'a Brief) -> BriefPage<'a> {
         BriefPage {
@@ -174,7 +180,16 @@ impl<'a> Render<'a> {
         let derived = Arc::new(Recorder::default());
         crate::render::table_filters::register(&mut engine.tera, Some(Arc::clone(&derived)));
         let texts = brief_file_texts(project);
-        let (base, names) = base_context(project, inputs, (figures, plan.as_of), base_url)?;
+        let (base, mut names) = base_context(project, inputs, (figures, plan.as_of), base_url)?;
+        // What a brief's page adds, by name alone: its fields hold no
+        // fields of their own to check.
+        let brief_fields = BRIEF_FIELDS.map(|f| (f.to_string(), serde_json::Value::Null));
+        names.insert(
+            "brief".into(),
+            serde_json::Map::from_iter(brief_fields).into(),
+        );
+        names.insert("root".into(), serde_json::Value::Null);
+        names.insert("canonical".into(), serde_json::Value::Null);
         Ok(Render {
             project,
             inputs,
@@ -291,7 +306,7 @@ impl<'a> Render<'a> {
             None => "./".into(),
         };
         context.insert("canonical", &canonical);
-        self.check_names(brief, &canonical)?;
+        self.check_names(brief)?;
         let body_markdown = engine
             .render_body(name, &context)
             .map_err(|e| match self.figures {
@@ -317,16 +332,8 @@ impl<'a> Render<'a> {
     /// Refuses a brief whose body reads a name its page does not have
     /// (`ytd.rnak`), at its line and column: Tera would take it as false
     /// or as nothing.
-    fn check_names(&self, brief: &Brief, canonical: &str) -> Result<()> {
-        let mut page = serde_json::Map::new();
-        page.insert(
-            "brief".into(),
-            serde_json::to_value(BriefPage::of(brief)).unwrap_or_default(),
-        );
-        page.insert("root".into(), "../".into());
-        page.insert("canonical".into(), canonical.into());
-        let Some(unknown) = crate::render::names::first_unknown(&brief.body, &[&self.names, &page])
-        else {
+    fn check_names(&self, brief: &Brief) -> Result<()> {
+        let Some(unknown) = crate::render::names::first_unknown(&brief.body, &[&self.names]) else {
             return Ok(());
         };
         let before = &brief.body[..unknown.at];
@@ -1014,5 +1021,22 @@ mod tests {
             .to_string();
         assert!(err.contains("“data:x”"), "{err}");
         assert!(check_page_links(body, "templates/brief.html", Some((&brief, body))).is_ok());
+    }
+
+    #[test]
+    fn the_names_a_brief_is_checked_against_are_its_pages_fields() {
+        let brief = parse_brief(&crate::project::SourceFile {
+            path: "briefs/b.md".into(),
+            text: "---\ntitle: T\nsummary: S.\ndate: 2024-01-01\nauthors: [A]\n---\nBody.\n".into(),
+        })
+        .unwrap();
+        let page = serde_json::to_value(BriefPage::of(&brief)).unwrap();
+        let keys: Vec<&str> = page
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, BRIEF_FIELDS);
     }
 }
