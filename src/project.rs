@@ -17,7 +17,7 @@ pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 /// Most briefs in one project.
 pub const MAX_BRIEFS: usize = 100_000;
 
-/// Default number of reference years for the projection (MODEL.md §2, `k`).
+/// Default number of reference years for the projection (METHOD.md §2, `k`).
 pub const DEFAULT_REFERENCE_YEARS: usize = 3;
 
 /// `site.yaml`: the site's own settings.
@@ -37,7 +37,7 @@ pub struct SiteConfig {
     /// feed, sitemap and canonical links; `--base-url` overrides it.
     #[serde(default)]
     pub base_url: Option<String>,
-    /// Reference years for the projection (`k` in MODEL.md).
+    /// Reference years for the projection (`k` in METHOD.md).
     #[serde(default = "default_reference_years")]
     pub reference_years: usize,
     /// Schemas of tables in `data/`, by table name, for a project that
@@ -93,11 +93,11 @@ pub struct Project {
     pub history: Vec<Committed>,
 }
 
-/// Most earlier years a projection may be averaged over (`k` in MODEL.md).
+/// Most earlier years a projection may be averaged over (`k` in METHOD.md).
 pub const MAX_REFERENCE_YEARS: usize = 100;
 
 /// Checks the settings the model uses: `reference_years` (`k` in
-/// MODEL.md) must be at least 1, or no brief could give a projection.
+/// METHOD.md) must be at least 1, or no brief could give a projection.
 /// With more than there are complete years, the model uses those there are.
 fn check_config(config: &SiteConfig, text: &str) -> Result<()> {
     let k = config.reference_years;
@@ -105,7 +105,7 @@ fn check_config(config: &SiteConfig, text: &str) -> Result<()> {
         return Ok(());
     }
     let mut err = Error::in_file("site.yaml", format!("reference_years is {k}")).help(format!(
-        "expected the number of earlier years a projection averages over, from 1 to {MAX_REFERENCE_YEARS} (MODEL.md's k; 3 when left out)"
+        "expected the number of earlier years a projection averages over, from 1 to {MAX_REFERENCE_YEARS} (docs/METHOD.md's k; 3 when left out)"
     ));
     if let Some((i, line)) = text
         .lines()

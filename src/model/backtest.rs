@@ -1,4 +1,4 @@
-//! MODEL.md §3: how the projection would have fared in past years.
+//! METHOD.md §3: how the projection would have fared in past years.
 
 use jiff::civil::Date;
 use serde::Serialize;

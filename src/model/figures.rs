@@ -1,4 +1,4 @@
-//! Every number of MODEL.md in one value: what `figures.json` holds and what
+//! Every number of METHOD.md in one value: what `figures.json` holds and what
 //! templates see.
 
 use jiff::civil::Date;
@@ -28,7 +28,7 @@ pub struct SourceInfo {
     pub sha256: String,
 }
 
-/// All figures as of one date, in the order and keys of MODEL.md.
+/// All figures as of one date, in the order and keys of METHOD.md.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
     /// The last day the model sees.

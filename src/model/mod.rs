@@ -1,4 +1,4 @@
-//! The model of `shared/MODEL.md`: pure functions from the validated series
+//! The model of `docs/METHOD.md`: pure functions from the validated series
 //! and pilot parameters (`data`) to the [`Figures`] every brief quotes.
 //!
 //! No I/O and no clock: the same inputs and as-of date give the same figures.
@@ -22,7 +22,7 @@ pub use ytd::{
     AnnualTotal, YearPoint, YearToDate, annual, complete_years, same_point, year_to_date,
 };
 
-/// Rounds a count to a whole number, half away from zero (MODEL.md, Conventions).
+/// Rounds a count to a whole number, half away from zero (METHOD.md, Conventions).
 pub fn round_count(value: f64) -> u64 {
     let rounded = value.round();
     if rounded.is_finite() && rounded > 0.0 {

@@ -1,4 +1,4 @@
-//! MODEL.md §4: the UK–France returns pilot against arrivals in its window.
+//! METHOD.md §4: the UK–France returns pilot against arrivals in its window.
 
 use jiff::civil::Date;
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! MODEL.md §2: the year-end projection by seasonal share.
+//! METHOD.md §2: the year-end projection by seasonal share.
 
 use serde::Serialize;
 

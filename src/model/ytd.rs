@@ -1,4 +1,4 @@
-//! MODEL.md §1: annual totals, year to date, and where this year ranks.
+//! METHOD.md §1: annual totals, year to date, and where this year ranks.
 
 use std::collections::BTreeMap;
 
@@ -57,7 +57,7 @@ pub struct YearPoint {
 }
 
 /// The same month and day in `year`; 29 February maps to 28 February in a
-/// non-leap year (MODEL.md, Conventions).
+/// non-leap year (METHOD.md, Conventions).
 pub fn same_point(date: Date, year: i16) -> Date {
     let day = if date.month() == 2 && date.day() == 29 {
         match Date::new(year, 2, 29) {

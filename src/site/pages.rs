@@ -973,7 +973,7 @@ fn brief_entry(
 }
 
 /// A brief that uses a figure the model could not compute for this as-of
-/// date fails; say why, not only that a value was null (MODEL.md §2, §4).
+/// date fails; say why, not only that a value was null (METHOD.md §2, §4).
 fn explain_null_figures(mut err: Error, figures: &Figures) -> Error {
     let line = err.snippet.clone().unwrap_or_default();
     let as_of = crate::text::long_date(figures.as_of);
