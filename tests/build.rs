@@ -1238,3 +1238,57 @@ fn guards_of_null_figures_and_names_a_brief_sets_still_build() {
     assert!(page.contains("Undefined is fine."), "{page}");
     assert!(page.contains("A pilot."), "{page}");
 }
+
+#[test]
+fn a_title_and_summary_of_expressions_follow_the_figures() {
+    let p = Project::new();
+    p.brief(
+        "headline",
+        "---\ntitle: '{% if ytd.rank == 1 %}A record {{ ytd.year }}{% else %}Not a record: {{ ytd.rank | rank_words }}{% endif %}'\nsummary: 'So far {{ ytd.people | thousands }} people.'\ndate: 2023-03-20\nauthors: [Test Desk]\n---\nBody.\n",
+    );
+    p.build_ok(&[]);
+    let f = p.figures();
+    let rank = f["ytd"]["rank"].as_u64().unwrap();
+    let title = if rank == 1 {
+        format!("A record {}", f["ytd"]["year"])
+    } else {
+        format!(
+            "Not a record: {}",
+            brief::words::rank_phrase(rank as i64, "highest")
+        )
+    };
+    let page = p.read("output/headline/index.html");
+    assert!(page.contains(&format!("<h1>{title}</h1>")), "{page}");
+    let summary = format!(
+        "So far {} people.",
+        common::thousands(f["ytd"]["people"].as_u64().unwrap())
+    );
+    assert!(page.contains(&summary), "{page}");
+    assert!(p.read("output/index.html").contains(&title));
+    assert!(p.read("output/feed.xml").contains(&title));
+    // A misspelt name in the title is an error at its line.
+    p.brief(
+        "headline",
+        "---\ntitle: '{% if ytd.rnak == 1 %}A record{% else %}Not{% endif %}'\nsummary: S.\ndate: 2023-03-20\nauthors: [Test Desk]\n---\nBody.\n",
+    );
+    let out = p.run(&["build"]);
+    assert_ne!(out.status, 0);
+    assert!(
+        out.stderr
+            .starts_with("error: briefs/headline.md:2:15: `ytd` has no field `rnak`"),
+        "{}",
+        out.stderr
+    );
+    // So is one that comes out empty.
+    p.brief(
+        "headline",
+        "---\ntitle: '{% if ytd.rank == 0 %}Never{% endif %}'\nsummary: S.\ndate: 2023-03-20\nauthors: [Test Desk]\n---\nBody.\n",
+    );
+    let out = p.run(&["build"]);
+    assert!(
+        out.stderr
+            .contains("briefs/headline.md:2:1: the title comes out empty with these figures"),
+        "{}",
+        out.stderr
+    );
+}

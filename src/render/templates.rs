@@ -443,7 +443,7 @@ fn escape_markdown_text(input: &str, out: &mut dyn std::io::Write) -> std::io::R
 }
 
 /// The error and every error it wraps, in one line.
-fn full_message(err: &tera::Error) -> String {
+pub fn full_message(err: &tera::Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {

@@ -168,6 +168,8 @@ fn build_to(
         &plan,
         Arc::clone(&sink),
     )?;
+    // Titles and summaries may be expressions of the figures too.
+    let briefs = render.front_matter(briefs)?;
     // Reuse the previous build's unchanged pages; render the others.
     let mut reuse = reuse::sort_out(project, &plan, &briefs, previous);
     reuse.put_files(&*sink)?;

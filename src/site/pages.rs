@@ -329,6 +329,81 @@ impl<'a> Render<'a> {
         Ok(entry)
     }
 
+    /// `briefs` with the expressions in their titles and summaries worked
+    /// out (`title: "{% if ytd.rank == 1 %}Record crossings{% else %}…"`),
+    /// as their bodies' are: a headline cannot outlive its record. A title
+    /// without `{{` or `{%` is kept as written.
+    pub(super) fn front_matter(&self, mut briefs: Vec<Brief>) -> Result<Vec<Brief>> {
+        for brief in &mut briefs {
+            let text = self
+                .texts
+                .get(brief.path.as_path())
+                .copied()
+                .unwrap_or_default();
+            for (field, value) in [
+                ("title", &mut brief.front.title),
+                ("summary", &mut brief.front.summary),
+            ] {
+                if value.contains("{{") || value.contains("{%") {
+                    *value = self.front_field(brief.path.as_path(), text, (field, value))?;
+                }
+            }
+        }
+        Ok(briefs)
+    }
+
+    /// The front matter field `field` of the brief at `path` (whose file is
+    /// `text`), `value`, rendered with the figures; an error at its line.
+    fn front_field(
+        &self,
+        path: &std::path::Path,
+        text: &str,
+        (field, value): (&str, &str),
+    ) -> Result<String> {
+        let line = text
+            .lines()
+            .position(|l| l.starts_with(&format!("{field}:")))
+            .map_or(1, |i| i + 1);
+        // Where the value starts on its line, when it is written as it is
+        // read (not quoted with escapes).
+        let column = |at: usize| {
+            let on_line = text.lines().nth(line - 1).unwrap_or_default();
+            on_line.find(value).map_or(1, |i| i + at + 1)
+        };
+        if let Some(unknown) = crate::render::names::first_unknown(value, &[&self.names]) {
+            return Err(Error::in_file(path, unknown.message)
+                .at(line, column(unknown.at), Some(text))
+                .help(unknown.help));
+        }
+        let rendered = self
+            .engine
+            .tera
+            .render_str(value, &self.base, false)
+            .map_err(|e| {
+                Error::in_file(
+                    path,
+                    format!(
+                        "the {field}'s expression: {}",
+                        crate::render::templates::full_message(&e)
+                    ),
+                )
+                .at(line, 1, Some(text))
+                .help("expected the same expressions as a brief's body, on the figures alone")
+            })?;
+        let rendered = rendered.split_whitespace().collect::<Vec<_>>().join(" ");
+        if rendered.is_empty() {
+            return Err(Error::in_file(
+                path,
+                format!("the {field} comes out empty with these figures"),
+            )
+            .at(line, 1, Some(text))
+            .help(format!(
+                "expected a {field} for every arm of its {{% if %}}"
+            )));
+        }
+        Ok(rendered)
+    }
+
     /// Refuses a brief whose body reads a name its page does not have
     /// (`ytd.rnak`), at its line and column: Tera would take it as false
     /// or as nothing.
@@ -722,9 +797,20 @@ pub fn brief_texts(
                 (choice, arm)
             })
             .collect();
+        // A title of expressions reads as the figures make it.
+        let title = match brief.front.title.contains("{{") || brief.front.title.contains("{%") {
+            true => engine
+                .tera
+                .render_str(&brief.front.title, &context, false)
+                .map_or_else(
+                    |_| brief.front.title.clone(),
+                    |t| t.split_whitespace().collect::<Vec<_>>().join(" "),
+                ),
+            false => brief.front.title.clone(),
+        };
         texts.push(BriefText {
             slug: brief.slug.clone(),
-            title: brief.front.title.clone(),
+            title,
             path: slash_path(&brief.path),
             text: html_to_text(&html),
             markdown: body,
