@@ -325,7 +325,8 @@ pub fn write_synthetic_site(from: &Path, out: &Path, n: usize, hugo: bool) -> Re
             "hugo/layouts/_default/list.html",
             b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n",
         )?;
-        for brief in site::brief_texts(&project, &figures, false)? {
+        let texts = site::brief_texts(&project, (&figures, None), false)?;
+        for brief in texts.iter().filter(|t| t.slug != site::INDEX_TEXT) {
             let page = format!(
                 "---\ntitle: \"{}\"\ndate: {}\n---\n{}",
                 brief.title.replace('"', "\\\""),

@@ -273,3 +273,65 @@ fn a_sentence_the_new_figures_switch_comes_first_with_its_file_and_line() {
         "That is the second-highest total for that point in the year."
     );
 }
+
+#[test]
+fn the_index_a_chart_s_words_and_a_title_are_compared_too() {
+    let (p, _, _) = week_of_changes();
+    // A brief whose title follows the figures and which places a chart,
+    // committed with the old data.
+    git(p.root(), &["stash", "-q"]);
+    p.write(
+        "briefs/headline.md",
+        "---\ntitle: 'Crossings in {{ ytd.days }} days'\nsummary: S.\ndate: 2023-03-21\nauthors: [Test Desk]\n---\n{{ chart(name=\"cumulative\", from=2022) }}\n",
+    );
+    git(p.root(), &["add", "briefs/headline.md"]);
+    git(p.root(), &["commit", "-qm", "headline"]);
+    p.build_ok(&[]);
+    let old = p.figures();
+    let old_index = p.read("output/index.html");
+    git(p.root(), &["stash", "pop", "-q"]);
+    p.build_ok(&[]);
+    let new = p.figures();
+    let out = p.run(&["diff"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let text = &out.stdout;
+    // The index's key figure: arrivals so far this year.
+    let (a, b) = (
+        old["ytd"]["people"].as_u64().unwrap(),
+        new["ytd"]["people"].as_u64().unwrap(),
+    );
+    assert!(old_index.contains(&common::thousands(a)));
+    assert!(
+        text.contains("### The index page (`templates/index.html`)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "| {} | {} |",
+            common::thousands(a),
+            common::thousands(b)
+        )),
+        "{text}"
+    );
+    // The title, worked out from the figures, changed with them.
+    let (d0, d1) = (
+        old["ytd"]["days"].as_u64().unwrap(),
+        new["ytd"]["days"].as_u64().unwrap(),
+    );
+    assert_ne!(d0, d1);
+    assert!(
+        text.contains(&format!(
+            "### Crossings in {d1} days (`briefs/headline.md`)\n\nIts title was “Crossings in {d0} days”."
+        )),
+        "{text}"
+    );
+    // The chart's description (its alternative text) reads differently:
+    // this year's total in it moved.
+    let section = &text[text.find("(`briefs/headline.md`)").unwrap()..];
+    let section = &section[..section.find("\n### ").unwrap_or(section.len())];
+    assert!(section.contains("figures read differently"), "{section}");
+    assert!(
+        section.contains(&format!("{} people had arrived", common::thousands(b))),
+        "{section}"
+    );
+}

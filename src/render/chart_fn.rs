@@ -95,6 +95,23 @@ fn page_of(state: &tera::State) -> String {
 /// first time a brief places the chart; the error says why it could not.
 pub type WriteChart = Arc<dyn Fn(&PlacedChart) -> Result<(), String> + Send + Sync>;
 
+/// `chart()` as the words a reader reads of it: its title and its
+/// description (the image's alternative text), as a paragraph, so that
+/// `diff` reports a chart whose title or description changed as it does a
+/// sentence. Its files are drawn and thrown away.
+pub fn register_chart_words(engine: &mut Engine, charts: Arc<ChartSet>) {
+    engine
+        .tera
+        .register_function("chart", move |kwargs: tera::Kwargs, _: &tera::State| {
+            let request = chart_request(&kwargs)?;
+            let chart = charts
+                .draw(&request, &request.file_stem())
+                .map_err(tera::Error::message)?;
+            let words = format!("\n\nChart: {}. {}\n\n", chart.title, chart.description);
+            Ok(tera::Value::from(words))
+        });
+}
+
 /// `chart()` as a stand-in that places nothing: `diff` reads the briefs'
 /// prose and tables, and a chart would only be drawn to be thrown away.
 pub fn register_no_charts(engine: &mut Engine) {

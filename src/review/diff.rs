@@ -87,6 +87,9 @@ pub struct BriefChange {
     pub slug: String,
     /// Its title.
     pub title: String,
+    /// Its title before, when the new figures changed it (a title of
+    /// expressions).
+    pub title_was: Option<String>,
     /// Its source file.
     pub path: String,
     /// Changed, unchanged, added or removed.
@@ -153,9 +156,9 @@ pub fn diff_figure_files(project: &Project, old_path: &Path, new_path: &Path) ->
     };
     // The briefs are the project's; only the figures differ between the
     // two renders, so a render that fails is the figures file's fault.
-    let before = site::brief_texts(project, &old, false)
+    let before = site::brief_texts(project, (&old, None), false)
         .map_err(|e| figures_file_error(old_path, &new, &old, e))?;
-    let after = site::brief_texts(project, &new, false)
+    let after = site::brief_texts(project, (&new, None), false)
         .map_err(|e| figures_file_error(new_path, &old, &new, e))?;
     Ok(Report {
         data,
@@ -246,8 +249,12 @@ pub fn diff_revision(root: &Path, rev: &str) -> Result<Report> {
     let options = BuildOptions::default();
     let old = site::model(&old_project, &options).map_err(at_rev)?;
     let new = site::model(&new_project, &options)?;
-    let before = site::brief_texts(&old_project, &old.figures_value()?, false).map_err(at_rev)?;
-    let after = site::brief_texts(&new_project, &new.figures_value()?, false)?;
+    let texts = |project: &Project, m: &site::Modelled| -> Result<Vec<BriefText>> {
+        let charts = std::sync::Arc::new(m.charts());
+        site::brief_texts(project, (&m.figures_value()?, Some(charts)), false)
+    };
+    let before = texts(&old_project, &old).map_err(at_rev)?;
+    let after = texts(&new_project, &new)?;
     let mut files_changed = changed_data_files(&old_project, &new_project);
     fn crossings(m: &site::Modelled) -> Option<(&Crossings, &Figures)> {
         m.crossings().zip(m.figures.as_ref())
@@ -539,16 +546,21 @@ fn compare_briefs(before: &[BriefText], after: &[BriefText]) -> Vec<BriefChange>
             Some(old) => {
                 let changes = number_changes(&old.text, &new.text);
                 let flipped = flipped_choices(&old.choices, &new.choices);
-                if changes.is_empty() && flipped.is_empty() {
+                if changes.is_empty() && flipped.is_empty() && old.title == new.title {
                     (Status::Unchanged, changes, flipped)
                 } else {
                     (Status::Changed, changes, flipped)
                 }
             }
         };
+        let title_was = old
+            .get(new.slug.as_str())
+            .filter(|old| old.title != new.title)
+            .map(|old| old.title.clone());
         out.push(BriefChange {
             slug: new.slug.clone(),
             title: new.title.clone(),
+            title_was,
             path: new.path.clone(),
             status,
             changes,
@@ -563,6 +575,7 @@ fn compare_briefs(before: &[BriefText], after: &[BriefText]) -> Vec<BriefChange>
         out.push(BriefChange {
             slug: gone.slug.clone(),
             title: gone.title.clone(),
+            title_was: None,
             path: gone.path.clone(),
             status: Status::Removed,
             changes: Vec::new(),
@@ -747,17 +760,24 @@ impl Report {
         let mut unchanged = Vec::new();
         for brief in &self.briefs {
             let heading = format!("{} (`{}`)", brief.title, brief.path);
+            let mut head = format!("### {heading}\n\n");
+            if let Some(was) = &brief.title_was {
+                head.push_str(&format!("Its title was “{}”.\n\n", cell(was)));
+            }
             match brief.status {
                 Status::Unchanged => unchanged.push(heading),
-                Status::Added => out.push_str(&format!("### {heading}\n\nA new brief.\n\n")),
-                Status::Removed => out.push_str(&format!("### {heading}\n\nRemoved.\n\n")),
+                Status::Added => out.push_str(&format!("{head}A new brief.\n\n")),
+                Status::Removed => out.push_str(&format!("{head}Removed.\n\n")),
+                Status::Changed if brief.changes.is_empty() && brief.flipped.is_empty() => {
+                    out.push_str(&format!("{head}No figure reads differently.\n\n"))
+                }
                 Status::Changed if brief.changes.is_empty() => out.push_str(&format!(
-                    "### {heading}\n\nNo figure reads differently; its words change (above).\n\n"
+                    "{head}No figure reads differently; its words change (above).\n\n"
                 )),
                 Status::Changed => {
                     let n = brief.changes.len();
                     out.push_str(&format!(
-                        "### {heading}\n\n{n} figure{} read{} differently:\n\n| Before | After | Change | In the text |\n|---:|---:|---:|---|\n",
+                        "{head}{n} figure{} read{} differently:\n\n| Before | After | Change | In the text |\n|---:|---:|---:|---|\n",
                         if n == 1 { "" } else { "s" },
                         if n == 1 { "s" } else { "" }
                     ));

@@ -71,6 +71,12 @@ impl Modelled {
         self.inputs.pilot.as_ref()
     }
 
+    /// The charts briefs can place: of the crossings, when the project has
+    /// them, and of any table.
+    pub fn charts(&self) -> crate::charts::ChartSet {
+        crate::charts::ChartSet::new(self.figures.as_ref().zip(self.seen.as_ref()), self.pilot())
+    }
+
     /// `figures.json` as a value: the crossings' figures, or for a project
     /// without them only its as-of date (what `diff` renders briefs with).
     pub fn figures_value(&self) -> Result<serde_json::Value> {

@@ -24,7 +24,7 @@ use crate::output::{MemorySink, Sink, Staging, free_later};
 use crate::project::Project;
 
 pub use inputs::{Modelled, model};
-pub use pages::{BriefText, brief_texts};
+pub use pages::{BriefText, INDEX_TEXT, brief_texts};
 pub use plan::{BuildOptions, BuildPlan, normalise_base_url};
 pub use reuse::{PreviousBuild, PreviousFiles};
 

@@ -745,16 +745,24 @@ pub struct BriefText {
     pub choices: Vec<(Choice, Taken)>,
 }
 
+/// The name [`brief_texts`] gives the index page's text.
+pub const INDEX_TEXT: &str = "(index)";
+
 /// Renders the body of every published brief of `project` with `figures`
-/// (a `figures.json` value: this build's or any other), as plain text.
-/// Charts are left out: `diff` compares the numbers the prose and tables state.
+/// (a `figures.json` value: this build's or any other), as plain text, and
+/// the index page's text last (named [`INDEX_TEXT`]). With `charts`, each
+/// chart reads as its title and description; without, charts are left out.
 pub fn brief_texts(
     project: &Project,
-    figures: &serde_json::Value,
+    (figures, charts): (&serde_json::Value, Option<Arc<ChartSet>>),
     drafts: bool,
 ) -> Result<Vec<BriefText>> {
     let mut engine = Engine::new();
-    register_no_charts(&mut engine);
+    engine.add_site_templates(&project.templates)?;
+    match charts {
+        Some(charts) => crate::render::chart_fn::register_chart_words(&mut engine, charts),
+        None => register_no_charts(&mut engine),
+    }
     let mut base = tera::Context::new();
     if let serde_json::Value::Object(map) = figures {
         for (key, value) in map {
@@ -774,7 +782,18 @@ pub fn brief_texts(
     base.insert("figures", figures);
     base.insert("data", &template_data(project)?);
     base.insert("site", &project.config);
-    let briefs = published_briefs(project, drafts)?;
+    let mut briefs = published_briefs(project, drafts)?;
+    // Titles and summaries of expressions read as the figures make them.
+    for brief in &mut briefs {
+        for value in [&mut brief.front.title, &mut brief.front.summary] {
+            if value.contains("{{") || value.contains("{%") {
+                *value = engine.tera.render_str(value, &base, false).map_or_else(
+                    |_| value.clone(),
+                    |t| t.split_whitespace().collect::<Vec<_>>().join(" "),
+                );
+            }
+        }
+    }
     let texts_by_path = brief_file_texts(project);
     let names = add_brief_templates(
         &mut engine,
@@ -797,25 +816,37 @@ pub fn brief_texts(
                 (choice, arm)
             })
             .collect();
-        // A title of expressions reads as the figures make it.
-        let title = match brief.front.title.contains("{{") || brief.front.title.contains("{%") {
-            true => engine
-                .tera
-                .render_str(&brief.front.title, &context, false)
-                .map_or_else(
-                    |_| brief.front.title.clone(),
-                    |t| t.split_whitespace().collect::<Vec<_>>().join(" "),
-                ),
-            false => brief.front.title.clone(),
-        };
         texts.push(BriefText {
             slug: brief.slug.clone(),
-            title,
+            title: brief.front.title.clone(),
             path: slash_path(&brief.path),
             text: html_to_text(&html),
             markdown: body,
             date: brief.front.date,
             choices,
+        });
+    }
+    // The index's key figures and list of briefs are read too.
+    if engine.tera.contains_template("index.html") {
+        let mut index = base.clone();
+        let pages: Vec<BriefPage> = briefs.iter().map(BriefPage::of).collect();
+        index.insert("briefs", &pages);
+        index.insert("root", "");
+        index.insert("canonical", "");
+        let page = engine.render("index.html", &index)?;
+        texts.push(BriefText {
+            // No brief's name can be this (see `check_slug`).
+            slug: INDEX_TEXT.into(),
+            title: "The index page".into(),
+            path: "templates/index.html".into(),
+            text: html_to_text(&page),
+            markdown: String::new(),
+            date: briefs
+                .iter()
+                .map(|b| b.front.date)
+                .max()
+                .unwrap_or_default(),
+            choices: Vec::new(),
         });
     }
     Ok(texts)
