@@ -42,6 +42,9 @@ pub struct Brief {
     pub body: String,
     /// Lines before the body in the file, to report body errors at file lines.
     pub body_offset: usize,
+    /// When its figures were last worked out from a release later than its
+    /// date; set by the build, none as parsed.
+    pub updated: Option<Date>,
 }
 
 /// Checks that a slug is a plain name: lowercase letters, digits and single
@@ -213,6 +216,7 @@ pub fn parse_brief(file: &SourceFile) -> Result<Brief> {
         front,
         body: body.to_string(),
         body_offset,
+        updated: None,
     })
 }
 

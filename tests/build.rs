@@ -1017,8 +1017,11 @@ fn a_base_url_makes_the_feed_sitemap_and_canonical_links_absolute() {
     let feed = p.read("output/feed.xml");
     assert!(feed.contains("href=\"https://example.org/briefs/so-far/\""));
     assert!(
-        feed.contains("<updated>2023-03-20T00:00:00Z</updated>"),
-        "the newest brief's date"
+        feed.contains(&format!(
+            "<updated>{}T00:00:00Z</updated>",
+            common::RELEASED
+        )),
+        "the release the briefs' figures come from, after their dates"
     );
     let sitemap = p.read("output/sitemap.xml");
     assert!(
@@ -1290,5 +1293,65 @@ fn a_title_and_summary_of_expressions_follow_the_figures() {
             .contains("briefs/headline.md:2:1: the title comes out empty with these figures"),
         "{}",
         out.stderr
+    );
+}
+
+#[test]
+fn a_brief_whose_figures_come_from_a_later_release_says_so_in_byline_feed_and_sitemap() {
+    let p = Project::new();
+    let released = common::RELEASED.to_string();
+    p.brief(
+        "live",
+        &brief_text(
+            "Live",
+            "2020-01-01",
+            "So far {{ ytd.people | thousands }}.\n",
+        ),
+    );
+    p.brief(
+        "charted",
+        &brief_text(
+            "Charted",
+            "2020-01-02",
+            "{{ chart(name=\"annual-arrivals\") }}\n",
+        ),
+    );
+    p.brief(
+        "still",
+        &brief_text("Still", "2020-01-03", "No figures here.\n"),
+    );
+    p.build_ok(&[]);
+    let day = |d: &str| {
+        let date: jiff::civil::Date = d.parse().unwrap();
+        brief::text::long_date(date)
+    };
+    for slug in ["live", "charted"] {
+        let page = p.read(&format!("output/{slug}/index.html"));
+        assert!(
+            page.contains(&format!(
+                " · figures updated <time datetime=\"{released}\">{}</time>",
+                day(&released)
+            )),
+            "{slug}: {page}"
+        );
+    }
+    let still = p.read("output/still/index.html");
+    assert!(!still.contains("figures updated"), "{still}");
+    let feed = p.read("output/feed.xml");
+    let entry = |slug: &str| {
+        let at = feed.find(&format!(":{slug}</id>")).unwrap();
+        feed[at..feed[at..].find("</entry>").unwrap() + at].to_string()
+    };
+    assert!(entry("live").contains(&format!("<updated>{released}T00:00:00Z</updated>")));
+    assert!(entry("live").contains("<published>2020-01-01T00:00:00Z</published>"));
+    assert!(entry("still").contains("<updated>2020-01-03T00:00:00Z</updated>"));
+    let sitemap = p.read("output/sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>live/</loc><lastmod>{released}</lastmod>")),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("<loc>still/</loc><lastmod>2020-01-03</lastmod>"),
+        "{sitemap}"
     );
 }

@@ -20,6 +20,9 @@ pub struct FeedEntry {
     pub summary: String,
     /// The brief's own date.
     pub date: Date,
+    /// When what a reader reads last changed: the brief's date, or the
+    /// release its figures were worked out from, when that is later.
+    pub updated: Date,
     /// Authors.
     pub authors: Vec<String>,
 }
@@ -50,7 +53,7 @@ pub fn atom(
     base_url: Option<&str>,
     entries: &[FeedEntry],
 ) -> String {
-    let updated = entries.iter().map(|e| e.date).max().unwrap_or(since);
+    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(since);
     let authority = tag_authority(publisher, since);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
@@ -77,7 +80,7 @@ pub fn atom(
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <id>tag:{authority}:{}</id>\n", escape(&e.id)));
         out.push_str(&format!("    <title>{}</title>\n", escape(&e.title)));
-        out.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", e.date));
+        out.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", e.updated));
         out.push_str(&format!(
             "    <published>{}T00:00:00Z</published>\n",
             e.date
@@ -103,7 +106,7 @@ pub fn atom(
 pub fn sitemap(base_url: Option<&str>, entries: &[FeedEntry]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let newest = entries.iter().map(|e| e.date).max();
+    let newest = entries.iter().map(|e| e.updated).max();
     out.push_str(&format!(
         "  <url><loc>{}</loc>{}</url>\n",
         escape(&address(base_url, "")),
@@ -113,7 +116,7 @@ pub fn sitemap(base_url: Option<&str>, entries: &[FeedEntry]) -> String {
         out.push_str(&format!(
             "  <url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
             escape(&address(base_url, &e.path)),
-            e.date
+            e.updated
         ));
     }
     out.push_str("</urlset>\n");
@@ -132,6 +135,7 @@ mod tests {
                 title: "Newer <b>&</b>".into(),
                 summary: "S \"quoted\"".into(),
                 date: Date::new(2026, 8, 21).unwrap(),
+                updated: Date::new(2026, 8, 28).unwrap(),
                 authors: vec!["Desk".into()],
             },
             FeedEntry {
@@ -140,6 +144,7 @@ mod tests {
                 title: "Older".into(),
                 summary: "S".into(),
                 date: Date::new(2025, 1, 2).unwrap(),
+                updated: Date::new(2025, 1, 2).unwrap(),
                 authors: vec![],
             },
         ]
@@ -151,7 +156,8 @@ mod tests {
         let feed = atom("T", "D", "Migration Data Desk", since, None, &entries());
         assert!(feed.contains("<id>tag:migration-data-desk,2018-01-01:briefs</id>"));
         assert!(feed.contains("<id>tag:migration-data-desk,2018-01-01:newer</id>"));
-        assert!(feed.contains("<updated>2026-08-21T00:00:00Z</updated>"));
+        // Updated when its figures were, published on its own date.
+        assert!(feed.contains("<updated>2026-08-28T00:00:00Z</updated>\n    <published>2026-08-21T00:00:00Z</published>"));
         assert!(feed.contains("Newer &lt;b&gt;&amp;&lt;/b&gt;"));
         assert!(feed.contains("href=\"newer/\""));
         let hosted = atom(
@@ -175,7 +181,7 @@ mod tests {
     fn the_sitemap_is_absolute_with_a_base_url() {
         let map = sitemap(Some("https://example.org/briefs/"), &entries());
         assert!(
-            map.contains("<loc>https://example.org/briefs/</loc><lastmod>2026-08-21</lastmod>")
+            map.contains("<loc>https://example.org/briefs/</loc><lastmod>2026-08-28</lastmod>")
         );
         assert!(
             map.contains(

@@ -62,6 +62,28 @@ pub fn first_unknown(body: &str, context: &Names) -> Option<Unknown> {
     None
 }
 
+/// The names `body` reads from its page (`ytd.rank`, `data.co2.rows`),
+/// not those it makes, in order, with repeats; and whether it places a
+/// chart without `data=` (a chart of the crossings).
+pub fn names_read(body: &str) -> (Vec<Vec<&str>>, bool) {
+    let expressions = expressions(body);
+    let locals = local_names(&expressions);
+    let mut read = Vec::new();
+    let mut crossings_chart = false;
+    for (_, expression) in &expressions {
+        if expression.contains("chart(") && !expression.contains("data=") {
+            crossings_chart = true;
+        }
+        read.extend(
+            paths(expression)
+                .into_iter()
+                .map(|(_, path)| path)
+                .filter(|path| !locals.contains(&path[0])),
+        );
+    }
+    (read, crossings_chart)
+}
+
 /// Each expression of `body` with where it starts: the insides of
 /// `{{ … }}`, and of `{% … %}` without their keyword (`if`, `elif`, `set`,
 /// `for`, …). Tera comments are left out.

@@ -46,6 +46,13 @@ pub(super) struct Inputs {
     pub(super) before_revisions: Option<(Figures, Series)>,
 }
 
+impl Inputs {
+    /// The publication date of table `name`, if the project has it.
+    pub(super) fn table_released(&self, name: &str) -> Option<Date> {
+        self.tables.get(name).map(|t| t.schema.source.released)
+    }
+}
+
 /// The validated inputs and the figures of one build, before anything is
 /// drawn or rendered: what `build` renders and what `diff` compares.
 pub struct Modelled {

@@ -106,12 +106,15 @@ struct BriefPage<'a> {
     authors: &'a [String],
     tags: &'a [String],
     draft: bool,
+    /// When its figures were last worked out from a later release than
+    /// its own date (see [`Render::figures_updated`]); null otherwise.
+    updated: Option<Date>,
 }
 
 /// The fields of [`BriefPage`], as a brief's names are checked against
 /// them (`brief.title`): the same for every brief.
-const BRIEF_FIELDS: [&str; 7] = [
-    "slug", "title", "summary", "date", "authors", "tags", "draft",
+const BRIEF_FIELDS: [&str; 8] = [
+    "slug", "title", "summary", "date", "authors", "tags", "draft", "updated",
 ];
 
 impl<'a> BriefPage<'a> {
@@ -124,6 +127,7 @@ impl<'a> BriefPage<'a> {
             authors: &b.front.authors,
             tags: &b.front.tags,
             draft: b.front.draft,
+            updated: b.updated,
         }
     }
 }
@@ -335,6 +339,7 @@ impl<'a> Render<'a> {
     /// without `{{` or `{%` is kept as written.
     pub(super) fn front_matter(&self, mut briefs: Vec<Brief>) -> Result<Vec<Brief>> {
         for brief in &mut briefs {
+            brief.updated = self.figures_updated(brief);
             let text = self
                 .texts
                 .get(brief.path.as_path())
@@ -350,6 +355,37 @@ impl<'a> Render<'a> {
             }
         }
         Ok(briefs)
+    }
+
+    /// When what `brief` says last changed with its data, if after its own
+    /// date: the publication date of the newest release it reads figures
+    /// from (the crossings' for a crossings figure or chart, a table's own
+    /// for `data.<table>`). Deterministic: the data says it, not the clock.
+    fn figures_updated(&self, brief: &Brief) -> Option<Date> {
+        let mut text = brief.body.clone();
+        for field in [&brief.front.title, &brief.front.summary] {
+            text.push_str(field);
+        }
+        let (read, crossings_chart) = crate::render::names::names_read(&text);
+        const CROSSINGS: [&str; 8] = [
+            "as_of",
+            "source",
+            "annual",
+            "ytd",
+            "projection",
+            "backtest",
+            "pilot",
+            "figures",
+        ];
+        let crossings = crossings_chart || read.iter().any(|p| CROSSINGS.contains(&p[0]));
+        let mut released: Vec<Date> = Vec::new();
+        if crossings && let Some(source) = &self.inputs.source {
+            released.push(source.released);
+        }
+        for path in read.iter().filter(|p| p[0] == "data" && p.len() > 1) {
+            released.extend(self.inputs.table_released(path[1]));
+        }
+        released.into_iter().max().filter(|d| *d > brief.front.date)
     }
 
     /// The front matter field `field` of the brief at `path` (whose file is
@@ -533,6 +569,7 @@ impl<'a> Render<'a> {
                 title: b.front.title.clone(),
                 summary: b.front.summary.clone(),
                 date: b.front.date,
+                updated: b.updated.unwrap_or(b.front.date),
                 authors: b.front.authors.clone(),
             })
             .collect();
@@ -604,6 +641,7 @@ impl<'a> Render<'a> {
             title: "Corrections".into(),
             summary: String::new(),
             date: newest.released,
+            updated: newest.released,
             authors: Vec::new(),
         }))
     }
@@ -619,6 +657,7 @@ impl<'a> Render<'a> {
             .iter()
             .filter(|r| !r.revised.is_empty())
             .map(|r| feed::FeedEntry {
+                updated: r.released,
                 id: format!("corrections/{}", r.anchor),
                 path: format!("corrections/#{}", r.anchor),
                 title: format!(
