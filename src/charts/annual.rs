@@ -4,7 +4,7 @@ use super::draw::{Area, line, no_data, rect, render, source_block, text, x_label
 use super::labels::SourceLine;
 use super::scale::{Plot, Scale, count_ticks, nice_ticks, plot_rect};
 use super::style::{Anchor, text_width};
-use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use super::{Cells, ChartInput, Drawing, PolylineCache, Table, Theme};
 use crate::text::{fmt_num, plain_num};
 
 /// Input for annual bars: one bar per year.
@@ -79,7 +79,14 @@ impl ChartInput for AnnualBars {
             self.value_label.clone()
         };
         let table = Table::new(&["year", &header], rows);
-        (table.to_csv(), table)
+        let values = match decimals {
+            0 => Cells::Count,
+            d => Cells::Decimal(d),
+        };
+        let shown = table
+            .clone()
+            .showing(&[("Year", Cells::Year), (&header, values)]);
+        (table.to_csv(), shown)
     }
 }
 

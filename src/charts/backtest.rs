@@ -6,7 +6,7 @@ use super::draw::{
 use super::labels::{SourceLine, end_label_room};
 use super::scale::{Scale, nice_ticks, plot_rect};
 use super::style::text_width;
-use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use super::{Cells, ChartInput, Drawing, PolylineCache, Table, Theme};
 use crate::text::{MONTH_NAMES, MONTHS, fmt_num, plain_num};
 
 /// Input for the backtest chart: how far off past projections were.
@@ -75,7 +75,12 @@ impl ChartInput for BacktestErrors {
             })
             .collect();
         let table = Table::new(&["year", "month", "error_pct"], rows);
-        (table.to_csv(), table)
+        let shown = table.clone().showing(&[
+            ("Year", Cells::Year),
+            ("Projected at the end of", Cells::MonthNumber),
+            ("Off by (%)", Cells::Decimal(1)),
+        ]);
+        (table.to_csv(), shown)
     }
 }
 

@@ -9,7 +9,7 @@ use super::labels::SourceLine;
 use super::scale::Plot;
 use super::scale::{Scale, plot_rect};
 use super::style::{Anchor, text_width};
-use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use super::{Cells, ChartInput, Drawing, PolylineCache, Table, Theme};
 use crate::text::{fmt_num, plain_num};
 
 /// Input for bars over categories: one bar per category.
@@ -67,14 +67,19 @@ impl ChartInput for CategoryBars {
                 s.to_string()
             }
         };
-        let table = Table::new(
-            &[
-                &header(&self.category_label, "category"),
-                &header(&self.value_label, "value"),
-            ],
-            rows,
+        let (name, value) = (
+            header(&self.category_label, "category"),
+            header(&self.value_label, "value"),
         );
-        (table.to_csv(), table)
+        let table = Table::new(&[&name, &value], rows);
+        let values = match self.decimals {
+            0 => Cells::Count,
+            d => Cells::Decimal(d),
+        };
+        let shown = table
+            .clone()
+            .showing(&[(&name, Cells::Text), (&value, values)]);
+        (table.to_csv(), shown)
     }
 }
 

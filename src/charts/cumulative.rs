@@ -8,7 +8,7 @@ use super::draw::{
 };
 use super::labels::{SourceLine, end_label_room};
 use super::scale::{count_ticks, plot_rect};
-use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use super::{Cells, ChartInput, Drawing, PolylineCache, Table, Theme};
 use crate::text::{
     YearDates, day_of_year_text, fmt_count, fmt_num, is_leap, month_starts, push_uint,
 };
@@ -235,7 +235,14 @@ fn quarter_table(lines: &[YearLine]) -> Table {
             row
         })
         .collect();
-    Table::new(&header, rows)
+    Table::new(&header, rows).showing(&[
+        ("Year", Cells::Year),
+        ("By 31 March", Cells::Count),
+        ("By 30 June", Cells::Count),
+        ("By 30 September", Cells::Count),
+        ("By 31 December", Cells::Count),
+        ("Latest", Cells::Count),
+    ])
 }
 
 /// Sorted by year, empty lines dropped (a line's points are in order

@@ -13,7 +13,7 @@ use super::labels::SourceLine;
 use super::pilot::{day_number, month_labels};
 use super::scale::{Plot, Scale, nice_ticks, plot_rect};
 use super::style::{Anchor, text_width};
-use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use super::{Cells, ChartInput, Drawing, PolylineCache, Table, Theme};
 use crate::text::{fmt_num, long_date, plain_num};
 
 /// Input for a line chart: named series of (date, value).
@@ -106,7 +106,16 @@ impl ChartInput for Lines {
         } else {
             dates.clone()
         };
-        let mut table = Table::new(&header, shown.iter().map(row).collect());
+        let monthly = dates.iter().all(|d| d.day() == 1);
+        let values = match places {
+            0 => Cells::Count,
+            p => Cells::Decimal(p),
+        };
+        let columns: Vec<(&str, Cells)> =
+            std::iter::once((date_label, if monthly { Cells::Month } else { Cells::Day }))
+                .chain(series.iter().map(|(n, _)| (n.as_str(), values)))
+                .collect();
+        let mut table = Table::new(&header, shown.iter().map(row).collect()).showing(&columns);
         if shown.len() < dates.len() {
             table.note = Some(format!(
                 "The table shows each year’s last row, {} of the {} rows; the CSV has them all.",

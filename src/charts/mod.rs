@@ -108,7 +108,7 @@ pub use set::{
     ChartData, ChartRequest, ChartSet, DrawingFile, PlacedChart, TableRef, data_file, drawing_name,
 };
 pub use style::Theme;
-pub use table::Table;
+pub use table::{Cells, Column, Table};
 
 #[cfg(test)]
 mod preview;

@@ -11,7 +11,7 @@ use super::draw::{
 use super::labels::SourceLine;
 use super::scale::{Plot, Scale, plot_rect};
 use super::style::{Dash, text_width};
-use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use super::{Cells, ChartInput, Drawing, PolylineCache, Table, Theme};
 use crate::text::{MONTHS, csv, days_from_civil, fmt_num, long_date, plain_num};
 
 /// How the pilot chart shows its y axis; the caller's subtitle should say so.
@@ -129,7 +129,13 @@ impl ChartInput for PilotReturns {
             })
             .collect();
         let header = ["date", "arrivals", "planned_returns", "reported_returns"];
-        (csv(&header, &rows), Table::new(&header, table_rows))
+        let shown = Table::new(&header, table_rows).showing(&[
+            ("Date", Cells::Day),
+            ("Arrivals", Cells::Count),
+            ("Planned returns", Cells::Count),
+            ("Reported returns", Cells::Count),
+        ]);
+        (csv(&header, &rows), shown)
     }
 }
 

@@ -7,7 +7,7 @@ use super::draw::{
 use super::labels::{LabelWant, SourceLine, end_label_room, place_labels};
 use super::scale::{Plot, Scale, count_ticks, plot_rect};
 use super::style::{Anchor, Dash, PAPER, text_width};
-use super::{ChartInput, Drawing, PolylineCache, Table, Theme};
+use super::{Cells, ChartInput, Drawing, PolylineCache, Table, Theme};
 use crate::text::{
     csv, date_of_day, day_of_year_text, fmt_count, fmt_num, is_leap, month_starts, plain_num,
 };
@@ -147,12 +147,25 @@ impl ChartInput for ProjectionRange {
             .filter(|r| {
                 r[0] != "so_far" || r[2].parse().is_ok_and(|d: u16| month_ends.contains(&d))
             })
-            .map(|r| vec![r[0].replace('_', " "), r[3].clone(), r[4].clone()])
+            .map(|r| {
+                // "so_far" reads "So far".
+                let series = r[0].replace('_', " ");
+                let mut chars = series.chars();
+                let series = match chars.next() {
+                    Some(c) => c.to_uppercase().chain(chars).collect(),
+                    None => series,
+                };
+                vec![series, r[3].clone(), r[4].clone()]
+            })
             .collect();
         let header = ["series", "year", "day_of_year", "date", "people"];
         (
             csv(&header, &rows),
-            Table::new(&["series", "date", "people"], table_rows),
+            Table::new(&["series", "date", "people"], table_rows).showing(&[
+                ("Series", Cells::Text),
+                ("Date", Cells::Day),
+                ("People", Cells::Count),
+            ]),
         )
     }
 }

@@ -14,6 +14,38 @@ pub struct Table {
     /// A line under the page's table saying what it leaves out, when it
     /// shows fewer rows than the CSV has.
     pub note: Option<String>,
+    /// How the page shows each column, with its heading for readers
+    /// ("Planned returns" for `planned_returns`); empty, the header and
+    /// cells as they are.
+    pub shown: Vec<Column>,
+}
+
+/// How the page's table shows a column: its heading and its cells' form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The heading, as a reader reads it, with the unit.
+    pub heading: String,
+    /// What the cells hold.
+    pub cells: Cells,
+}
+
+/// What a column's cells hold, and so how the page prints them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    /// Words, as they are.
+    Text,
+    /// A year, ungrouped (`2025`).
+    Year,
+    /// A whole number, grouped (`45,755`).
+    Count,
+    /// A number with this many decimals (`7.0`).
+    Decimal(u8),
+    /// A day, `2026-08-21` shown as `21 Aug 2026`.
+    Day,
+    /// A month's first day, `2019-01-01` shown as `Jan 2019`.
+    Month,
+    /// A month's number, `1` shown as `January`.
+    MonthNumber,
 }
 
 impl Table {
@@ -23,7 +55,20 @@ impl Table {
             header: header.iter().map(|h| h.as_ref().to_string()).collect(),
             rows,
             note: None,
+            shown: Vec::new(),
         }
+    }
+
+    /// The table with its columns shown as `columns` say, in order.
+    pub fn showing(mut self, columns: &[(&str, Cells)]) -> Table {
+        self.shown = columns
+            .iter()
+            .map(|(heading, cells)| Column {
+                heading: heading.to_string(),
+                cells: *cells,
+            })
+            .collect();
+        self
     }
 
     /// Whether there is nothing to show: not even a header.

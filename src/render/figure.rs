@@ -6,7 +6,7 @@
 
 use jiff::civil::Date;
 
-use crate::charts::{DrawingFile, PlacedChart, Table, Theme};
+use crate::charts::{Cells, DrawingFile, PlacedChart, Table, Theme};
 use crate::text::{escape, push_escaped};
 
 /// The figure markup for `placed`, with links relative to `root` (`../`
@@ -145,10 +145,17 @@ pub fn table_rows(table: &Table, provisional_from: Option<Date>) -> String {
     }
     let cells: usize = table.rows.iter().flatten().map(|c| c.len() + 24).sum();
     let mut out = String::with_capacity(64 + cells);
+    // The columns as the chart says to show them, when it says.
+    let shown = (table.shown.len() == table.header.len()).then_some(&table.shown);
     out.push_str("<thead><tr>");
-    for cell in &table.header {
-        out.push_str("<th scope=\"col\">");
-        out.push_str(&escape(cell));
+    for (i, cell) in table.header.iter().enumerate() {
+        let heading = shown.map_or(cell.as_str(), |s| s[i].heading.as_str());
+        out.push_str(if shown.is_some_and(|s| is_number(s[i].cells)) {
+            "<th scope=\"col\" class=\"num\">"
+        } else {
+            "<th scope=\"col\">"
+        });
+        out.push_str(&escape(heading));
         out.push_str("</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
@@ -159,16 +166,20 @@ pub fn table_rows(table: &Table, provisional_from: Option<Date>) -> String {
             .as_ref()
             .and_then(|(column, test)| row.get(*column).filter(|c| test(c)).map(|_| *column));
         for (i, cell) in row.iter().enumerate() {
-            let numeric = cell.parse::<f64>().is_ok();
+            let cells = shown.map(|s| s[i].cells);
+            let numeric = match cells {
+                Some(cells) => is_number(cells),
+                None => cell.parse::<f64>().is_ok(),
+            };
             out.push_str(match (i, numeric) {
                 (0, _) => "<th scope=\"row\">",
                 (_, true) => "<td class=\"num\">",
                 _ => "<td>",
             });
-            if numeric {
-                out.push_str(&pretty_number(cell));
-            } else {
-                out.push_str(&escape(cell));
+            match cells {
+                Some(cells) => out.push_str(&escape(&shown_cell(cell, cells))),
+                None if numeric => out.push_str(&pretty_number(cell)),
+                None => out.push_str(&escape(cell)),
             }
             if provisional == Some(i) {
                 out.push_str(PROVISIONAL);
@@ -179,6 +190,31 @@ pub fn table_rows(table: &Table, provisional_from: Option<Date>) -> String {
     }
     out.push_str("</tbody>\n</table>");
     out
+}
+
+/// Whether a column of `cells` holds numbers (right-aligned).
+fn is_number(cells: Cells) -> bool {
+    matches!(cells, Cells::Count | Cells::Decimal(_))
+}
+
+/// A CSV cell as the page shows a column of `cells`: `45755` → `45,755`,
+/// `6.953` → `7.0`, `2026-08-21` → `21 Aug 2026`. An empty cell, or one
+/// that is not what the column holds, is shown as it is.
+fn shown_cell(cell: &str, cells: Cells) -> String {
+    let number = cell.parse::<f64>().ok();
+    let day = cell.parse::<Date>().ok();
+    match (cells, number, day) {
+        (Cells::Count, Some(v), _) => crate::text::fmt_num(v, 0),
+        (Cells::Decimal(places), Some(v), _) => crate::text::fmt_num(v, places),
+        // Joined by no-break spaces: a date never breaks across lines,
+        // while a `[p]` after it may.
+        (Cells::Day, _, Some(d)) => d.strftime("%-d\u{a0}%b\u{a0}%Y").to_string(),
+        (Cells::Month, _, Some(d)) => d.strftime("%b\u{a0}%Y").to_string(),
+        (Cells::MonthNumber, Some(m), _) if (1.0..=12.0).contains(&m) => {
+            crate::text::MONTH_NAMES[m as usize - 1].to_string()
+        }
+        _ => cell.to_string(),
+    }
 }
 
 /// A CSV number as a reader expects it: `45755` → `45,755`, keeping decimals.
@@ -229,6 +265,41 @@ mod tests {
             )),
             table_source: None,
         }
+    }
+
+    #[test]
+    fn a_table_shows_its_columns_as_the_chart_says_readable_and_in_the_prose_s_form() {
+        let cells = |row: &[&str]| row.iter().map(|c| c.to_string()).collect();
+        let table = Table::new(
+            &["year", "people", "people_per_boat", "date", "month"],
+            vec![
+                cells(&["2019", "1843", "6.953488", "2026-08-21", "1"]),
+                cells(&["2020", "8462", "", "2026-08-22", "11"]),
+            ],
+        )
+        .showing(&[
+            ("Year", Cells::Year),
+            ("People arrived", Cells::Count),
+            ("People per boat", Cells::Decimal(1)),
+            ("Date", Cells::Day),
+            ("Month", Cells::MonthNumber),
+        ]);
+        let html = table_rows(&table, None);
+        assert!(
+            html.contains(
+                "<th scope=\"col\">Year</th><th scope=\"col\" class=\"num\">People arrived</th>"
+            ),
+            "{html}"
+        );
+        // A count between 1,000 and 2,999 is no year; 6.95 reads as the chart's 7.0.
+        assert!(html.contains("<th scope=\"row\">2019</th><td class=\"num\">1,843</td><td class=\"num\">7.0</td><td>21\u{a0}Aug\u{a0}2026</td><td>January</td>"), "{html}");
+        assert!(
+            html.contains("<td class=\"num\"></td>"),
+            "an empty cell stays empty: {html}"
+        );
+        assert!(html.contains("<td>November</td>"), "{html}");
+        // The CSV keeps the values as they are.
+        assert!(table.to_csv().contains("2019,1843,6.953488,2026-08-21,1"));
     }
 
     #[test]
