@@ -221,7 +221,8 @@ pub fn wrap(text: &str, px: u32, max_px: i32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     let mut cur_chars = 0;
-    for word in text.split_whitespace() {
+    for word in unbroken_words(text) {
+        let word = word.as_str();
         let word_chars = word.chars().count();
         if cur.is_empty() {
             cur.push_str(word);
@@ -239,6 +240,41 @@ pub fn wrap(text: &str, px: u32, max_px: i32) -> Vec<String> {
         lines.push(cur);
     }
     lines
+}
+
+/// The words of `text`, a date ("21 August 2026") kept as one: a line
+/// never breaks inside it.
+fn unbroken_words(text: &str) -> Vec<String> {
+    let is_day = |w: &str| w.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d));
+    let is_month = |w: &str| {
+        let w = w.trim_end_matches([',', ')', '.', ';']);
+        crate::text::MONTH_NAMES.contains(&w) || crate::text::MONTHS.contains(&w)
+    };
+    let is_year = |w: &str| {
+        let w = w.trim_end_matches([',', ')', '.', ';']);
+        w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit())
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let mut word = words[i].to_string();
+        let month_follows = words.get(i + 1).is_some_and(|w| is_month(w));
+        if is_day(words[i].trim_start_matches('(')) && month_follows {
+            word.push(' ');
+            word.push_str(words[i + 1]);
+            i += 1;
+            let plain_month = !words[i].ends_with([',', ')', '.', ';']);
+            if plain_month && words.get(i + 1).is_some_and(|w| is_year(w)) {
+                word.push(' ');
+                word.push_str(words[i + 1]);
+                i += 1;
+            }
+        }
+        out.push(word);
+        i += 1;
+    }
+    out
 }
 
 /// Height the source block needs (same computation as [`source_block`]).
@@ -302,11 +338,27 @@ mod tests {
     #[test]
     fn wrapping_counts_widths_as_measuring_each_line_would() {
         assert_eq!(wrap("aa bb cc", 10, 30), vec!["aa bb", "cc"]);
-        // The way lines were wrapped before widths were counted.
+        // A date is never broken across lines.
+        let source = "Source: Home Office, Migrants detected (released 21 August 2026)";
+        for max in 100..500 {
+            let lines = wrap(source, 12, max);
+            assert!(
+                lines.iter().all(|l| !l.ends_with(" 21") && !l.ends_with("(released 21")),
+                "{max}: {lines:?}"
+            );
+            assert!(lines.iter().any(|l| l.contains("21 August 2026)")), "{max}: {lines:?}");
+        }
+        assert_eq!(
+            unbroken_words("released 5 June 2020, 3 pm"),
+            ["released", "5 June 2020,", "3", "pm"]
+        );
+        // The way lines were wrapped before widths were counted (dates
+        // kept whole as they are now).
         fn measured(text: &str, px: u32, max_px: i32) -> Vec<String> {
             let mut lines: Vec<String> = Vec::new();
             let mut cur = String::new();
-            for word in text.split_whitespace() {
+            for word in unbroken_words(text) {
+                let word = word.as_str();
                 let cand = if cur.is_empty() {
                     word.to_string()
                 } else {
