@@ -1,13 +1,14 @@
 //! How wrong past projections were, by the month they were made in.
 
 use super::draw::{
-    Area, EndLabel, dot, end_labels, line, no_data, render, source_block, x_labels, y_grid,
+    Area, EndLabel, dashed, dot, end_labels, line, no_data, render, source_block, x_labels, y_grid,
 };
 use super::labels::{SourceLine, end_label_room};
 use super::scale::{Scale, nice_ticks, plot_rect};
-use super::style::text_width;
+use super::style::{Dash, text_width};
 use super::{Cells, ChartInput, Drawing, PolylineCache, Table, Theme};
 use crate::text::{MONTH_NAMES, MONTHS, fmt_num, plain_num};
+use plotters::style::RGBColor;
 
 /// Input for the backtest chart: how far off past projections were.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,26 +147,51 @@ fn draw(area: &Area, theme: &Theme, input: &BacktestErrors, years: &[(i16, Vec<(
     x_labels(area, theme, plot, &xt, false);
 
     let mut ends = Vec::new();
-    for (y, pts) in years {
+    for (k, (y, pts)) in years.iter().enumerate() {
         let px: Vec<(i32, i32)> = pts
             .iter()
             .map(|(m, e)| (xs.px(*m as f64), ys.px(*e)))
             .collect();
-        line(area, &px, theme.muted, theme.muted_width);
+        // Each year its own colour and stroke, its label in its colour: the
+        // years are told apart by hue, by dash in greyscale, and by name.
+        let (color, dash) = year_style(theme, k);
+        match dash {
+            Some(dash) => dashed(area, &px, color, theme.muted_width, dash),
+            None => line(area, &px, color, theme.muted_width),
+        }
         for p in &px {
-            dot(area, *p, 3, theme.muted);
+            dot(area, *p, 3, color);
         }
         if let Some(end) = px.last() {
             ends.push(EndLabel {
                 x: end.0 + 3,
                 y: end.1,
                 text: y.to_string(),
-                color: theme.muted_text,
+                color,
                 bold: false,
             });
         }
     }
     end_labels(area, theme, plot, &ends);
+}
+
+/// The colour and dash of the `k`th year's line: five hues dark enough to
+/// read as text on white (blue, orange, green, purple, grey), then again
+/// with the other dashes, so that no two of fifteen years look alike.
+fn year_style(theme: &Theme, k: usize) -> (RGBColor, Option<Dash>) {
+    let hues = [
+        theme.accent,
+        theme.accent2,
+        RGBColor(0x1b, 0x72, 0x4a),
+        RGBColor(0x6f, 0x3d, 0x8f),
+        theme.muted_text,
+    ];
+    let dashes = [None, Some(Dash::Long), Some(Dash::Short)];
+    (
+        hues[k % hues.len()],
+        // A year five on from another shares its hue, never its stroke.
+        dashes[(k + 2 * (k / hues.len())) % dashes.len()],
+    )
 }
 
 fn describe(years: &[(i16, Vec<(u8, f64)>)]) -> String {
@@ -251,6 +277,34 @@ mod tests {
                 (2025, 11, 0.0),
             ],
         }
+    }
+
+    #[test]
+    fn each_year_has_its_own_colour_and_stroke_and_its_label_its_colour() {
+        let mut input = fixture();
+        for y in 2019..2023 {
+            input.rows.push((y, 1, 10.0));
+            input.rows.push((y, 6, 5.0));
+        }
+        let svg = input.draw(&Theme::default(), &PolylineCache::default()).svg;
+        let styles: std::collections::BTreeSet<String> = (0..15)
+            .map(|k| format!("{:?}", year_style(&Theme::default(), k)))
+            .collect();
+        assert_eq!(styles.len(), 15, "fifteen years, fifteen looks");
+        let hues: std::collections::BTreeSet<String> = (0..5)
+            .map(|k| {
+                let RGBColor(r, g, b) = year_style(&Theme::default(), k).0;
+                format!("#{r:02X}{g:02X}{b:02X}")
+            })
+            .collect();
+        assert_eq!(hues.len(), 5);
+        for hue in &hues {
+            assert!(
+                svg.to_uppercase().contains(hue.as_str()),
+                "{hue} in the drawing"
+            );
+        }
+        assert!(svg.contains("stroke-dasharray"), "some years dashed");
     }
 
     #[test]

@@ -343,10 +343,15 @@ mod tests {
         for max in 100..500 {
             let lines = wrap(source, 12, max);
             assert!(
-                lines.iter().all(|l| !l.ends_with(" 21") && !l.ends_with("(released 21")),
+                lines
+                    .iter()
+                    .all(|l| !l.ends_with(" 21") && !l.ends_with("(released 21")),
                 "{max}: {lines:?}"
             );
-            assert!(lines.iter().any(|l| l.contains("21 August 2026)")), "{max}: {lines:?}");
+            assert!(
+                lines.iter().any(|l| l.contains("21 August 2026)")),
+                "{max}: {lines:?}"
+            );
         }
         assert_eq!(
             unbroken_words("released 5 June 2020, 3 pm"),
