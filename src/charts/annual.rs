@@ -45,7 +45,10 @@ fn svg(
     decimals: u8,
     description: &str,
 ) -> String {
-    render(theme, &input.name, &input.title, description, |area| {
+    render(
+        theme,
+        (&input.name, &input.title, &input.subtitle),
+        description, |area| {
         draw(area, theme, input, bars, decimals)
     })
 }

@@ -91,7 +91,10 @@ fn svg(
     years: &[(i16, Vec<(u8, f64)>)],
     description: &str,
 ) -> String {
-    render(theme, &input.name, &input.title, description, |area| {
+    render(
+        theme,
+        (&input.name, &input.title, &input.subtitle),
+        description, |area| {
         draw(area, theme, input, years)
     })
 }

@@ -48,7 +48,10 @@ impl ChartInput for CategoryBars {
     fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
         let bars = clean(self);
         let description = describe(self, &bars);
-        let svg = render(theme, &self.name, &self.title, &description, |area| {
+        let svg = render(
+        theme,
+        (&self.name, &self.title, &self.subtitle),
+        &description, |area| {
             draw(area, theme, self, &bars)
         });
         Drawing { description, svg }

@@ -158,7 +158,10 @@ fn svg(
     description: &str,
     cache: &PolylineCache,
 ) -> String {
-    render(theme, &input.name, &input.title, description, |area| {
+    render(
+        theme,
+        (&input.name, &input.title, &input.subtitle),
+        description, |area| {
         draw(area, theme, input, lines, cache)
     })
 }

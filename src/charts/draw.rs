@@ -312,8 +312,7 @@ pub fn no_data(area: &Area, theme: &Theme, plot: Plot) {
 /// Renders a chart: calls `draw` on an 800 × 450 area, then finishes the SVG.
 pub fn render(
     theme: &Theme,
-    name: &str,
-    title: &str,
+    heading: (&str, &str, &str),
     desc: &str,
     draw: impl FnOnce(&Area),
 ) -> String {
@@ -321,7 +320,7 @@ pub fn render(
     // (and copy) the buffer.
     let mut buf = String::with_capacity(16 * 1024);
     {
-        let area = SvgWriter::new(&mut buf, theme, name, title, desc).into_drawing_area();
+        let area = SvgWriter::new(&mut buf, theme, heading, desc).into_drawing_area();
         background(&area, theme);
         draw(&area);
         let _ = area.present();
@@ -446,7 +445,7 @@ mod tests {
             color: theme.text,
             bold: false,
         };
-        let svg = render(&theme, "t", "T", "D", |a| {
+        let svg = render(&theme, ("t", "T", ""), "D", |a| {
             end_labels(
                 a,
                 &theme,
@@ -465,7 +464,7 @@ mod tests {
     #[test]
     fn font_size_is_exact_in_svg() {
         let theme = Theme::default();
-        let svg = render(&theme, "t", "T", "D", |a| {
+        let svg = render(&theme, ("t", "T", ""), "D", |a| {
             text(
                 a,
                 "x",
@@ -486,10 +485,16 @@ mod tests {
     #[test]
     fn root_is_responsive_and_accessible() {
         let theme = Theme::default();
-        let svg = render(&theme, "My chart", "A <b> & c", "D", |_| {});
+        let svg = render(&theme, ("My chart", "A <b> & c", "Sub"), "D", |_| {});
+        // The wide drawing's heading lies above its chart, which the page
+        // shows alone through its view.
         assert!(svg.starts_with(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 800 450\" width=\"100%\""
-        ));
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 -59 800 509\" width=\"100%\""
+        ), "{svg}");
+        assert!(svg.contains("<view id=\"chart\" viewBox=\"0 0 800 450\"/>"));
+        assert!(svg.contains(">A &lt;b&gt; &amp; c</text>") && svg.contains(">Sub</text>"));
+        let narrow = render(&Theme::narrow(), ("My chart", "A", "Sub"), "D", |_| {});
+        assert!(narrow.contains("viewBox=\"0 0 360 420\"") && !narrow.contains("<view"));
         assert!(svg.contains("aria-labelledby=\"chart-my-chart-title chart-my-chart-desc\""));
         assert!(svg.contains("<title id=\"chart-my-chart-title\">A &lt;b&gt; &amp; c</title>"));
         assert!(!svg.lines().next().unwrap_or("").contains("width=\"800\""));
@@ -499,7 +504,7 @@ mod tests {
     #[test]
     fn dashed_lines_are_one_element() {
         let theme = Theme::default();
-        let svg = render(&theme, "d", "T", "D", |a| {
+        let svg = render(&theme, ("d", "T", ""), "D", |a| {
             dashed(
                 a,
                 &[(0, 0), (100, 0), (200, 50)],
@@ -522,7 +527,7 @@ mod tests {
     #[test]
     fn solid_lines_of_one_style_in_a_row_are_one_path() {
         let theme = Theme::default();
-        let svg = render(&theme, "g", "T", "D", |a| {
+        let svg = render(&theme, ("g", "T", ""), "D", |a| {
             for y in [10, 20, 30] {
                 line(a, &[(0, y), (50, y)], theme.grid, 1);
             }
@@ -555,7 +560,7 @@ mod tests {
                 "<path fill=\"none\" opacity=\"0.5\" stroke=\"#DDDDDD\" d=\"M0,70h50\"/>",
             ]
         );
-        let text_at = svg.find("<text").unwrap();
+        let text_at = svg.find("<text x=\"0\"").unwrap();
         assert!(svg.find("M0,40h50").unwrap() < text_at && text_at < svg.find("M0,50h50").unwrap());
         assert!(
             svg.trim_end().ends_with("</svg>"),

@@ -82,14 +82,15 @@ pub(crate) fn check_text_layout(svg: &str) -> Result<(), String> {
         .and_then(|s| s.split('"').next())
         .ok_or("no viewBox")?;
     let dims: Vec<f64> = vb.split(' ').filter_map(|v| v.parse().ok()).collect();
-    let (w, h) = match dims[..] {
-        [_, _, w, h] => (w, h),
+    // A wide drawing's heading lies above the chart, at negative y.
+    let (x, y, w, h) = match dims[..] {
+        [x, y, w, h] => (x, y, w, h),
         _ => return Err(format!("bad viewBox {vb}")),
     };
     let boxes = text_boxes(svg);
     let mut problems = Vec::new();
     for b in &boxes {
-        if b.x0 < 0.0 || b.x1 > w || b.y0 < 0.0 || b.y1 > h {
+        if b.x0 < x || b.x1 > x + w || b.y0 < y || b.y1 > y + h {
             problems.push(format!("outside {w}x{h}: {b:?}"));
         }
     }
@@ -116,14 +117,14 @@ mod tests {
     #[test]
     fn layout_check_finds_overlaps_and_cut_offs() {
         let theme = Theme::narrow();
-        let svg = render(&theme, "t", "T", "D", |a| {
+        let svg = render(&theme, ("t", "T", ""), "D", |a| {
             let f = theme.font(13, theme.text, Anchor::Start, false);
             text(a, "Hello", (10, 20), &f);
             text(a, "World", (200, 20), &f);
         });
         assert_eq!(text_boxes(&svg).len(), 2);
         assert_eq!(check_text_layout(&svg), Ok(()));
-        let svg = render(&theme, "t", "T", "D", |a| {
+        let svg = render(&theme, ("t", "T", ""), "D", |a| {
             let f = theme.font(13, theme.text, Anchor::End, true);
             text(a, "Hello &", (40, 20), &f);
             text(a, "World", (30, 25), &f);

@@ -49,7 +49,10 @@ impl ChartInput for Lines {
     fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
         let series = clean(self);
         let description = describe(self, &series);
-        let svg = render(theme, &self.name, &self.title, &description, |area| {
+        let svg = render(
+        theme,
+        (&self.name, &self.title, &self.subtitle),
+        &description, |area| {
             draw(area, theme, self, &series)
         });
         Drawing { description, svg }

@@ -94,6 +94,7 @@ pub mod scale;
 mod set;
 pub mod style;
 mod svg;
+pub use svg::CHART_VIEW;
 mod table;
 mod table_charts;
 

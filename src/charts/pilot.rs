@@ -72,7 +72,10 @@ fn clean(input: &PilotReturns) -> Series {
 
 /// The SVG of the cleaned data and its description.
 fn svg(input: &PilotReturns, theme: &Theme, s: &Series, description: &str) -> String {
-    render(theme, &input.name, &input.title, description, |area| {
+    render(
+        theme,
+        (&input.name, &input.title, &input.subtitle),
+        description, |area| {
         draw(area, theme, input, s)
     })
 }

@@ -76,7 +76,10 @@ fn clean(input: &ProjectionRange) -> Clean {
 
 /// The SVG of the cleaned data and its description.
 fn svg(input: &ProjectionRange, theme: &Theme, c: &Clean, description: &str) -> String {
-    render(theme, &input.name, &input.title, description, |area| {
+    render(
+        theme,
+        (&input.name, &input.title, &input.subtitle),
+        description, |area| {
         draw(area, theme, input, c)
     })
 }

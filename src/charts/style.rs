@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn narrow_theme_ids_and_size() {
         let theme = Theme::narrow();
-        let svg = render(&theme, "cumulative", "T", "D", |_| {});
+        let svg = render(&theme, ("cumulative", "T", ""), "D", |_| {});
         assert!(svg.contains("viewBox=\"0 0 360 420\""));
         assert!(svg.contains("id=\"chart-cumulative-narrow\""));
         assert!(svg.contains("aria-labelledby=\"chart-cumulative-narrow-title"));

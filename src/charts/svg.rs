@@ -47,8 +47,16 @@ impl<'a> SvgWriter<'a> {
     /// Starts the document of chart `name` drawn with `theme` in `out`:
     /// the root element, then the title and the description, which screen
     /// readers announce.
-    pub fn new(out: &'a mut String, theme: &Theme, name: &str, title: &str, desc: &str) -> Self {
-        let text_fill = push_root(out, theme, name, title, desc);
+    /// A writer of the chart `name` drawn with `theme` into `out`, headed by
+    /// its `(title, subtitle)` when it is the wide drawing (see
+    /// [`push_root`]), described by `desc`.
+    pub fn new(
+        out: &'a mut String,
+        theme: &Theme,
+        (name, title, subtitle): (&str, &str, &str),
+        desc: &str,
+    ) -> Self {
+        let text_fill = push_root(out, theme, (name, title, subtitle), desc);
         SvgWriter {
             out,
             size: (theme.width, theme.height),
@@ -164,15 +172,32 @@ impl<'a> SvgWriter<'a> {
     }
 }
 
+/// The view of a wide drawing without its heading: the page shows the
+/// drawing as `file.svg#chart`, beside a caption of its own; the file saved
+/// from the page's link shows its title and subtitle above it.
+pub const CHART_VIEW: &str = "chart";
+
 /// Writes a chart's root element for chart `name` drawn with `theme`, then
 /// its title and description, and gives the colour the root sets for text.
-fn push_root(out: &mut String, theme: &Theme, name: &str, title: &str, desc: &str) -> (u8, u8, u8) {
+/// A wide drawing is headed by its title and subtitle, drawn above the
+/// chart (at negative y, so that the chart's own coordinates stay as they
+/// are), and carries the [`CHART_VIEW`] without them.
+fn push_root(
+    out: &mut String,
+    theme: &Theme,
+    (name, title, subtitle): (&str, &str, &str),
+    desc: &str,
+) -> (u8, u8, u8) {
     let id = id_prefix(&format!("{name}{}", theme.id_suffix));
     let (w, h) = (theme.width, theme.height);
-    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
+    let heading = (!theme.is_narrow()).then(|| Heading::of(theme, title, subtitle));
+    let top = heading.as_ref().map_or(0, |hd| hd.height);
+    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 ");
+    push_int(out, -i64::from(top));
+    out.push(' ');
     push_int(out, w as i64);
     out.push(' ');
-    push_int(out, h as i64);
+    push_int(out, h as i64 + i64::from(top));
     out.push_str(
         "\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"",
     );
@@ -199,7 +224,77 @@ fn push_root(out: &mut String, theme: &Theme, name: &str, title: &str, desc: &st
     out.push_str("-desc\">");
     push_xml_escaped(out, desc);
     out.push_str("</desc>\n");
+    if let Some(heading) = heading {
+        heading.push(out, theme, top);
+    }
     text_fill
+}
+
+/// A wide drawing's heading: its title and subtitle, wrapped to its width.
+struct Heading {
+    title: Vec<String>,
+    subtitle: Vec<String>,
+    /// Its height above the chart, in pixels.
+    height: i32,
+}
+
+impl Heading {
+    const TITLE_PX: u32 = 18;
+    const SUBTITLE_PX: u32 = 14;
+
+    fn of(theme: &Theme, title: &str, subtitle: &str) -> Heading {
+        let room = theme.width as i32 - 16;
+        // Bold is about a tenth wider.
+        let title = super::labels::wrap(title, Self::TITLE_PX, room * 10 / 11);
+        let subtitle = super::labels::wrap(subtitle, Self::SUBTITLE_PX, room);
+        let height = 12
+            + title.len() as i32 * theme.line_height(Self::TITLE_PX)
+            + subtitle.len() as i32 * theme.line_height(Self::SUBTITLE_PX)
+            + 6;
+        Heading {
+            title,
+            subtitle,
+            height,
+        }
+    }
+
+    /// The view without the heading, a white ground under the heading, and
+    /// its lines.
+    fn push(&self, out: &mut String, theme: &Theme, top: i32) {
+        out.push_str("<view id=\"");
+        out.push_str(CHART_VIEW);
+        out.push_str("\" viewBox=\"0 0 ");
+        push_int(out, i64::from(theme.width));
+        out.push(' ');
+        push_int(out, i64::from(theme.height));
+        out.push_str("\"/>\n<rect x=\"0\" y=\"");
+        push_int(out, -i64::from(top));
+        out.push_str("\" width=\"");
+        push_int(out, i64::from(theme.width));
+        out.push_str("\" height=\"");
+        push_int(out, i64::from(top));
+        out.push_str("\" fill=\"#FFFFFF\"/>\n");
+        let mut y = 6 - top;
+        let lines = self
+            .title
+            .iter()
+            .map(|l| (l, Self::TITLE_PX, true))
+            .chain(self.subtitle.iter().map(|l| (l, Self::SUBTITLE_PX, false)));
+        for (line, px, bold) in lines {
+            y += theme.line_height(px);
+            out.push_str("<text x=\"8\" y=\"");
+            push_int(out, i64::from(y));
+            out.push_str("\" font-size=\"");
+            push_int(out, i64::from(px));
+            if bold {
+                out.push_str("\" font-weight=\"bold\" fill=\"");
+                push_hex_color(out, (theme.text.0, theme.text.1, theme.text.2));
+            }
+            out.push_str("\">");
+            push_xml_escaped(out, line);
+            out.push_str("</text>\n");
+        }
+    }
 }
 
 impl DrawingBackend for SvgWriter<'_> {

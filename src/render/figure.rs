@@ -45,7 +45,7 @@ pub fn figure_html(
     push_file(&mut out, root, &chart.narrow);
     push_size(&mut out, &Theme::narrow());
     out.push_str(">\n<img src=\"");
-    push_file(&mut out, root, &chart.wide);
+    push_chart_view(&mut out, root, &chart.wide);
     push_size(&mut out, &Theme::default());
     out.push_str(" alt=\"");
     push_escaped(&mut out, &chart.description);
@@ -54,7 +54,7 @@ pub fn figure_html(
     // print the narrow one. This copy is fetched only to be printed
     // (hidden on screen, and loaded lazily).
     out.push_str("\">\n</picture>\n<img class=\"chart-print\" src=\"");
-    push_file(&mut out, root, &chart.wide);
+    push_chart_view(&mut out, root, &chart.wide);
     push_size(&mut out, &Theme::default());
     out.push_str(" alt=\"\" loading=\"lazy\">\n<p class=\"chart-source\"><a href=\"");
     out.push_str(root);
@@ -89,6 +89,15 @@ pub const NARROW_MEDIA: &str = "screen and (max-width: 40rem)";
 fn push_file(out: &mut String, root: &str, drawing: &DrawingFile) {
     out.push_str(root);
     push_escaped(out, drawing.file());
+}
+
+/// Appends the address of the wide drawing's view without its heading
+/// (`charts/….svg#chart`): the page's caption states its title and
+/// subtitle, and the file itself, saved from the link, shows them.
+fn push_chart_view(out: &mut String, root: &str, drawing: &DrawingFile) {
+    push_file(out, root, drawing);
+    out.push('#');
+    out.push_str(crate::charts::CHART_VIEW);
 }
 
 /// Appends ` width="…" height="…"` for a drawing of `theme`, so that the
@@ -360,9 +369,9 @@ mod tests {
     fn the_picture_shows_the_narrow_drawing_on_phones_and_the_wide_one_elsewhere_and_in_print() {
         let html = figure_html(&chart(), "", "../", None);
         assert!(html.contains(
-            "<picture class=\"chart-image\">\n<source media=\"screen and (max-width: 40rem)\" srcset=\"../charts/annual-2018-2022-narrow.svg\" width=\"360\" height=\"420\">\n<img src=\"../charts/annual-2018-2022.svg\" width=\"800\" height=\"450\" alt=\"d\">\n</picture>\n<img class=\"chart-print\" src=\"../charts/annual-2018-2022.svg\" width=\"800\" height=\"450\" alt=\"\" loading=\"lazy\">\n"
+            "<picture class=\"chart-image\">\n<source media=\"screen and (max-width: 40rem)\" srcset=\"../charts/annual-2018-2022-narrow.svg\" width=\"360\" height=\"420\">\n<img src=\"../charts/annual-2018-2022.svg#chart\" width=\"800\" height=\"450\" alt=\"d\">\n</picture>\n<img class=\"chart-print\" src=\"../charts/annual-2018-2022.svg#chart\" width=\"800\" height=\"450\" alt=\"\" loading=\"lazy\">\n"
         ), "{html}");
-        // The wide drawing's file is the one to save, beside the data's.
+        // The wide drawing's file, with its heading, is the one to save.
         assert!(
             html.contains(
                 "<a href=\"../charts/annual-2018-2022.svg\" download>the chart (SVG)</a>"

@@ -509,7 +509,9 @@ pub fn page_charts(site: &Path, page: &str) -> Vec<PageChart> {
                 .match_indices("<a href=\"../")
                 .map(|(at, start)| between(&figure[at..], start, "\" download>"))
                 .collect();
-            let wide_file = between(figure, "<img src=\"../", "\"");
+            // The page shows the wide drawing's view without its heading.
+            let wide_src = between(figure, "<img src=\"../", "\"");
+            let wide_file = wide_src.split('#').next().unwrap_or_default().to_string();
             let narrow_file = between(figure, "srcset=\"../", "\"");
             let read = |file: &str| {
                 fs::read_to_string(site.join(file))
