@@ -48,9 +48,9 @@ fn svg(
     render(
         theme,
         (&input.name, &input.title, &input.subtitle),
-        description, |area| {
-        draw(area, theme, input, bars, decimals)
-    })
+        description,
+        |area| draw(area, theme, input, bars, decimals),
+    )
 }
 
 /// One bar per year, with the value printed above each bar.

@@ -94,9 +94,9 @@ fn svg(
     render(
         theme,
         (&input.name, &input.title, &input.subtitle),
-        description, |area| {
-        draw(area, theme, input, years)
-    })
+        description,
+        |area| draw(area, theme, input, years),
+    )
 }
 
 fn draw(area: &Area, theme: &Theme, input: &BacktestErrors, years: &[(i16, Vec<(u8, f64)>)]) {

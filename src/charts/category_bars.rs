@@ -49,11 +49,11 @@ impl ChartInput for CategoryBars {
         let bars = clean(self);
         let description = describe(self, &bars);
         let svg = render(
-        theme,
-        (&self.name, &self.title, &self.subtitle),
-        &description, |area| {
-            draw(area, theme, self, &bars)
-        });
+            theme,
+            (&self.name, &self.title, &self.subtitle),
+            &description,
+            |area| draw(area, theme, self, &bars),
+        );
         Drawing { description, svg }
     }
 

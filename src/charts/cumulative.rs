@@ -161,9 +161,9 @@ fn svg(
     render(
         theme,
         (&input.name, &input.title, &input.subtitle),
-        description, |area| {
-        draw(area, theme, input, lines, cache)
-    })
+        description,
+        |area| draw(area, theme, input, lines, cache),
+    )
 }
 
 /// The header row of the data's CSV.

@@ -488,9 +488,12 @@ mod tests {
         let svg = render(&theme, ("My chart", "A <b> & c", "Sub"), "D", |_| {});
         // The wide drawing's heading lies above its chart, which the page
         // shows alone through its view.
-        assert!(svg.starts_with(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 -59 800 509\" width=\"100%\""
-        ), "{svg}");
+        assert!(
+            svg.starts_with(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 -59 800 509\" width=\"100%\""
+            ),
+            "{svg}"
+        );
         assert!(svg.contains("<view id=\"chart\" viewBox=\"0 0 800 450\"/>"));
         assert!(svg.contains(">A &lt;b&gt; &amp; c</text>") && svg.contains(">Sub</text>"));
         let narrow = render(&Theme::narrow(), ("My chart", "A", "Sub"), "D", |_| {});

@@ -50,11 +50,11 @@ impl ChartInput for Lines {
         let series = clean(self);
         let description = describe(self, &series);
         let svg = render(
-        theme,
-        (&self.name, &self.title, &self.subtitle),
-        &description, |area| {
-            draw(area, theme, self, &series)
-        });
+            theme,
+            (&self.name, &self.title, &self.subtitle),
+            &description,
+            |area| draw(area, theme, self, &series),
+        );
         Drawing { description, svg }
     }
 

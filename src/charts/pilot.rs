@@ -75,9 +75,9 @@ fn svg(input: &PilotReturns, theme: &Theme, s: &Series, description: &str) -> St
     render(
         theme,
         (&input.name, &input.title, &input.subtitle),
-        description, |area| {
-        draw(area, theme, input, s)
-    })
+        description,
+        |area| draw(area, theme, input, s),
+    )
 }
 
 /// Arrivals, planned returns and reported returns since the pilot began.

@@ -79,9 +79,9 @@ fn svg(input: &ProjectionRange, theme: &Theme, c: &Clean, description: &str) -> 
     render(
         theme,
         (&input.name, &input.title, &input.subtitle),
-        description, |area| {
-        draw(area, theme, input, c)
-    })
+        description,
+        |area| draw(area, theme, input, c),
+    )
 }
 
 /// The year so far and the projected range of its end.

@@ -103,8 +103,15 @@ fn expressions(body: &str) -> Vec<(usize, &str)> {
         let Some(close) = find_pair(&body[open + 2..], close_mark).map(|i| open + 2 + i) else {
             break;
         };
+        let inner = &body[open + 2..close];
+        if close_mark == "%}" && inner.trim_matches(['-', ' ']) == "raw" {
+            // A raw block's text is text, expressions and all.
+            at = body[close..]
+                .find("endraw")
+                .map_or(body.len(), |i| close + i);
+            continue;
+        }
         if close_mark != "#}" {
-            let inner = &body[open + 2..close];
             let trimmed = inner.trim_start_matches('-');
             let start = open + 2 + (inner.len() - trimmed.len());
             out.push((start, trimmed.trim_end_matches('-')));
@@ -427,6 +434,7 @@ mod tests {
             "{% if not ytd.rank == 1 %}x{% elif ytd.year > 2020 %}y{% endif %}",
             "{{ chart(name=\"cumulative\", title=\"a \\\"q\\\" b\") }}",
             "{% component rec(n) %}{{ n }}{{ <rec n={n + 1} /> }}{% endcomponent rec %}",
+            "{% raw %}{{ not.a.name }}{% endraw %} {{ ytd.year }}",
         ] {
             assert_eq!(unknown(body), None, "{body}");
         }

@@ -367,17 +367,10 @@ impl<'a> Render<'a> {
             text.push_str(field);
         }
         let (read, crossings_chart) = crate::render::names::names_read(&text);
-        const CROSSINGS: [&str; 8] = [
-            "as_of",
-            "source",
-            "annual",
-            "ytd",
-            "projection",
-            "backtest",
-            "pilot",
-            "figures",
-        ];
-        let crossings = crossings_chart || read.iter().any(|p| CROSSINGS.contains(&p[0]));
+        let crossings = crossings_chart
+            || read
+                .iter()
+                .any(|p| CROSSINGS_FIGURES.contains(&p[0]) || p[0] == "figures");
         let mut released: Vec<Date> = Vec::new();
         if crossings && let Some(source) = &self.inputs.source {
             released.push(source.released);
@@ -1086,6 +1079,18 @@ fn html_to_text(html: &str) -> String {
         .join("\n")
 }
 
+/// The crossings' figures a brief reads by name (the keys of
+/// `figures.json`).
+const CROSSINGS_FIGURES: [&str; 7] = [
+    "as_of",
+    "source",
+    "annual",
+    "ytd",
+    "projection",
+    "backtest",
+    "pilot",
+];
+
 /// The manifest's record of a brief: its source, page, the charts its body
 /// places and the figures it reads.
 fn brief_entry(
@@ -1095,22 +1100,12 @@ fn brief_entry(
     charts: Vec<String>,
     chart_files: Vec<String>,
 ) -> BriefEntry {
-    const FIGURES: [&str; 8] = [
-        "as_of",
-        "source",
-        "annual",
-        "ytd",
-        "projection",
-        "backtest",
-        "pilot",
-        "data",
-    ];
     let mut figures: Vec<String> = engine
         .tera
         .get_template_variables(template)
         .map(|vars| {
             vars.into_iter()
-                .filter(|v| FIGURES.contains(v))
+                .filter(|v| CROSSINGS_FIGURES.contains(v) || *v == "data")
                 .map(str::to_string)
                 .collect()
         })
