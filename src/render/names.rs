@@ -25,10 +25,23 @@ pub struct Unknown {
 /// for every page) and the page's own.
 pub type Names<'a> = [&'a serde_json::Map<String, serde_json::Value>];
 
-/// The first name `body` reads that `context` does not have.
-pub fn first_unknown(body: &str, context: &Names) -> Option<Unknown> {
+/// What a body reads from its page: the names (`ytd.rank`,
+/// `data.co2.rows`), not those it makes, in order, with repeats; and
+/// whether it places a chart without `data=` (a chart of the crossings).
+#[derive(Debug, Default)]
+pub struct NamesRead<'b> {
+    /// Each name read, as its dotted parts.
+    pub paths: Vec<Vec<&'b str>>,
+    /// Whether it places a chart of the crossings.
+    pub crossings_chart: bool,
+}
+
+/// What `body` reads, each name checked against `context` when given: the
+/// first name it does not have is the error.
+pub fn read_names<'b>(body: &'b str, context: Option<&Names>) -> Result<NamesRead<'b>, Unknown> {
     let expressions = expressions(body);
     let locals = local_names(&expressions);
+    let mut read = NamesRead::default();
     for (start, expression) in &expressions {
         let first_word = expression.split_whitespace().next().unwrap_or_default();
         // Tags that name templates, blocks and macros, not values.
@@ -49,39 +62,26 @@ pub fn first_unknown(body: &str, context: &Names) -> Option<Unknown> {
         if names_no_value {
             continue;
         }
+        if expression.contains("chart(") && !expression.contains("data=") {
+            read.crossings_chart = true;
+        }
         for (offset, path) in paths(expression) {
             if locals.iter().any(|l| *l == path[0]) {
                 continue;
             }
-            if let Some(mut unknown) = check_path(&path, context) {
+            if let Some(mut unknown) = context.and_then(|c| check_path(&path, c)) {
                 unknown.at = start + offset;
-                return Some(unknown);
+                return Err(unknown);
             }
+            read.paths.push(path);
         }
     }
-    None
+    Ok(read)
 }
 
-/// The names `body` reads from its page (`ytd.rank`, `data.co2.rows`),
-/// not those it makes, in order, with repeats; and whether it places a
-/// chart without `data=` (a chart of the crossings).
-pub fn names_read(body: &str) -> (Vec<Vec<&str>>, bool) {
-    let expressions = expressions(body);
-    let locals = local_names(&expressions);
-    let mut read = Vec::new();
-    let mut crossings_chart = false;
-    for (_, expression) in &expressions {
-        if expression.contains("chart(") && !expression.contains("data=") {
-            crossings_chart = true;
-        }
-        read.extend(
-            paths(expression)
-                .into_iter()
-                .map(|(_, path)| path)
-                .filter(|path| !locals.contains(&path[0])),
-        );
-    }
-    (read, crossings_chart)
+/// The first name `body` reads that `context` does not have.
+pub fn first_unknown(body: &str, context: &Names) -> Option<Unknown> {
+    read_names(body, Some(context)).err()
 }
 
 /// Each expression of `body` with where it starts: the insides of

@@ -310,7 +310,6 @@ impl<'a> Render<'a> {
             None => "./".into(),
         };
         context.insert("canonical", &canonical);
-        self.check_names(brief)?;
         let body_markdown = engine
             .render_body(name, &context)
             .map_err(|e| match self.figures {
@@ -338,22 +337,29 @@ impl<'a> Render<'a> {
     /// as their bodies' are: a headline cannot outlive its record. A title
     /// without `{{` or `{%` is kept as written.
     pub(super) fn front_matter(&self, mut briefs: Vec<Brief>) -> Result<Vec<Brief>> {
-        for brief in &mut briefs {
-            brief.updated = self.figures_updated(brief);
-            let text = self
-                .texts
-                .get(brief.path.as_path())
-                .copied()
-                .unwrap_or_default();
-            for (field, value) in [
-                ("title", &mut brief.front.title),
-                ("summary", &mut brief.front.summary),
-            ] {
-                if value.contains("{{") || value.contains("{%") {
-                    *value = self.front_field(brief.path.as_path(), text, (field, value))?;
+        // In parallel, as each brief is read on its own; the first error in
+        // the briefs' order is the one reported, whichever thread met it.
+        let done: Vec<Result<()>> = briefs
+            .par_iter_mut()
+            .map(|brief| {
+                brief.updated = self.figures_updated(brief)?;
+                let text = self
+                    .texts
+                    .get(brief.path.as_path())
+                    .copied()
+                    .unwrap_or_default();
+                for (field, value) in [
+                    ("title", &mut brief.front.title),
+                    ("summary", &mut brief.front.summary),
+                ] {
+                    if value.contains("{{") || value.contains("{%") {
+                        *value = self.front_field(brief.path.as_path(), text, (field, value))?;
+                    }
                 }
-            }
-        }
+                Ok(())
+            })
+            .collect();
+        done.into_iter().collect::<Result<Vec<()>>>()?;
         Ok(briefs)
     }
 
@@ -361,12 +367,21 @@ impl<'a> Render<'a> {
     /// date: the publication date of the newest release it reads figures
     /// from (the crossings' for a crossings figure or chart, a table's own
     /// for `data.<table>`). Deterministic: the data says it, not the clock.
-    fn figures_updated(&self, brief: &Brief) -> Option<Date> {
-        let mut text = brief.body.clone();
+    ///
+    /// Its body's names are checked as they are read: a brief that reads a
+    /// name its page does not have (`ytd.rnak`) is refused at its line and
+    /// column, as Tera would take it as false or as nothing.
+    fn figures_updated(&self, brief: &Brief) -> Result<Option<Date>> {
+        let read = crate::render::names::read_names(&brief.body, Some(&[&self.names]))
+            .map_err(|unknown| self.unknown_name(brief, unknown))?;
+        let (mut read, mut crossings_chart) = (read.paths, read.crossings_chart);
         for field in [&brief.front.title, &brief.front.summary] {
-            text.push_str(field);
+            if field.contains("{{") || field.contains("{%") {
+                let more = crate::render::names::read_names(field, None).unwrap_or_default();
+                read.extend(more.paths);
+                crossings_chart |= more.crossings_chart;
+            }
         }
-        let (read, crossings_chart) = crate::render::names::names_read(&text);
         let crossings = crossings_chart
             || read
                 .iter()
@@ -378,7 +393,7 @@ impl<'a> Render<'a> {
         for path in read.iter().filter(|p| p[0] == "data" && p.len() > 1) {
             released.extend(self.inputs.table_released(path[1]));
         }
-        released.into_iter().max().filter(|d| *d > brief.front.date)
+        Ok(released.into_iter().max().filter(|d| *d > brief.front.date))
     }
 
     /// The front matter field `field` of the brief at `path` (whose file is
@@ -433,20 +448,16 @@ impl<'a> Render<'a> {
         Ok(rendered)
     }
 
-    /// Refuses a brief whose body reads a name its page does not have
-    /// (`ytd.rnak`), at its line and column: Tera would take it as false
-    /// or as nothing.
-    fn check_names(&self, brief: &Brief) -> Result<()> {
-        let Some(unknown) = crate::render::names::first_unknown(&brief.body, &[&self.names]) else {
-            return Ok(());
-        };
+    /// The error for `brief`'s body reading `unknown`, at its line and
+    /// column in the brief's file.
+    fn unknown_name(&self, brief: &Brief, unknown: crate::render::names::Unknown) -> Error {
         let before = &brief.body[..unknown.at];
         let line = brief.body_offset + 1 + before.matches('\n').count();
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         let text = "\n".repeat(brief.body_offset) + &brief.body;
-        Err(Error::in_file(&brief.path, unknown.message)
+        Error::in_file(&brief.path, unknown.message)
             .at(line, column, Some(&text))
-            .help(unknown.help))
+            .help(unknown.help)
     }
 
     /// The `{% if %}` choices of `brief`'s body and the arm each took with
