@@ -151,9 +151,11 @@ fn charts_of_the_same_data_share_it_and_others_do_not() {
     assert_ne!(h23.description, h24.description);
     assert_ne!(a.data, c.data, "other years, other rows");
     assert_ne!(a.data, d.data, "another kind");
+    // After the comment line saying what it is and where it comes from.
+    let (about, body) = c.data.csv().split_once('\n').unwrap();
     assert!(
-        c.data
-            .csv()
-            .starts_with("year,day_of_year,date,cumulative_people\n2022,1,")
+        about.starts_with("# ") && about.contains("Source: "),
+        "{about}"
     );
+    assert!(body.starts_with("year,day_of_year,date,cumulative_people\n2022,1,"));
 }

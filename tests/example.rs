@@ -143,7 +143,7 @@ fn the_example_builds_and_its_numbers_are_the_csvs() {
     let charts = common::page_charts(out.path(), &page);
     assert_eq!(charts.len(), 2);
     let bars_csv = std::fs::read_to_string(out.path().join(&charts[1].csv)).unwrap();
-    let lines: Vec<&str> = bars_csv.lines().collect();
+    let lines: Vec<&str> = common::csv_body(&bars_csv).lines().collect();
     assert_eq!(lines.len(), 1 + rises.len());
     assert_eq!(lines[0], "year,Change in CO₂ (ppm)");
     for (line, (year, rise)) in lines[1..].iter().zip(&rises) {

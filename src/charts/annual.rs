@@ -63,6 +63,10 @@ impl ChartInput for AnnualBars {
         &self.title
     }
 
+    fn source(&self) -> &SourceLine {
+        &self.source
+    }
+
     fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
         let (bars, decimals) = clean(self);
         let description = describe(&self.value_label, &bars, decimals);

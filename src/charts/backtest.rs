@@ -60,6 +60,10 @@ impl ChartInput for BacktestErrors {
         &self.title
     }
 
+    fn source(&self) -> &SourceLine {
+        &self.source
+    }
+
     fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
         let years = by_year(&self.rows);
         let description = describe(&years);

@@ -45,6 +45,10 @@ impl ChartInput for CategoryBars {
         &self.title
     }
 
+    fn source(&self) -> &SourceLine {
+        &self.source
+    }
+
     fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
         let bars = clean(self);
         let description = describe(self, &bars);

@@ -126,6 +126,10 @@ impl ChartInput for Cumulative {
         &self.title
     }
 
+    fn source(&self) -> &SourceLine {
+        &self.source
+    }
+
     fn draw(&self, theme: &Theme, kept: &PolylineCache) -> Drawing {
         let lines = clean(&self.lines);
         let description = describe(&lines, self.highlight, &self.measure);

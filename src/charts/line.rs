@@ -46,6 +46,10 @@ impl ChartInput for Lines {
         &self.title
     }
 
+    fn source(&self) -> &SourceLine {
+        &self.source
+    }
+
     fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
         let series = clean(self);
         let description = describe(self, &series);

@@ -56,6 +56,8 @@ pub trait ChartInput {
     fn name(&self) -> &str;
     /// The finding, stated as a title.
     fn title(&self) -> &str;
+    /// Where its data comes from, as the drawing's source line says.
+    fn source(&self) -> &labels::SourceLine;
     /// The chart drawn with `theme`, and its description written from the
     /// data; lines drawn may be kept in `kept` for the next chart.
     fn draw(&self, theme: &Theme, kept: &PolylineCache) -> Drawing;

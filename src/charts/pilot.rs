@@ -90,6 +90,10 @@ impl ChartInput for PilotReturns {
         &self.title
     }
 
+    fn source(&self) -> &SourceLine {
+        &self.source
+    }
+
     fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
         let s = clean(self);
         let description = describe(&s);

@@ -94,6 +94,10 @@ impl ChartInput for ProjectionRange {
         &self.title
     }
 
+    fn source(&self) -> &SourceLine {
+        &self.source
+    }
+
     fn draw(&self, theme: &Theme, _: &PolylineCache) -> Drawing {
         let c = clean(self);
         let description = describe(self.year, &c);

@@ -482,8 +482,12 @@ impl ChartSet {
         let key = draw_key.0;
         let kept = self.kept_data().get(&key).cloned();
         let data = kept.unwrap_or_else(|| {
-            let (csv, table) = data(made.get_or_insert_with(&mut input));
-            let data = Arc::new(ChartData::new(data_file(&key), csv, table));
+            let made = made.get_or_insert_with(&mut input);
+            let (csv, table) = data(made);
+            // A saved CSV says what it holds and where it comes from, in a
+            // comment line as the publishers' own files do.
+            let about = format!("# {}. {}\n", subtitle.trim_end_matches('.'), made.source());
+            let data = Arc::new(ChartData::new(data_file(&key), about + &csv, table));
             let mut kept = self.kept_data();
             if kept.len() < Self::MAX_DATA {
                 kept.entry(key).or_insert_with(|| Arc::clone(&data));

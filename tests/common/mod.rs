@@ -539,3 +539,14 @@ pub fn page_charts(site: &Path, page: &str) -> Vec<PageChart> {
         })
         .collect()
 }
+
+/// A chart's CSV without its first line, which must be the comment saying
+/// what it holds and where it comes from (`# … Source: …`).
+pub fn csv_body(csv: &str) -> &str {
+    let (about, body) = csv.split_once('\n').expect("a CSV of more than one line");
+    assert!(
+        about.starts_with("# ") && about.contains("Source: "),
+        "the CSV's first line says what it is: {about}"
+    );
+    body
+}
