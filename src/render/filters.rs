@@ -88,7 +88,8 @@ fn pct(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// `{{ "2026-08-20" | uk_date }}` → `20 August 2026`; `short=true` → `20 Aug 2026`;
-/// `month=true` → `August 2026`.
+/// `month=true` → `August 2026`. A short date is for tables: its words are
+/// joined by no-break spaces, so that a narrow column never splits it.
 fn uk_date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     known_arguments(&kwargs, "uk_date", &["short", "month"])?;
     let text = value.as_str().ok_or_else(|| {
@@ -109,7 +110,12 @@ fn uk_date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         (false, true) => "%-d %b %Y",
         (false, false) => "%-d %B %Y",
     };
-    Ok(date.strftime(format).to_string())
+    let text = date.strftime(format).to_string();
+    Ok(if short {
+        text.replace(' ', "\u{a0}")
+    } else {
+        text
+    })
 }
 
 /// Rounds a count for prose: to the nearest 1,000 from 10,000, 100 from
@@ -219,7 +225,7 @@ mod tests {
         assert_eq!(render("{{ '2026-08-20' | uk_date }}"), "20 August 2026");
         assert_eq!(
             render("{{ '2025-07-09' | uk_date(short=true) }}"),
-            "9 Jul 2025"
+            "9\u{a0}Jul\u{a0}2025"
         );
         assert_eq!(
             render("{{ '2020-04-01' | uk_date(month=true) }}"),
@@ -227,7 +233,7 @@ mod tests {
         );
         assert_eq!(
             render("{{ '2020-04-01' | uk_date(month=true, short=true) }}"),
-            "Apr 2020"
+            "Apr\u{a0}2020"
         );
     }
 
