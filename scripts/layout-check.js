@@ -65,9 +65,13 @@ function screenFindings(width) {
   const scrolling = [];
   const tables = document.querySelectorAll('.table-scroll table, details.chart-data table');
   for (const table of tables) {
-    const box = table.closest('.table-scroll');
-    const name = box ? box.getAttribute('aria-label') : `data of ${table.closest('figure').id}`;
-    if (box && box.scrollWidth > box.clientWidth + 1) {
+    const box = table.closest('.table-scroll, details.chart-data');
+    const name = box.matches('.table-scroll') ? box.getAttribute('aria-label') : `the data of ${table.closest('figure').id}`;
+    const caption = table.querySelector('caption');
+    if (caption && caption.getBoundingClientRect().right > box.getBoundingClientRect().right + 1) {
+      found.push(`${name}: its title runs past the edge of the screen`);
+    }
+    if (box.scrollWidth > box.clientWidth + 1) {
       if (width >= 1000) found.push(`${name} does not fit: it scrolls in its box`);
       else scrolling.push(`${name} (${box.scrollWidth} px in ${box.clientWidth} px)`);
     }
@@ -150,6 +154,9 @@ async function main() {
       for (const viewport of VIEWPORTS) {
         await page.setViewport(viewport);
         await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+        // The charts' data tables are measured as a reader who opens them
+        // sees them.
+        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
         const { found, scrolling } = await page.evaluate(screenFindings, viewport.width);
         for (const f of found) report(rel, `@${viewport.width}px`, f);
         for (const s of scrolling) console.log(`${rel} @${viewport.width}px: (scrolls in its box) ${s}`);
