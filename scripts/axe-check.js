@@ -9,43 +9,15 @@
 const fs = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
-const puppeteer = require('puppeteer-core');
+const { VIEWPORTS, htmlPages, launchChromium } = require('./browser');
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// Two widths: the phone layout swaps the wide charts for narrow ones and
-// makes tables scroll, so each is checked as a reader would meet it.
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 360, height: 800 },
-];
-
-function htmlPages(dir) {
-  const pages = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) pages.push(...htmlPages(full));
-    else if (entry.name.endsWith('.html')) pages.push(full);
-  }
-  return pages.sort();
-}
 
 async function main() {
   const site = path.resolve(process.argv[2] || 'output');
   const pages = htmlPages(site);
   const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   let count = 0;
   try {
     const page = await browser.newPage();

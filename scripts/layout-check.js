@@ -27,27 +27,12 @@ const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { pathToFileURL } = require('url');
-const puppeteer = require('puppeteer-core');
+const { VIEWPORTS, htmlPages, launchChromium } = require('./browser');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 360, height: 800 },
-];
 // A page is "filled" down to its lowest ink, as a share of the part of the
 // sheet inside the top and bottom margins (the page number sits below).
 const MIN_FILL = 0.5;
 const MIN_LAST_FILL = 0.08;
-
-function htmlPages(dir) {
-  const pages = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) pages.push(...htmlPages(full));
-    else if (entry.name.endsWith('.html')) pages.push(full);
-  }
-  return pages.sort();
-}
 
 // What goes wrong on screen, measured in the page.
 function screenFindings(width) {
@@ -76,7 +61,7 @@ function screenFindings(width) {
       else scrolling.push(`${name} (${box.scrollWidth} px in ${box.clientWidth} px)`);
     }
     // A column whose cells are all short (dates, counts, years) must keep
-    // each on one line: compare each cell's height with one line's.
+    // each on one line.
     const rows = [...table.querySelectorAll('tbody tr')];
     if (rows.length === 0) continue;
     const columns = rows[0].children.length;
@@ -88,8 +73,9 @@ function screenFindings(width) {
         const style = getComputedStyle(cell);
         const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.6;
         const inner = cell.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-        // A cell is as tall as its row: only a cell taller than its
-        // row's other short cells by a line is wrapped.
+        // A cell is as tall as its row, so its height alone says nothing:
+        // its text is wrapped when it sits on more than one line and its
+        // content box holds more than one.
         const range = document.createRange();
         range.selectNodeContents(cell);
         const lines = range.getClientRects();
@@ -136,12 +122,7 @@ function pageFills(pdf, marginsMm) {
 async function main() {
   const site = path.resolve(process.argv[2] || 'output');
   const pages = htmlPages(site);
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   let count = 0;
   const report = (rel, where, text) => {
     count += 1;
@@ -162,6 +143,8 @@ async function main() {
         for (const s of scrolling) console.log(`${rel} @${viewport.width}px: (scrolls in its box) ${s}`);
       }
       const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: false });
+      // The stylesheet's @page margins (A4, 15 mm at the top, 16 mm at the
+      // foot).
       const fills = pageFills(pdf, { top: 15, bottom: 16 });
       console.log(`${rel} printed: ${fills.length} pages, filled ${fills.map((f) => `${Math.round(f * 100)}%`).join(' ')}`);
       fills.forEach((fill, i) => {
