@@ -466,30 +466,15 @@ fn import(root: &Path, args: &HomeOfficeArgs) -> Result<()> {
     }
 }
 
-/// Imports the release `bytes` (named `file` in errors) into
-/// data/crossings.yaml, which is left as it was unless the whole release
-/// reads and its data load.
 /// Refuses `release` when it would take `data/crossings.yaml` back: a
 /// release older than the one imported, or one that leaves out days the
-/// file has. Saying what it would remove; `--allow-older` imports it anyway.
+/// file has, saying what it would remove; `--allow-older` imports it anyway.
 fn going_backwards(
     current: &crate::data::crossings::Crossings,
     release: &home_office::Release,
 ) -> Result<()> {
     let long = crate::text::long_date;
-    let help = "expected the newest release; import an older one on purpose with --allow-older";
     let file = "data/crossings.yaml";
-    if release.source.released < current.source.released {
-        return Err(Error::in_file(
-            file,
-            format!(
-                "this release, of {}, is older than the one imported, of {}",
-                long(release.source.released),
-                long(current.source.released)
-            ),
-        )
-        .help(help));
-    }
     let kept: std::collections::BTreeSet<Date> = release.days.iter().map(|d| d.date).collect();
     let removed: Vec<&crate::model::DailyArrivals> = current
         .series
@@ -497,24 +482,45 @@ fn going_backwards(
         .iter()
         .filter(|d| !kept.contains(&d.date))
         .collect();
-    if let (Some(first), Some(last)) = (removed.first(), removed.last()) {
-        let people: u64 = removed.iter().map(|d| d.people).sum();
-        let n = removed.len();
-        return Err(Error::in_file(
-            file,
-            format!(
-                "this release would remove {n} day{} that data/crossings.yaml has ({} to {}, {} people)",
+    // What would go, said in both refusals: the days, their span and the
+    // people they count.
+    let removing = match (removed.first(), removed.last()) {
+        (Some(first), Some(last)) => {
+            let n = removed.len();
+            let people: u64 = removed.iter().map(|d| d.people).sum();
+            Some(format!(
+                "remove {n} day{} that {file} has ({} to {}, {} people)",
                 if n == 1 { "" } else { "s" },
                 long(first.date),
                 long(last.date),
                 crate::text::fmt_num(people as f64, 0)
-            ),
-        )
-        .help(help));
-    }
-    Ok(())
+            ))
+        }
+        _ => None,
+    };
+    let message = if release.source.released < current.source.released {
+        let older = format!(
+            "this release, of {}, is older than the one imported, of {}",
+            long(release.source.released),
+            long(current.source.released)
+        );
+        match removing {
+            Some(removing) => format!("{older}; importing it would {removing}"),
+            None => older,
+        }
+    } else {
+        match removing {
+            Some(removing) => format!("this release would {removing}"),
+            None => return Ok(()),
+        }
+    };
+    Err(Error::in_file(file, message)
+        .help("expected the newest release; import an older one on purpose with --allow-older"))
 }
 
+/// Imports the release `bytes` (named `file` in errors) into
+/// data/crossings.yaml, which is left as it was unless the whole release
+/// reads and its data load.
 fn import_release(root: &Path, file: &Path, bytes: &[u8], args: &HomeOfficeArgs) -> Result<()> {
     let release = home_office::read_release(file, bytes, args.release_date)?;
     let text = crate::data::crossings::to_yaml(&release.source, &release.days);

@@ -867,6 +867,14 @@ fn an_older_release_or_one_that_drops_days_is_refused_unless_allowed() {
         "{}",
         out.stderr
     );
+    // It says what it would take away: the week of days the older one
+    // lacks.
+    let dropped: u64 = longer[90..].iter().map(|d| d.people).sum();
+    let would = format!(
+        "; importing it would remove 7 days that data/crossings.yaml has (1 April 2018 to 7 April 2018, {} people)",
+        common::thousands(dropped)
+    );
+    assert!(out.stderr.contains(&would), "{would}\n{}", out.stderr);
     assert!(out.stderr.contains("--allow-older"), "{}", out.stderr);
     assert_eq!(p.read("data/crossings.yaml"), before, "the file is kept");
     // A release of the same day that leaves days out says which.
