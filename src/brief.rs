@@ -134,6 +134,11 @@ pub fn create_brief(root: &Path, slug: &str) -> Result<std::path::PathBuf> {
         return Err(Error::in_file(&rel, format!("“{slug}” is not a usable brief name"))
             .help("expected lowercase letters, digits and single hyphens, e.g. `weekly-update`; the name becomes the page's address"));
     }
+    // A brief belongs to a project: nothing is written into a folder that
+    // is not one.
+    if !root.join("site.yaml").is_file() {
+        return Err(crate::project::no_site_yaml(root));
+    }
     let dir = root.join("briefs");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("briefs", "create the folder", &e))?;
     let title = slug

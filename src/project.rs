@@ -140,10 +140,7 @@ impl Project {
     /// A project from files already in memory (a git revision, a test).
     pub fn from_files(root: &Path, files: InputFiles) -> Result<Project> {
         let Some(site) = files.get("site.yaml") else {
-            return Err(Error::in_file("site.yaml", "there is no site.yaml here").help(format!(
-                "run brief in a project folder (with site.yaml, briefs/, data/, templates/), or pass --root DIR; looked in {}",
-                root.display()
-            )));
+            return Err(no_site_yaml(root));
         };
         let site = text_file("site.yaml", site)?;
         let config: SiteConfig = crate::yaml::parse(&site.path, &site.text, 0)?;
@@ -311,6 +308,14 @@ fn text_file(path: &str, bytes: &[u8]) -> Result<SourceFile> {
         path: rel,
         text: text.strip_prefix('\u{feff}').unwrap_or(text).to_string(),
     })
+}
+
+/// The error for a folder that is not a project: it has no site.yaml.
+pub fn no_site_yaml(root: &Path) -> Error {
+    Error::in_file("site.yaml", "there is no site.yaml here").help(format!(
+        "run brief in a project folder (with site.yaml, briefs/, data/, templates/), or pass --root DIR; looked in {}",
+        root.display()
+    ))
 }
 
 #[cfg(test)]

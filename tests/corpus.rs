@@ -397,6 +397,7 @@ fn corpus() -> Vec<Case> {
         case("new-brief-in-a-folder", &["new", "drafts/x"], |_| {}, "briefs/drafts/x.md", "not a usable brief name"),
         case("root-missing", &["--root", "no-such-folder", "build"], |_| {}, "no-such-folder", "does not exist"),
         case("new-brief-existing", &["new", "fixture"], |_| {}, B, "already exists"),
+        case("new-brief-outside-a-project", &["new", "notes"], |p| fs::remove_file(p.path("site.yaml")).unwrap(), "site.yaml", "no site.yaml here"),
         case("symlink-brief-outside", BUILD, |p| symlink(&outside().join("secret.md"), &p.path("briefs/secret.md")), "briefs/secret.md", "symbolic link"),
         case("symlink-data-file-outside", BUILD, |p| { fs::remove_file(p.path(P)).unwrap(); symlink(&outside().join("pilot.yaml"), &p.path(P)); }, P, "symbolic link"),
         case("symlink-data-folder-outside", BUILD, |p| { let c = p.read_bytes(C); fs::remove_dir_all(p.path("data")).unwrap(); let d = outside().join(format!("data-{}", std::process::id())); fs::create_dir_all(&d).unwrap(); fs::write(d.join("crossings.yaml"), c).unwrap(); symlink(&d, &p.path("data")); }, "data", "symbolic link"),
