@@ -291,6 +291,14 @@ mod tests {
     #[test]
     fn a_new_brief_is_a_draft_that_parses_and_is_never_overwritten() {
         let dir = tempfile::tempdir().unwrap();
+        // Not a project yet: nothing is written.
+        assert!(create_brief(dir.path(), "weekly-update").is_err());
+        assert!(!dir.path().join("briefs").exists());
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\ndescription: D\npublisher: P\n",
+        )
+        .unwrap();
         let rel = create_brief(dir.path(), "weekly-update").unwrap();
         assert_eq!(rel, Path::new("briefs/weekly-update.md"));
         let text = std::fs::read_to_string(dir.path().join(&rel)).unwrap();

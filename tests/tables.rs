@@ -979,3 +979,124 @@ fn a_new_brief_in_a_project_of_tables_starts_from_its_table_and_builds() {
     );
     assert_eq!(common::page_charts(&p.path("output"), &page).len(), 1);
 }
+
+const POWER_SCHEMA: &str = "title: Net generation by source
+source:
+  publisher: An energy agency
+  title: Net generation
+  address: https://example.org/power
+  licence: Open Government Licence v3.0
+  released: 2018-01-01
+columns:
+  - name: year
+    type: date
+  - name: source
+    type: text
+  - name: net_generation
+    type: integer
+    label: Net generation
+key: [year, source]
+";
+
+#[test]
+fn a_chart_of_a_table_of_several_series_in_long_form_says_how_to_pick_one() {
+    // A row per year and source, as many published tables are laid out;
+    // the renewables' rows out of date order.
+    let csv = "year,source,net_generation\n\
+        2001-01-01,Fossil Fuels,35361\n2001-01-01,Renewables,30\n\
+        2003-01-01,Fossil Fuels,36234\n2003-01-01,Renewables,1849\n\
+        2002-01-01,Fossil Fuels,35991\n2002-01-01,Renewables,1963\n";
+    let p = Project::new();
+    p.write("data/power.schema.yaml", POWER_SCHEMA);
+    p.write("data/power.csv", csv);
+    let chart = |data: &str| {
+        brief_text(
+            "Power",
+            "2023-07-10",
+            &format!(
+                "{{{{ chart(name=\"line\", data={data}, x=\"year\", y=\"net_generation\") }}}}\n"
+            ),
+        )
+    };
+    p.brief("power", &chart("data.power"));
+    let err = build_fails(&p);
+    assert!(
+        err.contains("chart “line” draws one value for each date in column `year`, and 1 January 2001 is in 2 rows; pick one first, e.g. `data=… | filter_rows(column=\"source\", equals=\"Fossil Fuels\")`"),
+        "{err}"
+    );
+    assert!(err.contains("briefs/power.md:"), "{err}");
+    // So do bars over a column of names that repeats.
+    p.brief(
+        "power",
+        &brief_text(
+            "Power",
+            "2023-07-10",
+            "{{ chart(name=\"bars\", data=data.power, x=\"source\", y=\"net_generation\") }}\n",
+        ),
+    );
+    let err = build_fails(&p);
+    assert!(
+        err.contains("chart “bars” draws one value for each name in column `source`, and “Fossil Fuels” is in 3 rows; group the rows first"),
+        "{err}"
+    );
+    // A figure read from it has no one answer either: the latest value and
+    // a change between two years are errors until one series is picked.
+    for (expression, says) in [
+        (
+            "data.power | latest(column=\"net_generation\", by=\"year\")",
+            "2 rows have year 2003-01-01, with different values: pick one first with filter_rows",
+        ),
+        (
+            "data.power | change(column=\"net_generation\", from=\"2001-01-01\", to=\"2003-01-01\")",
+            "2 rows have year 2003-01-01, with different values",
+        ),
+    ] {
+        p.brief(
+            "power",
+            &brief_text("Power", "2023-07-10", &format!("{{{{ {expression} }}}}\n")),
+        );
+        let err = build_fails(&p);
+        assert!(err.contains(says), "{expression}: {err}");
+    }
+    p.brief(
+        "power",
+        &brief_text(
+            "Power",
+            "2023-07-10",
+            "{% set r = data.power | filter_rows(column=\"source\", equals=\"Renewables\") %}{{ r | latest(column=\"net_generation\", by=\"year\") }}; {{ r | change(column=\"net_generation\", from=\"2001-01-01\", to=\"2003-01-01\") }}; {{ data.power | latest(column=\"year\", by=\"year\") }}\n",
+        ),
+    );
+    p.build_ok(&[]);
+    assert!(
+        p.read("output/power/index.html")
+            .contains("1849; 1819; 2003-01-01")
+    );
+    // One series drawn: its line runs in date order, and its axis, for
+    // counts, starts at zero rather than below it (the padding under 30
+    // would reach below zero).
+    p.brief(
+        "power",
+        &chart("data.power | filter_rows(column=\"source\", equals=\"Renewables\")"),
+    );
+    p.build_ok(&[]);
+    let page = p.read("output/power/index.html");
+    let charts = common::page_charts(&p.path("output"), &page);
+    assert_eq!(charts.len(), 1);
+    assert_eq!(
+        common::csv_body(&p.read(&format!("output/{}", charts[0].csv))),
+        "year,Net generation\n2001-01-01,30\n2002-01-01,1963\n2003-01-01,1849\n"
+    );
+    assert!(
+        charts[0]
+            .figure
+            .contains("Net generation rose from 30 in 2001 to 1,849 in 2003"),
+        "{}",
+        charts[0].figure
+    );
+    for drawing in [&charts[0].wide, &charts[0].narrow] {
+        assert!(
+            !drawing.contains(">−") && !drawing.contains(">-"),
+            "a tick below zero:\n{drawing}"
+        );
+    }
+}

@@ -205,7 +205,14 @@ fn draw(area: &Area, theme: &Theme, input: &Lines, series: &[(String, Vec<(Date,
     let lo = points().map(|p| p.1).fold(f64::INFINITY, f64::min);
     let hi = points().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.05).max(hi.abs() * 0.01).max(1e-9);
-    let (ticks, tick_dec) = nice_ticks(lo - pad, hi + pad, theme.y_ticks);
+    // Values that are never negative keep an axis that is never negative:
+    // the padding below a small value does not reach under zero.
+    let floor = if lo >= 0.0 {
+        (lo - pad).max(0.0)
+    } else {
+        lo - pad
+    };
+    let (ticks, tick_dec) = nice_ticks(floor, hi + pad, theme.y_ticks);
     let (d0, d1) = (
         ticks.first().copied().unwrap_or(lo),
         ticks.last().copied().unwrap_or(hi),

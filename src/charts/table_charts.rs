@@ -48,6 +48,7 @@ impl ChartSet {
                 ));
             }
         }
+        one_row_each(table, xi, "bars", "year")?;
         let mut bars = Vec::new();
         for row in &table.rows {
             let (Cell::Integer(year), value) = (&row[xi], &row[yi]) else {
@@ -118,6 +119,7 @@ impl ChartSet {
     ) -> Result<PlacedChart, String> {
         let table = &data.table;
         let (x_spec, y_spec) = (&table.schema.columns[xi], &table.schema.columns[yi]);
+        one_row_each(table, xi, "bars", "name")?;
         let bars: Vec<(String, f64)> = table
             .rows
             .iter()
@@ -202,6 +204,7 @@ impl ChartSet {
                 kind_name(table.schema.columns[xi].kind)
             ));
         }
+        one_row_each(table, xi, "line", "date")?;
         let mut series = Vec::new();
         let mut decimals = 0;
         for y in ys {
@@ -216,7 +219,7 @@ impl ChartSet {
             if spec.kind == ColumnType::Decimal {
                 decimals = 1;
             }
-            let points: Vec<(jiff::civil::Date, f64)> = table
+            let mut points: Vec<(jiff::civil::Date, f64)> = table
                 .rows
                 .iter()
                 .filter_map(|row| match (&row[xi], &row[yi]) {
@@ -225,6 +228,8 @@ impl ChartSet {
                     _ => None,
                 })
                 .collect();
+            // A line runs through time, whatever order the file's rows are in.
+            points.sort_by_key(|p| p.0);
             series.push((
                 spec.label.clone().unwrap_or_else(|| readable(&spec.name)),
                 points,
@@ -416,6 +421,54 @@ impl ChartSet {
         };
         Ok(self.place(placing, input, |i| i.data()))
     }
+}
+
+/// Refuses a table with more than one row for a value of column `xi`,
+/// which a chart of `kind` draws one mark for (`each` names such a value:
+/// "date"): a table of several series in long form (a row per year and
+/// source) would draw them as one, zigzagging between them. Says how to
+/// pick one series, by the table's first other text column.
+fn one_row_each(table: &Table, xi: usize, kind: &str, each: &str) -> Result<(), String> {
+    // Each value's count of rows, and the first row that has it.
+    let mut rows: std::collections::BTreeMap<String, (usize, &Vec<Cell>)> =
+        std::collections::BTreeMap::new();
+    let mut first_repeat = None;
+    for row in &table.rows {
+        let value = match &row[xi] {
+            Cell::Date(d) => long_date(*d),
+            Cell::Integer(n) => n.to_string(),
+            Cell::Text(t) => format!("“{t}”"),
+            Cell::Decimal(_) | Cell::Empty => continue,
+        };
+        let seen = rows.entry(value.clone()).or_insert((0, row));
+        seen.0 += 1;
+        if seen.0 == 2 && first_repeat.is_none() {
+            first_repeat = Some(value);
+        }
+    }
+    let Some(value) = first_repeat else {
+        return Ok(());
+    };
+    let (count, row) = rows[&value];
+    let name = &table.schema.columns[xi].name;
+    let pick = table
+        .schema
+        .columns
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| match &row[i] {
+            Cell::Text(t) if i != xi => Some(format!(
+                "; pick one first, e.g. `data=… | filter_rows(column=\"{}\", equals=\"{t}\")`",
+                c.name
+            )),
+            _ => None,
+        })
+        .unwrap_or_else(|| {
+            "; group the rows first (by_period) or filter them (filter_rows)".into()
+        });
+    Err(format!(
+        "chart “{kind}” draws one value for each {each} in column `{name}`, and {value} is in {count} rows{pick}"
+    ))
 }
 
 /// The table and the columns a chart of `kind` needs, or what is missing.

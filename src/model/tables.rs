@@ -234,25 +234,51 @@ pub fn latest(table: &Table, column: &str, by: Option<&str>) -> Result<Option<Ce
     let row = match by {
         Some(by) => {
             let d = date_column(table, by)?;
-            table.rows.iter().max_by_key(|r| match r[d] {
+            let day = |r: &Vec<Cell>| match r[d] {
                 Cell::Date(day) => Some(day),
                 _ => None,
-            })
+            };
+            let row = table.rows.iter().max_by_key(|r| day(r));
+            if let Some(row) = row {
+                let tied: Vec<&Vec<Cell>> =
+                    table.rows.iter().filter(|r| day(r) == day(row)).collect();
+                one_value(&tied, v, || format!("{by} {}", show(&row[d])))?;
+            }
+            row
         }
         None => table.rows.last(),
     };
     Ok(row.map(|r| r[v].clone()))
 }
 
+/// Refuses rows that all answer one question (the latest date, a key's
+/// value) with different values of column `v`: a table of several series
+/// in long form (a row per year and region) has no one answer until it is
+/// filtered to one. `which` names the rows ("year 1 January 2001").
+fn one_value(rows: &[&Vec<Cell>], v: usize, which: impl Fn() -> String) -> Result<(), Why> {
+    match rows.split_first() {
+        Some((first, rest)) if rest.iter().any(|r| r[v] != first[v]) => Err(format!(
+            "{} rows have {}, with different values: pick one first with filter_rows (the table holds several series)",
+            rows.len(),
+            which()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The value of `column` in the row whose `key` column is `at`.
 pub fn value_at(table: &Table, column: &str, key: &str, at: &Cell) -> Result<f64, Why> {
     let v = number_column(table, column)?;
     let k = column_index(table, key)?;
-    let row = table
+    let rows: Vec<&Vec<Cell>> = table
         .rows
         .iter()
-        .find(|r| compare(&r[k], at).is_some_and(|o| o.is_eq()))
+        .filter(|r| compare(&r[k], at).is_some_and(|o| o.is_eq()))
+        .collect();
+    let row = rows
+        .first()
         .ok_or_else(|| format!("no row has {key} {}", show(at)))?;
+    one_value(&rows, v, || format!("{key} {}", show(at)))?;
     number(&row[v]).ok_or_else(|| format!("the row with {key} {} has no {column}", show(at)))
 }
 
