@@ -71,12 +71,12 @@ const TABLE_STARTER: &str = include_str!("starter_table.md");
 /// `data/crossings.yaml`, else one of its first dated table (its name, date
 /// column, number column and how to print it), else the crossings' (whose
 /// figures then tell what is missing when it is built).
-fn starter_for(root: &Path) -> String {
+fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
     let Some(project) = (!root.join("data/crossings.yaml").exists())
         .then(|| crate::project::Project::load(root).ok())
         .flatten()
     else {
-        return STARTER.to_string();
+        return (STARTER, Vec::new());
     };
     let mut schemas: Vec<(String, crate::data::table::Schema)> = project
         .data
@@ -107,20 +107,99 @@ fn starter_for(root: &Path) -> String {
             ColumnType::Integer => "thousands",
             _ => "thousands(decimals=1)",
         };
-        return TABLE_STARTER
-            .replace("TABLE_TITLE", schema.title.as_deref().unwrap_or(&name))
-            .replace("TABLE", &name)
-            .replace("WHEN", &when.name)
-            .replace("VALUE", &value.name)
-            .replace("LABEL", &crate::text::in_sentence(&label))
-            .replace("FORMAT", format)
-            // Quoted: a publisher's name may hold a comma.
-            .replace(
-                "PUBLISHER",
-                &serde_json::to_string(&project.config.publisher).unwrap_or_default(),
-            );
+        // A name such as `iowa-electricity` is not a Tera identifier.
+        let mut rows = if is_identifier(&name) {
+            format!("data.{name}")
+        } else {
+            format!("data[{}]", json_string(&name))
+        };
+        // A table of several series in long form (a row per date and
+        // region) starts from its first row's series, one line a chart.
+        let mut picked = String::new();
+        if let Some((column, first)) = first_series(&project, &name, &schema) {
+            rows.push_str(&format!(
+                " | filter_rows(column={}, equals={})",
+                json_string(&column),
+                json_string(&first)
+            ));
+            picked = format!(" for {first}");
+        }
+        return (
+            TABLE_STARTER,
+            vec![
+                ("TABLE_TITLE", schema.title.clone().unwrap_or(name.clone())),
+                ("TABLE_ROWS", rows),
+                ("PICKED", picked),
+                ("WHEN", when.name.clone()),
+                ("VALUE", value.name.clone()),
+                ("LABEL", crate::text::in_sentence(&label)),
+                ("FORMAT", format.to_string()),
+                // Quoted: a publisher's name may hold a comma.
+                ("PUBLISHER", json_string(&project.config.publisher)),
+            ],
+        );
     }
-    STARTER.to_string()
+    (STARTER, Vec::new())
+}
+
+/// Whether `name` can follow `data.` in a template.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `text` as a quoted string, for a template or YAML.
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// For a table whose key pairs its date with a text column (a row per
+/// date and source), that column and its value in the first row.
+fn first_series(
+    project: &crate::project::Project,
+    name: &str,
+    schema: &crate::data::table::Schema,
+) -> Option<(String, String)> {
+    use crate::data::table::{Cell, ColumnType};
+    let key = crate::data::table::key_columns(schema);
+    let (i, column) = schema
+        .columns
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.kind == ColumnType::Text && key.contains(&c.name))?;
+    let file = project
+        .tables
+        .iter()
+        .find(|f| crate::data::table::table_name(&f.path) == Some(name))?;
+    let table = crate::data::table::parse_table(name, &file.path, &file.text, schema).ok()?;
+    match table.rows.first().map(|r| &r[i]) {
+        Some(Cell::Text(first)) => Some((column.name.clone(), first.clone())),
+        _ => None,
+    }
+}
+
+/// The starter `template` with each placeholder replaced, in one pass, so
+/// that a value holding a placeholder's word (a title with "DATE" in it)
+/// is left as it is.
+fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() * 2);
+    let mut rest = template;
+    'scan: while !rest.is_empty() {
+        for (placeholder, value) in values {
+            if let Some(after) = rest.strip_prefix(placeholder) {
+                out.push_str(value);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// Writes `briefs/SLUG.md` from the starter, dated today (or
@@ -153,9 +232,11 @@ pub fn create_brief(root: &Path, slug: &str) -> Result<std::path::PathBuf> {
         })
         .collect::<Vec<String>>()
         .join(" ");
-    let text = starter_for(root)
-        .replace("TITLE", &title)
-        .replace("DATE", &authoring_date().to_string());
+    let (starter, mut values) = starter_for(root);
+    // Longest first: TABLE_TITLE before TITLE.
+    values.push(("TITLE", title));
+    values.push(("DATE", authoring_date().to_string()));
+    let text = fill(starter, &values);
     use std::io::Write;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -286,6 +367,22 @@ mod tests {
         let e = brief("a", &GOOD.replace("date: 2026-08-21", "date: soon")).unwrap_err();
         assert_eq!(e.file.as_deref(), Some(Path::new("briefs/a.md")));
         assert_eq!(e.line, Some(4), "{e}");
+    }
+
+    #[test]
+    fn a_starter_is_filled_in_one_pass() {
+        let values = [
+            ("TABLE_TITLE", "DATE of VALUE".to_string()),
+            ("VALUE", "people".to_string()),
+            ("TITLE", "A brief".to_string()),
+            ("DATE", "2026-12-04".to_string()),
+        ];
+        assert_eq!(
+            fill("TITLE, DATE: “TABLE_TITLE”, VALUE.", &values),
+            "A brief, 2026-12-04: “DATE of VALUE”, people."
+        );
+        assert!(is_identifier("co2") && is_identifier("_x1"));
+        assert!(!is_identifier("iowa-electricity") && !is_identifier("2020s"));
     }
 
     #[test]

@@ -1100,3 +1100,34 @@ fn a_chart_of_a_table_of_several_series_in_long_form_says_how_to_pick_one() {
         );
     }
 }
+
+#[test]
+fn a_new_brief_on_a_long_form_table_with_a_hyphenated_name_starts_from_one_series() {
+    let (p, _) = tables_only_project("Counts.\n");
+    std::fs::remove_file(p.path("data/counts.schema.yaml")).unwrap();
+    std::fs::remove_file(p.path("data/counts.csv")).unwrap();
+    std::fs::remove_file(p.path("briefs/counts.md")).unwrap();
+    p.write(
+        "templates/brief.html",
+        "<!doctype html><title>{{ brief.title }}</title>{{ body | safe }}\n",
+    );
+    p.write("data/power-by-source.schema.yaml", POWER_SCHEMA);
+    p.write(
+        "data/power-by-source.csv",
+        "year,source,net_generation\n2001-01-01,Fossil Fuels,35361\n2001-01-01,Renewables,30\n2002-01-01,Fossil Fuels,35991\n2002-01-01,Renewables,1963\n",
+    );
+    let out = p.run(&["new", "first-look"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let text = p.read("briefs/first-look.md");
+    assert!(
+        text.contains("{% set t = data[\"power-by-source\"] | filter_rows(column=\"source\", equals=\"Fossil Fuels\") %}"),
+        "{text}"
+    );
+    p.build_ok(&["--drafts"]);
+    let page = p.read("output/first-look/index.html");
+    assert!(
+        page.contains("By 1 January 2002, the latest row of “Net generation by source” for Fossil Fuels, net generation stood at 35,991."),
+        "{page}"
+    );
+    assert_eq!(common::page_charts(&p.path("output"), &page).len(), 1);
+}
