@@ -336,22 +336,30 @@ fn check_path(path: &[&str], context: &Names) -> Option<Unknown> {
     };
     for (k, field) in path.iter().enumerate().skip(1) {
         match value {
-            serde_json::Value::Object(fields) => match fields.get(*field) {
-                Some(next) => value = next,
-                None => {
-                    let parent = path[..k].join(".");
-                    let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
-                    return Some(Unknown {
-                        at: 0,
-                        message: format!("`{parent}` has no field `{field}`"),
-                        help: format!(
-                            "{}expected one of its fields: {}",
-                            did_you_mean(field, &keys),
-                            listed(&keys)
-                        ),
-                    });
+            serde_json::Value::Object(fields) => {
+                match fields.get(*field) {
+                    Some(next) => value = next,
+                    None => {
+                        let parent = path[..k].join(".");
+                        let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
+                        // `data.iowa-electricity` reads as `data.iowa` minus
+                        // `electricity`: such a name is written in brackets.
+                        let hyphened = keys
+                        .iter()
+                        .find(|key| key.starts_with(&format!("{field}-")))
+                        .map(|key| format!("a name with a hyphen is written in brackets: {parent}[\"{key}\"]; "));
+                        return Some(Unknown {
+                            at: 0,
+                            message: format!("`{parent}` has no field `{field}`"),
+                            help: format!(
+                                "{}expected one of its fields: {}",
+                                hyphened.unwrap_or_else(|| did_you_mean(field, &keys)),
+                                listed(&keys)
+                            ),
+                        });
+                    }
                 }
-            },
+            }
             // A null figure guards itself (`{% if projection %}`); lists
             // are read by index or in loops; nothing else has fields.
             _ => return None,
@@ -390,7 +398,7 @@ mod tests {
             "ytd": {"people": 10, "rank": 2, "year": 2026},
             "projection": null,
             "pilot": {"started": true, "starts": "2025-08-06"},
-            "data": {"counts": {"rows": [], "title": "Counts"}},
+            "data": {"counts": {"rows": [], "title": "Counts"}, "iowa-power": {"rows": []}},
             "brief": {"slug": "b"},
         })
     }
@@ -416,6 +424,14 @@ mod tests {
                 .starts_with("`ytdd` is not a name")
         );
         assert!(unknown("{{ pilot.strts | uk_date }}").is_some());
+        // A table named with a hyphen: the dotted form is caught, and the
+        // message gives the bracketed one, which passes.
+        let u = unknown("{{ data.iowa-power | count }}").unwrap();
+        assert!(
+            u.contains("a name with a hyphen is written in brackets: data[\"iowa-power\"]"),
+            "{u}"
+        );
+        assert_eq!(unknown("{{ data[\"iowa-power\"] | count }}"), None);
     }
 
     #[test]
