@@ -437,15 +437,15 @@ fn a_line_chart_draws_a_column_over_its_dates() {
         chart.figure
     );
     assert!(
-        chart.figure.contains(
-            "<span class=\"chart-subtitle\">People, 1 January 2019 to 1 June 2023</span>"
-        ),
+        chart
+            .figure
+            .contains("<span class=\"chart-subtitle\">People, January 2019 to June 2023</span>"),
         "{}",
         chart.figure
     );
     assert!(
         chart.alt.starts_with(&format!(
-            "People: {} on 1 January 2019 and {} on 1 June 2023",
+            "People: {} in January 2019 and {} in June 2023",
             first.2, last.2
         )),
         "{}",
@@ -1090,6 +1090,27 @@ fn a_chart_of_a_table_of_several_series_in_long_form_says_how_to_pick_one() {
         charts[0]
             .figure
             .contains("Net generation rose from 30 in 2001 to 1,849 in 2003"),
+        "{}",
+        charts[0].figure
+    );
+    // Yearly data dated 1 January is named by its years: in the subtitle,
+    // the description and the data table.
+    assert!(
+        charts[0]
+            .figure
+            .contains("<span class=\"chart-subtitle\">Net generation, 2001 to 2003</span>"),
+        "{}",
+        charts[0].figure
+    );
+    assert!(
+        charts[0].alt.starts_with(
+            "Net generation: 30 in 2001 and 1,849 in 2003; the highest was 1,963 in 2002"
+        ),
+        "{}",
+        charts[0].alt
+    );
+    assert!(
+        charts[0].figure.contains("<th scope=\"row\">2002</th>"),
         "{}",
         charts[0].figure
     );

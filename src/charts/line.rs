@@ -113,15 +113,18 @@ impl ChartInput for Lines {
         } else {
             dates.clone()
         };
-        let monthly = dates.iter().all(|d| d.day() == 1);
         let values = match places {
             0 => Cells::Count,
             p => Cells::Decimal(p),
         };
-        let columns: Vec<(&str, Cells)> =
-            std::iter::once((date_label, if monthly { Cells::Month } else { Cells::Day }))
-                .chain(series.iter().map(|(n, _)| (n.as_str(), values)))
-                .collect();
+        let when = match Period::of(&dates) {
+            Period::Year => Cells::YearStart,
+            Period::Month => Cells::Month,
+            Period::Day => Cells::Day,
+        };
+        let columns: Vec<(&str, Cells)> = std::iter::once((date_label, when))
+            .chain(series.iter().map(|(n, _)| (n.as_str(), values)))
+            .collect();
         let mut table = Table::new(&header, shown.iter().map(row).collect()).showing(&columns);
         if shown.len() < dates.len() {
             table.note = Some(format!(
@@ -151,6 +154,16 @@ fn clean(input: &Lines) -> Vec<(String, Vec<(Date, f64)>)> {
 /// "CO₂: 315.7 in March 1958 and 414.1 in May 2020; the highest was …".
 fn describe(input: &Lines, series: &[(String, Vec<(Date, f64)>)]) -> String {
     let f = |v: f64| fmt_num(v, input.decimals);
+    // Monthly and yearly data are named by their month or year.
+    let dates: Vec<Date> = series
+        .iter()
+        .flat_map(|(_, s)| s.iter().map(|p| p.0))
+        .collect();
+    let period = Period::of(&dates);
+    let at = |d: Date| match period {
+        Period::Day => format!("on {}", long_date(d)),
+        _ => format!("in {}", period.name(d)),
+    };
     let mut parts = Vec::new();
     for (name, points) in series {
         let (Some(first), Some(last)) = (points.first(), points.last()) else {
@@ -166,19 +179,19 @@ fn describe(input: &Lines, series: &[(String, Vec<(Date, f64)>)]) -> String {
             .copied()
             .fold(*first, |a, p| if p.1 < a.1 { p } else { a });
         let mut s = format!(
-            "{name}: {} on {} and {} on {}",
+            "{name}: {} {} and {} {}",
             f(first.1),
-            long_date(first.0),
+            at(first.0),
             f(last.1),
-            long_date(last.0)
+            at(last.0)
         );
         if points.len() > 2 {
             s.push_str(&format!(
-                "; the highest was {} on {}, the lowest {} on {}",
+                "; the highest was {} {}, the lowest {} {}",
                 f(max.1),
-                long_date(max.0),
+                at(max.0),
                 f(min.1),
-                long_date(min.0)
+                at(min.0)
             ));
         }
         s.push('.');
@@ -350,6 +363,41 @@ fn year_labels(area: &Area, theme: &Theme, plot: Plot, xs: &Scale, (first, last)
     x_labels(area, theme, plot, &ticks, true);
 }
 
+/// How often a series' dates fall: a series dated on the 1st of each month
+/// (or of each January) is monthly (or yearly) data, and says so as
+/// "March 1958" (or "2001") rather than as the 1st.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Every date a 1 January.
+    Year,
+    /// Every date the 1st of a month.
+    Month,
+    /// Any other dates.
+    Day,
+}
+
+impl Period {
+    /// The period of `dates`.
+    pub fn of(dates: &[Date]) -> Period {
+        if dates.iter().all(|d| d.day() == 1 && d.month() == 1) {
+            Period::Year
+        } else if dates.iter().all(|d| d.day() == 1) {
+            Period::Month
+        } else {
+            Period::Day
+        }
+    }
+
+    /// `d` as this period names it: `2001`, `March 1958`, `21 August 2026`.
+    pub fn name(self, d: Date) -> String {
+        match self {
+            Period::Year => d.year().to_string(),
+            Period::Month => d.strftime("%B %Y").to_string(),
+            Period::Day => crate::text::long_date(d),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,12 +456,26 @@ mod tests {
     }
 
     #[test]
+    fn dates_on_the_first_of_each_month_or_january_are_named_by_month_or_year() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        let years = [d(2001, 1, 1), d(2002, 1, 1)];
+        let months = [d(2001, 1, 1), d(2001, 2, 1)];
+        let days = [d(2001, 1, 1), d(2001, 1, 2)];
+        assert_eq!(Period::of(&years), Period::Year);
+        assert_eq!(Period::of(&months), Period::Month);
+        assert_eq!(Period::of(&days), Period::Day);
+        assert_eq!(Period::Year.name(d(2001, 1, 1)), "2001");
+        assert_eq!(Period::Month.name(d(1958, 3, 1)), "March 1958");
+        assert_eq!(Period::Day.name(d(2026, 8, 21)), "21 August 2026");
+    }
+
+    #[test]
     fn the_description_and_data_come_from_the_points() {
         let input = fixture();
         let d = input.draw(&Theme::default(), &PolylineCache::default());
         assert!(
             d.description
-                == ("CO₂: 316.0 on 1 January 1958 and 412.6 on 1 December 2019; the highest was 417.6 on 1 May 2019, the lowest 315.0 on 1 June 1958."),
+                == ("CO₂: 316.0 in January 1958 and 412.6 in December 2019; the highest was 417.6 in May 2019, the lowest 315.0 in June 1958."),
             "{}",
             d.description
         );

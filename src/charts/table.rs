@@ -44,6 +44,8 @@ pub enum Cells {
     Day,
     /// A month's first day, `2019-01-01` shown as `Jan 2019`.
     Month,
+    /// A year's first day, `2019-01-01` shown as `2019`.
+    YearStart,
     /// A month's number, `1` shown as `January`.
     MonthNumber,
 }

@@ -262,9 +262,13 @@ impl ChartSet {
             ),
             _ => label.clone(),
         };
-        let dates = || series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
-        let span = match (dates().min(), dates().max()) {
-            (Some(a), Some(b)) => format!(", {} to {}", long_date(a), long_date(b)),
+        let dates: Vec<jiff::civil::Date> = series
+            .iter()
+            .flat_map(|s| s.1.iter().map(|p| p.0))
+            .collect();
+        let period = super::line::Period::of(&dates);
+        let span = match (dates.iter().min(), dates.iter().max()) {
+            (Some(a), Some(b)) => format!(", {} to {}", period.name(*a), period.name(*b)),
             _ => String::new(),
         };
         // "CO₂ and adjusted CO₂": the names after the first as they read

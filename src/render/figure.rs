@@ -219,6 +219,7 @@ fn shown_cell(cell: &str, cells: Cells) -> String {
         // while a `[p]` after it may.
         (Cells::Day, _, Some(d)) => d.strftime("%-d\u{a0}%b\u{a0}%Y").to_string(),
         (Cells::Month, _, Some(d)) => d.strftime("%b\u{a0}%Y").to_string(),
+        (Cells::YearStart, _, Some(d)) => d.year().to_string(),
         (Cells::MonthNumber, Some(m), _) if (1.0..=12.0).contains(&m) => {
             crate::text::MONTH_NAMES[m as usize - 1].to_string()
         }
