@@ -163,6 +163,16 @@ fn clean_message(message: &str) -> String {
     if let Some(what) = first.strip_prefix("budget breached: ") {
         return budget_message(what);
     }
+    // `publisher:` with nothing after it: serde's own words name a Rust type.
+    if let Some(kind) = first
+        .strip_prefix("cannot deserialize null into ")
+        .map(|rest| rest.split(';').next().unwrap_or(rest).trim())
+    {
+        return format!(
+            "found nothing after the colon, where {} belongs",
+            a_value(kind)
+        );
+    }
     if first.starts_with("invalid u64") || first.starts_with("invalid usize") {
         return "expected a whole number, 0 or more".into();
     }
@@ -183,6 +193,17 @@ fn clean_message(message: &str) -> String {
         );
     }
     first.to_string()
+}
+
+/// A Rust type a message names, as the value a reader writes.
+fn a_value(kind: &str) -> &'static str {
+    match kind {
+        "string" => "text",
+        k if k.contains("Date") || k.contains("date") => "a date",
+        k if ["u", "i", "f"].iter().any(|p| k.starts_with(p)) => "a number",
+        "bool" => "true or false",
+        _ => "a value",
+    }
 }
 
 /// A budget the parser reports as Rust's debug text (`Documents {
@@ -223,6 +244,8 @@ fn help_for(message: &str) -> String {
         format!(
             "expected at most {MAX_YAML_DEPTH} levels of nesting, {MAX_YAML_ALIASES} aliases bringing in {MAX_YAML_ALIAS_EVENTS} values, and {MAX_YAML_NODES} values in one file; split the data or trim it"
         )
+    } else if has(&["found nothing after the colon"]) {
+        "expected a value after the colon, or the line left out if the field is optional".into()
     } else if has(&["tabs"]) {
         "expected spaces for indentation: YAML does not allow tabs there".into()
     } else if has(&["unknown field"]) {
@@ -365,6 +388,25 @@ mod tests {
     fn wrong_type_names_file_line_and_column() {
         let e = err("- count: 1\n- count: -4\n");
         assert!(e.starts_with("data/x.yaml:2:"), "{e}");
+    }
+
+    #[test]
+    fn a_field_left_empty_says_so_in_words() {
+        #[derive(Debug, Deserialize)]
+        struct Source {
+            #[allow(dead_code)]
+            publisher: String,
+        }
+        let e = parse::<Source>(Path::new("data/x.schema.yaml"), "publisher:   # who\n", 0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("data/x.schema.yaml:1:"), "{e}");
+        assert!(
+            e.contains("found nothing after the colon, where text belongs"),
+            "{e}"
+        );
+        assert!(e.contains("expected a value after the colon"), "{e}");
+        assert!(!e.contains("Option<String>"), "{e}");
     }
 
     #[test]

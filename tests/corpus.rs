@@ -440,6 +440,7 @@ fn corpus() -> Vec<Case> {
         case("table-unreadable-date", BUILD, |p| table(p, "month,people\n2023-02-30,10\n"), "data/t.csv:2:1", "found `2023-02-30`"),
         case("table-empty-file", BUILD, |p| table(p, ""), "data/t.csv", "the file is empty"),
         case("table-schema-without-data", BUILD, |p| p.write("data/t.schema.yaml", TABLE_SCHEMA), "data/t.schema.yaml:1:1", "there is no data/t.csv"),
+        case("table-schema-publisher-left-empty", BUILD, |p| { table(p, "month,people\n2023-01-01,10\n"); p.write("data/t.schema.yaml", TABLE_SCHEMA.replace("publisher: A ministry", "publisher:   # who publishes the data")); }, "data/t.schema.yaml:2:12", "found nothing after the colon, where text belongs"),
         case("table-without-schema", BUILD, |p| p.write("data/t.csv", "month,people\n2023-01-01,10\n"), "data/t.csv", "this table has no schema"),
         case("table-schema-unknown-type", BUILD, |p| { table(p, "month,people\n2023-01-01,10\n"); edit(p, "data/t.schema.yaml", "type: integer", "type: count"); }, "data/t.schema.yaml:11:11", "unknown variant `count`"),
         case("table-filter-misspelt-argument", BUILD, |p| table_brief(p, "{{ data.t | sum(colum=\"people\") }}\n"), format!("{B}:7"), "has no argument `colum`"),
