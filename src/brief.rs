@@ -102,7 +102,7 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
         ) else {
             continue;
         };
-        let label = value.label.clone().unwrap_or_else(|| value.name.clone());
+        let label = (value.label.clone()).unwrap_or_else(|| value.name.replace('_', " "));
         let format = match value.kind {
             ColumnType::Integer => "thousands",
             _ => "thousands(decimals=1)",

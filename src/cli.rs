@@ -46,6 +46,8 @@ enum Command {
     Import(ImportCommand),
     /// Preview the site on 127.0.0.1: rebuild on every save and reload open pages.
     Serve(ServeArgs),
+    /// Start a project of your own data in DIR: site.yaml, templates, briefs/, and each --table CSV with a schema read from its columns.
+    Init(InitArgs),
     /// Start a new brief, briefs/SLUG.md, from a starter that shows figures and a chart.
     New(NewArgs),
     /// Write a synthetic project of N briefs (three charts each) for benchmarks.
@@ -111,6 +113,15 @@ impl ServeArgs {
             base_url: None,
         }
     }
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The new project's folder, made if it does not exist [default: --root]
+    dir: Option<PathBuf>,
+    /// A table of yours as CSV (a header line, then rows), copied into data/ with a schema of its columns' types; give it again for more tables
+    #[arg(long = "table", value_name = "FILE.csv")]
+    tables: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -239,6 +250,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
         Command::Serve(args) => crate::serve::serve(&cli.root, args.port, &args.options()),
+        Command::Init(args) => init(args.dir.as_deref().unwrap_or(&cli.root), &args.tables),
         Command::New(args) => new_brief(&cli.root, &args.slug),
         Command::Synthetic(args) => {
             crate::synthetic::write_synthetic_site(&cli.root, &args.out, args.briefs, args.hugo)
@@ -414,6 +426,36 @@ fn diff(root: &Path, args: &DiffArgs) -> Result<()> {
         Format::Markdown => print!("{}", report.to_markdown()),
         Format::Json => print!("{}", report.to_json()),
     }
+    Ok(())
+}
+
+fn init(dir: &Path, tables: &[PathBuf]) -> Result<()> {
+    let started = crate::init::init(dir, tables)?;
+    let shown = dir.display();
+    println!("Started a project in {shown}: {}", started.files.join(", "));
+    println!("Next:");
+    let mut step = 0;
+    let mut next = |text: String| {
+        step += 1;
+        println!("  {step}. {text}");
+    };
+    if started.tables.is_empty() {
+        next("put a table in data/: NAME.csv and its schema, NAME.schema.yaml (see the README's “Your own data”), or run brief init again elsewhere with --table FILE.csv".into());
+    }
+    for name in &started.tables {
+        next(format!(
+            "in data/{name}.schema.yaml, say where the data comes from (source:) and check each column's type"
+        ));
+    }
+    next("in site.yaml, give the site's title, description and publisher".into());
+    let cd = if dir == Path::new(".") {
+        String::new()
+    } else {
+        format!("cd {shown} && ")
+    };
+    next(format!(
+        "{cd}brief new first-look, then brief serve to preview it (brief build to publish)"
+    ));
     Ok(())
 }
 

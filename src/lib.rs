@@ -15,6 +15,7 @@ pub mod data;
 pub mod git;
 pub mod hash;
 pub mod import;
+pub mod init;
 pub mod manifest;
 pub mod output;
 pub mod project;
