@@ -108,21 +108,27 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
             _ => "thousands(decimals=1)",
         };
         // A name such as `iowa-electricity` is not a Tera identifier.
-        let mut rows = if is_identifier(&name) {
-            format!("data.{name}")
-        } else {
-            format!("data[{}]", json_string(&name))
+        let mut rows = match tera_string(&name) {
+            _ if is_identifier(&name) => format!("data.{name}"),
+            Some(quoted) => format!("data[{quoted}]"),
+            None => continue,
         };
         // A table of several series in long form (a row per date and
         // region) starts from its first row's series, one line a chart.
+        // The series is named in the prose only when it is plain words:
+        // the starter's text is Markdown, and a value from the data must
+        // not become markup.
         let mut picked = String::new();
-        if let Some((column, first)) = first_series(&project, &name, &schema) {
-            rows.push_str(&format!(
-                " | filter_rows(column={}, equals={})",
-                json_string(&column),
-                json_string(&first)
-            ));
-            picked = format!(" for {first}");
+        if let Some((column, first)) = first_series(&project, &name, &schema)
+            && let (Some(c), Some(v)) = (tera_string(&column), tera_string(&first))
+        {
+            rows.push_str(&format!(" | filter_rows(column={c}, equals={v})"));
+            if first
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || " .,'’()-&/".contains(ch))
+            {
+                picked = format!(" for {first}");
+            }
         }
         return (
             TABLE_STARTER,
@@ -151,9 +157,22 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// `text` as a quoted string, for a template or YAML.
+/// `text` as a quoted string, for YAML.
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
+}
+
+/// `text` as a Tera string literal, in the first of Tera's three quotes it
+/// does not hold (Tera's strings have no escapes); none when it holds all
+/// three or a line break.
+fn tera_string(text: &str) -> Option<String> {
+    if text.contains('\n') {
+        return None;
+    }
+    ['"', '\'', '`']
+        .into_iter()
+        .find(|q| !text.contains(*q))
+        .map(|q| format!("{q}{text}{q}"))
 }
 
 /// For a table whose key pairs its date with a text column (a row per
@@ -381,6 +400,15 @@ mod tests {
             fill("TITLE, DATE: “TABLE_TITLE”, VALUE.", &values),
             "A brief, 2026-12-04: “DATE of VALUE”, people."
         );
+        assert_eq!(
+            tera_string("Fossil Fuels").as_deref(),
+            Some("\"Fossil Fuels\"")
+        );
+        assert_eq!(
+            tera_string("the \"big\" one").as_deref(),
+            Some("'the \"big\" one'")
+        );
+        assert_eq!(tera_string("a\"b'c`d"), None);
         assert!(is_identifier("co2") && is_identifier("_x1"));
         assert!(!is_identifier("iowa-electricity") && !is_identifier("2020s"));
     }

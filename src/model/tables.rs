@@ -254,7 +254,7 @@ pub fn latest(table: &Table, column: &str, by: Option<&str>) -> Result<Option<Ce
 /// Refuses rows that all answer one question (the latest date, a key's
 /// value) with different values of column `v`: a table of several series
 /// in long form (a row per year and region) has no one answer until it is
-/// filtered to one. `which` names the rows ("year 1 January 2001").
+/// filtered to one. `which` names the rows ("year 2001-01-01").
 fn one_value(rows: &[&Vec<Cell>], v: usize, which: impl Fn() -> String) -> Result<(), Why> {
     match rows.split_first() {
         Some((first, rest)) if rest.iter().any(|r| r[v] != first[v]) => Err(format!(
