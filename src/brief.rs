@@ -45,6 +45,9 @@ pub struct Brief {
     /// When its figures were last worked out from a release later than its
     /// date; set by the build, none as parsed.
     pub updated: Option<Date>,
+    /// The tables of `data/` it reads (`data.<name>`), by name; set by the
+    /// build, empty as parsed.
+    pub tables: Vec<String>,
 }
 
 /// Checks that a slug is a plain name: lowercase letters, digits and single
@@ -322,6 +325,7 @@ pub fn parse_brief(file: &SourceFile) -> Result<Brief> {
         body: body.to_string(),
         body_offset,
         updated: None,
+        tables: Vec::new(),
     })
 }
 

@@ -109,6 +109,19 @@ fn a_csv_becomes_a_project_that_builds_once_its_source_is_said() {
         ),
         "{index}"
     );
+    // A brief's provenance and method name the tables it reads: one that
+    // reads none names none.
+    p.brief(
+        "note",
+        "---\ntitle: A note\nsummary: Words alone.\ndate: 2003-02-02\nauthors: [A desk]\n---\nNo figures here.\n",
+    );
+    p.build_ok(&[]);
+    let note = p.read("output/note/index.html");
+    assert!(!note.contains("Data: "), "{note}");
+    assert!(
+        note.contains("This brief reads no table in <code>data/</code>"),
+        "{note}"
+    );
 }
 
 #[test]

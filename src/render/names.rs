@@ -248,19 +248,37 @@ fn paths(expression: &str) -> Vec<(usize, Vec<&str>)> {
         let start = i;
         let mut segments = Vec::new();
         let mut seg_start = i;
+        // Whether the path ended on a `["name"]`, with no segment after it.
+        let mut bracketed = false;
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii() {
                 i += 1;
+                bracketed = false;
             } else if b == b'.' {
-                segments.push(&expression[seg_start..i]);
+                if !bracketed {
+                    segments.push(&expression[seg_start..i]);
+                }
                 i += 1;
                 seg_start = i;
+                bracketed = false;
+            } else if let Some((field, end)) = quoted_index(expression, i) {
+                // `data["iowa-power"]`: a field named in brackets, as a name
+                // with a hyphen must be.
+                if !bracketed {
+                    segments.push(&expression[seg_start..i]);
+                }
+                segments.push(field);
+                i = end;
+                seg_start = i;
+                bracketed = true;
             } else {
                 break;
             }
         }
-        segments.push(&expression[seg_start..i]);
+        if !bracketed {
+            segments.push(&expression[seg_start..i]);
+        }
         let next = expression[i..].trim_start().as_bytes();
         let is_call = next.first() == Some(&b'(');
         let is_argument = next.first() == Some(&b'=') && next.get(1) != Some(&b'=');
@@ -288,6 +306,22 @@ fn paths(expression: &str) -> Vec<(usize, Vec<&str>)> {
         word_before = if is_keyword(word) { word } else { "" };
     }
     out
+}
+
+/// At `at`, a `["name"]` (any of Tera's quotes): the name, and where the
+/// text after the `]` starts.
+fn quoted_index(expression: &str, at: usize) -> Option<(&str, usize)> {
+    let rest = expression.get(at..)?.strip_prefix('[')?;
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|q| matches!(q, '"' | '\'' | '`'))?;
+    let inner = &rest[1..];
+    let close = inner.find(quote)?;
+    inner[close + 1..].starts_with(']').then(|| {
+        let start = at + 2;
+        (&expression[start..start + close], start + close + 2)
+    })
 }
 
 /// Whether `word` after `is` names one of Tera's tests.
@@ -432,6 +466,9 @@ mod tests {
             "{u}"
         );
         assert_eq!(unknown("{{ data[\"iowa-power\"] | count }}"), None);
+        assert!(unknown("{{ data[\"iowa-powr\"] | count }}").is_some());
+        assert!(unknown("{{ data['counts'].rows | length }}").is_none());
+        assert!(unknown("{{ data['counts'].rowz | length }}").is_some());
     }
 
     #[test]

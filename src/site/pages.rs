@@ -107,14 +107,17 @@ struct BriefPage<'a> {
     tags: &'a [String],
     draft: bool,
     /// When its figures were last worked out from a later release than
-    /// its own date (see [`Render::figures_updated`]); null otherwise.
+    /// its own date (see [`Render::data_read`]); null otherwise.
     updated: Option<Date>,
+    /// The tables it reads, by name, so that a template can name their
+    /// sources (`{% for name in brief.tables %}{{ data[name].source.publisher }}…`).
+    tables: &'a [String],
 }
 
 /// The fields of [`BriefPage`], as a brief's names are checked against
 /// them (`brief.title`): the same for every brief.
-const BRIEF_FIELDS: [&str; 8] = [
-    "slug", "title", "summary", "date", "authors", "tags", "draft", "updated",
+const BRIEF_FIELDS: [&str; 9] = [
+    "slug", "title", "summary", "date", "authors", "tags", "draft", "updated", "tables",
 ];
 
 impl<'a> BriefPage<'a> {
@@ -128,6 +131,7 @@ impl<'a> BriefPage<'a> {
             tags: &b.front.tags,
             draft: b.front.draft,
             updated: b.updated,
+            tables: &b.tables,
         }
     }
 }
@@ -342,7 +346,7 @@ impl<'a> Render<'a> {
         let done: Vec<Result<()>> = briefs
             .par_iter_mut()
             .map(|brief| {
-                brief.updated = self.figures_updated(brief)?;
+                (brief.updated, brief.tables) = self.data_read(brief)?;
                 let text = self
                     .texts
                     .get(brief.path.as_path())
@@ -367,11 +371,12 @@ impl<'a> Render<'a> {
     /// date: the publication date of the newest release it reads figures
     /// from (the crossings' for a crossings figure or chart, a table's own
     /// for `data.<table>`). Deterministic: the data says it, not the clock.
+    /// And the tables it reads, by name.
     ///
     /// Its body's names are checked as they are read: a brief that reads a
     /// name its page does not have (`ytd.rnak`) is refused at its line and
     /// column, as Tera would take it as false or as nothing.
-    fn figures_updated(&self, brief: &Brief) -> Result<Option<Date>> {
+    fn data_read(&self, brief: &Brief) -> Result<(Option<Date>, Vec<String>)> {
         let read = crate::render::names::read_names(&brief.body, Some(&[&self.names]))
             .map_err(|unknown| self.unknown_name(brief, unknown))?;
         let (mut read, mut crossings_chart) = (read.paths, read.crossings_chart);
@@ -390,10 +395,17 @@ impl<'a> Render<'a> {
         if crossings && let Some(source) = &self.inputs.source {
             released.push(source.released);
         }
+        let mut tables: Vec<String> = Vec::new();
         for path in read.iter().filter(|p| p[0] == "data" && p.len() > 1) {
-            released.extend(self.inputs.table_released(path[1]));
+            if let Some(date) = self.inputs.table_released(path[1]) {
+                released.push(date);
+                tables.push(path[1].to_string());
+            }
         }
-        Ok(released.into_iter().max().filter(|d| *d > brief.front.date))
+        tables.sort_unstable();
+        tables.dedup();
+        let updated = released.into_iter().max().filter(|d| *d > brief.front.date);
+        Ok((updated, tables))
     }
 
     /// The front matter field `field` of the brief at `path` (whose file is
