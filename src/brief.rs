@@ -70,6 +70,10 @@ const STARTER: &str = include_str!("starter.md");
 /// of its first table with a date column and a number column.
 const TABLE_STARTER: &str = include_str!("starter_table.md");
 
+/// The starter for a table by year (a whole-number column named `year`)
+/// without dates: the latest year's figure and bars by year.
+const YEARS_STARTER: &str = include_str!("starter_years.md");
+
 /// The starter for the project at `root`: the crossings' when it has
 /// `data/crossings.yaml`, else one of its first dated table (its name, date
 /// column, number column and how to print it), else the crossings' (whose
@@ -97,14 +101,35 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
         .collect();
     schemas.extend(project.config.tables.clone());
     use crate::data::table::ColumnType;
-    for (name, schema) in schemas {
-        let column = |kinds: &[ColumnType]| schema.columns.iter().find(|c| kinds.contains(&c.kind));
-        let (Some(when), Some(value)) = (
-            column(&[ColumnType::Date]),
-            column(&[ColumnType::Integer, ColumnType::Decimal]),
-        ) else {
-            continue;
-        };
+    // A dated table first, else one by year.
+    let dated = |schema: &crate::data::table::Schema| {
+        let when = schema.columns.iter().find(|c| c.kind == ColumnType::Date)?;
+        let value = schema
+            .columns
+            .iter()
+            .find(|c| matches!(c.kind, ColumnType::Integer | ColumnType::Decimal))?;
+        Some((TABLE_STARTER, when.clone(), value.clone()))
+    };
+    let by_year = |schema: &crate::data::table::Schema| {
+        let when = schema
+            .columns
+            .iter()
+            .find(|c| crate::data::table::is_year_column(c.kind, &c.name))?;
+        let value = schema.columns.iter().find(|c| {
+            matches!(c.kind, ColumnType::Integer | ColumnType::Decimal) && c.name != when.name
+        })?;
+        Some((YEARS_STARTER, when.clone(), value.clone()))
+    };
+    let found = schemas
+        .iter()
+        .find_map(|(name, schema)| dated(schema).map(|f| (name, schema, f)))
+        .or_else(|| {
+            schemas
+                .iter()
+                .find_map(|(name, schema)| by_year(schema).map(|f| (name, schema, f)))
+        });
+    if let Some((name, schema, (starter, when, value))) = found {
+        let name = name.clone();
         let label = (value.label.clone()).unwrap_or_else(|| value.name.replace('_', " "));
         let format = match value.kind {
             ColumnType::Integer => "thousands",
@@ -114,7 +139,7 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
         let mut rows = match tera_string(&name) {
             _ if is_identifier(&name) => format!("data.{name}"),
             Some(quoted) => format!("data[{quoted}]"),
-            None => continue,
+            None => return (STARTER, Vec::new()),
         };
         // A table of several series in long form (a row per date and
         // region) starts from its first row's series, one line a chart.
@@ -122,7 +147,7 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
         // the starter's text is Markdown, and a value from the data must
         // not become markup.
         let mut picked = String::new();
-        if let Some((column, first)) = first_series(&project, &name, &schema)
+        if let Some((column, first)) = first_series(&project, &name, schema)
             && let (Some(c), Some(v)) = (tera_string(&column), tera_string(&first))
         {
             rows.push_str(&format!(" | filter_rows(column={c}, equals={v})"));
@@ -134,7 +159,7 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
             }
         }
         return (
-            TABLE_STARTER,
+            starter,
             vec![
                 ("TABLE_TITLE", schema.title.clone().unwrap_or(name.clone())),
                 ("TABLE_ROWS", rows),

@@ -178,3 +178,36 @@ fn init_changes_nothing_of_a_project_or_when_a_table_cannot_be_read() {
     );
     assert!(!dir.exists());
 }
+
+#[test]
+fn a_table_by_year_without_dates_starts_a_brief_with_bars_by_year() {
+    let p = Project::bare();
+    p.write(
+        "regions.csv",
+        "year,region,people\n2020,North,10\n2020,South,12\n2021,North,14\n2021,South,9\n",
+    );
+    let out = p.run(&["init", "--table", p.path("regions.csv").to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let schema = p.read("data/regions.schema.yaml");
+    assert!(schema.contains("key: [year, region]\n"), "{schema}");
+    assert!(
+        !schema.contains("# label: Year"),
+        "a year column needs no unit or label:\n{schema}"
+    );
+    fill_source(&p, "regions");
+    let out = p.run(&["new", "first-look"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    p.build_ok(&["--drafts"]);
+    let page = p.read("output/first-look/index.html");
+    assert!(
+        page.contains("In 2021, the latest year of “Regions” for North, people was 14."),
+        "{page}"
+    );
+    let charts = common::page_charts(&p.path("output"), &page);
+    assert_eq!(charts.len(), 1);
+    assert!(
+        charts[0].figure.contains("People peaked at 14 in 2021"),
+        "{}",
+        charts[0].figure
+    );
+}

@@ -354,6 +354,12 @@ pub fn check_schema(path: &Path, text: &str, schema: &Schema) -> Result<()> {
     Ok(())
 }
 
+/// Whether a column of `kind` named `name` holds years: whole numbers,
+/// named `year`.
+pub fn is_year_column(kind: ColumnType, name: &str) -> bool {
+    kind == ColumnType::Integer && name.eq_ignore_ascii_case("year")
+}
+
 /// The columns that identify a row: the schema's key, or its first date
 /// column, or none.
 pub fn key_columns(schema: &Schema) -> Vec<String> {

@@ -293,8 +293,11 @@ fn schema_text(name: &str, columns: &[Column]) -> String {
         if c.optional {
             out.push_str("    optional: true   # some cells are empty\n");
         }
-        if matches!(c.kind, ColumnType::Integer | ColumnType::Decimal) {
-            out.push_str("    # unit: people      # what the numbers count or measure\n");
+        let year = table::is_year_column(c.kind, &c.name);
+        if matches!(c.kind, ColumnType::Integer | ColumnType::Decimal) && !year {
+            out.push_str(
+                "    # unit: …           # what the numbers count or measure: people, ppm, %\n",
+            );
             out.push_str(&format!(
                 "    # label: {}  # its name for readers\n",
                 readable(&c.name)
@@ -309,9 +312,16 @@ fn schema_text(name: &str, columns: &[Column]) -> String {
 
 /// The key to write, when the default (the first date column) would not
 /// identify a row: in a table of several series in long form (a row per
-/// date and source), the date and the first text column.
+/// date, or year, and source), the date or year and the first text column.
 fn key_of(columns: &[Column]) -> Option<String> {
-    let date = columns.iter().find(|c| c.kind == ColumnType::Date)?;
+    let date = columns
+        .iter()
+        .find(|c| c.kind == ColumnType::Date)
+        .or_else(|| {
+            columns
+                .iter()
+                .find(|c| table::is_year_column(c.kind, &c.name))
+        })?;
     if date.unique {
         return None;
     }
