@@ -74,10 +74,15 @@ const TABLE_STARTER: &str = include_str!("starter_table.md");
 /// without dates: the latest year's figure and bars by year.
 const YEARS_STARTER: &str = include_str!("starter_years.md");
 
-/// The starter for the project at `root`: the crossings' when it has
-/// `data/crossings.yaml`, else one of its first dated table (its name, date
-/// column, number column and how to print it), else the crossings' (whose
-/// figures then tell what is missing when it is built).
+/// The starter for a table with neither dates nor years: its count of rows.
+const ROWS_STARTER: &str = include_str!("starter_rows.md");
+
+/// The starter for the project at `root`, with the values its placeholders
+/// take: the crossings' when it has `data/crossings.yaml`; else one of its
+/// first dated table (its name, date column, number column and how to
+/// print it), else of its first table by year, else one counting the rows
+/// of its first table; else the crossings' (whose figures then tell what
+/// is missing when it is built).
 fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
     let Some(project) = (!root.join("data/crossings.yaml").exists())
         .then(|| crate::project::Project::load(root).ok())
@@ -136,10 +141,8 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
             _ => "thousands(decimals=1)",
         };
         // A name such as `iowa-electricity` is not a Tera identifier.
-        let mut rows = match tera_string(&name) {
-            _ if is_identifier(&name) => format!("data.{name}"),
-            Some(quoted) => format!("data[{quoted}]"),
-            None => return (STARTER, Vec::new()),
+        let Some(mut rows) = table_rows(&name) else {
+            return (STARTER, Vec::new());
         };
         // A table of several series in long form (a row per date and
         // region) starts from its first row's series, one line a chart.
@@ -173,7 +176,32 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
             ],
         );
     }
+    // A table with neither dates nor years: a starter that counts its rows,
+    // rather than the crossings', which this project cannot build.
+    if let Some((name, schema)) = schemas.first()
+        && let Some(rows) = table_rows(name)
+    {
+        return (
+            ROWS_STARTER,
+            vec![
+                ("TABLE_TITLE", schema.title.clone().unwrap_or(name.clone())),
+                ("TABLE_ROWS", rows),
+                ("PUBLISHER", json_string(&project.config.publisher)),
+            ],
+        );
+    }
     (STARTER, Vec::new())
+}
+
+/// `data.<name>` as a template reads it: in brackets when the name is not
+/// an identifier (`data["iowa-electricity"]`); none when it cannot be
+/// quoted.
+fn table_rows(name: &str) -> Option<String> {
+    if is_identifier(name) {
+        Some(format!("data.{name}"))
+    } else {
+        tera_string(name).map(|quoted| format!("data[{quoted}]"))
+    }
 }
 
 /// Whether `name` can follow `data.` in a template.

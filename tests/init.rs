@@ -211,3 +211,21 @@ fn a_table_by_year_without_dates_starts_a_brief_with_bars_by_year() {
         charts[0].figure
     );
 }
+
+#[test]
+fn a_table_with_neither_dates_nor_years_starts_a_brief_that_builds() {
+    let p = Project::bare();
+    p.write("by-region.csv", "region,people\nNorth,10\nSouth,12\n");
+    let out = p.run(&["init", "--table", p.path("by-region.csv").to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    fill_source(&p, "by-region");
+    let out = p.run(&["new", "first-look"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        p.read("briefs/first-look.md")
+            .contains("{% set t = data[\"by-region\"] %}")
+    );
+    p.build_ok(&["--drafts"]);
+    let page = p.read("output/first-look/index.html");
+    assert!(page.contains("The table “By region” has 2 rows."), "{page}");
+}
