@@ -129,3 +129,25 @@ fn other_options_are_a_new_build() {
     p.build_ok(&["--full", "--as-of", "2023-03-01", "-o", "clean"]);
     assert_eq!(snapshot(&p.path("output")), snapshot(&p.path("clean")));
 }
+
+#[test]
+fn a_brief_binary_newer_than_the_site_renders_every_page_again() {
+    let p = project();
+    p.build_ok(&[]);
+    // As if the site were built before this binary (one installed since):
+    // its folder is older than the executable.
+    let folder = std::fs::File::open(p.path("output")).unwrap();
+    folder
+        .set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400))
+        .unwrap();
+    drop(folder);
+    let stdout = build_and_compare(&p);
+    assert!(!stdout.contains("up to date"), "{stdout}");
+    assert!(!stdout.contains("unchanged"), "nothing is reused: {stdout}");
+    // Built by this binary now, the next build reuses everything again.
+    let stdout = p.build_ok(&[]);
+    assert!(
+        stdout.contains("is up to date: no input changed"),
+        "{stdout}"
+    );
+}

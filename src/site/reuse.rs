@@ -66,7 +66,17 @@ pub struct PreviousBuild {
 
 impl PreviousBuild {
     /// The build in `dir`, if it has a readable manifest.
+    ///
+    /// None when the running `brief` is newer than the site's manifest: a
+    /// binary built or installed since (a fix between releases, of the same
+    /// version) may render the same inputs differently, so every page is
+    /// rendered again rather than reused or said to be up to date.
     pub fn from_dir(dir: &std::path::Path) -> Option<PreviousBuild> {
+        // The folder, not the manifest: a build swaps in a new folder, while
+        // a file that did not change may be the old one, linked.
+        if binary_newer_than(dir) {
+            return None;
+        }
         let text = std::fs::read_to_string(dir.join(MANIFEST_PATH)).ok()?;
         Some(PreviousBuild {
             manifest: Manifest::from_json(&text)?,
@@ -212,4 +222,15 @@ fn brief_key(shared: &[u8; 32], project: &Project, brief: &Brief) -> String {
 fn hash_part(hash: &mut Sha256, bytes: &[u8]) {
     hash.update((bytes.len() as u64).to_le_bytes());
     hash.update(bytes);
+}
+
+/// Whether the running executable was modified after `file` (a site's
+/// folder), as far as the file system says; false when it cannot tell.
+fn binary_newer_than(file: &std::path::Path) -> bool {
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let exe = std::env::current_exe().ok();
+    match (exe.as_deref().and_then(modified), modified(file)) {
+        (Some(exe), Some(site)) => exe > site,
+        _ => false,
+    }
 }
