@@ -135,7 +135,8 @@ fn starter_for(root: &Path) -> (&'static str, Vec<(&'static str, String)>) {
         });
     if let Some((name, schema, (starter, when, value))) = found {
         let name = name.clone();
-        let label = (value.label.clone()).unwrap_or_else(|| value.name.replace('_', " "));
+        let label =
+            (value.label.clone()).unwrap_or_else(|| crate::text::readable_name(&value.name));
         let format = match value.kind {
             ColumnType::Integer => "thousands",
             _ => "thousands(decimals=1)",

@@ -11,7 +11,7 @@ use super::line::Lines;
 use super::set::{ChartSet, Placing, TableRef};
 use super::{AnnualBars, ChartInput, ChartRequest, Cumulative, PlacedChart, YearLine};
 use crate::data::table::{Cell, ColumnSpec, ColumnType, Table};
-use crate::text::{fmt_num, long_date};
+use crate::text::{fmt_num, long_date, readable_name as readable};
 
 impl ChartSet {
     /// Bars of a table's `y` column, one per value of its `x` column of
@@ -492,17 +492,6 @@ fn table_columns<'r>(
         .as_deref()
         .ok_or_else(|| format!("chart “{kind}” needs `y=\"…\"`, the column drawn"))?;
     Ok((data, x, y))
-}
-
-/// A column's name as a reader reads it: `planned_returns` is "Planned
-/// returns".
-fn readable(name: &str) -> String {
-    let words = name.replace('_', " ");
-    let mut chars = words.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// A column type, as a message names what it holds.

@@ -347,14 +347,10 @@ fn yaml_text(text: &str) -> String {
     }
 }
 
-/// `iowa-electricity` as words: "Iowa electricity".
+/// A table's or folder's name as words: `iowa-electricity` is "Iowa
+/// electricity" (in a file's name a hyphen separates words, as `_` does).
 fn readable(name: &str) -> String {
-    let words = name.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::text::readable_name(&name.replace('-', " "))
 }
 
 /// The new project's settings, titled after its folder.

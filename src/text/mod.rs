@@ -15,6 +15,17 @@ pub use dates::{
 pub use escape::{escape, escape_html, push_escaped, push_xml_escaped};
 pub use numbers::{fmt_count, fmt_num, group_plain_decimal, plain_num, push_uint};
 
+/// A column's name as a reader reads it: `planned_returns` is "Planned
+/// returns".
+pub fn readable_name(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A label as it reads after other words ("by region", "change in people
 /// counted"): its first letter in lower case, unless the label starts with
 /// an acronym or a symbol ("CO₂", "NHS beds"), which stays as it is.
