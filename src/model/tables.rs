@@ -239,7 +239,7 @@ pub fn latest(table: &Table, column: &str, by: Option<&str>) -> Result<Option<Ce
                 _ => None,
             };
             let row = table.rows.iter().max_by_key(|r| day(r));
-            if let Some(row) = row {
+            if let Some(row) = row.filter(|r| day(r).is_some()) {
                 let tied: Vec<&Vec<Cell>> =
                     table.rows.iter().filter(|r| day(r) == day(row)).collect();
                 one_value(&tied, v, || format!("{by} {}", show(&row[d])))?;
