@@ -98,14 +98,14 @@ fn a_csv_becomes_a_project_that_builds_once_its_source_is_said() {
         "{page}"
     );
     assert!(
-        page.contains("4 rows of year, source, net_generation and share"),
+        page.contains("4 rows of year, source, net_generation and share, from “<a href=\"https://example.org/power\">Net generation by source</a>” by An energy agency, released 1 February 2003 (Open Government Licence v3.0)."),
         "{page}"
     );
     assert_eq!(common::page_charts(&p.path("output"), &page).len(), 1);
     let index = p.read("output/index.html");
     assert!(
         index.contains(
-            "An energy agency’s <a href=\"https://example.org/power\">Net generation by source</a>"
+            "“<a href=\"https://example.org/power\">Net generation by source</a>” by An energy agency, released 1 February 2003 (Open Government Licence v3.0)"
         ),
         "{index}"
     );
